@@ -16,12 +16,15 @@ function(css_library name)
   css_warnings(css_${name})
 endfunction()
 
-# css_test(name LIBS... SOURCES via FILES): a GoogleTest binary registered with ctest.
+# css_test(name SOURCES ... LIBS ...): a GoogleTest binary registered with ctest.
+# Tests get the labels in CSS_TEST_LABELS (set per folder in tests/CMakeLists.txt);
+# "sanitize" marks the tests the asan preset runs.
 function(css_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest_main GTest::gmock)
   css_warnings(${name})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-                       PROPERTIES ENVIRONMENT "CSS_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+                       PROPERTIES ENVIRONMENT "CSS_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+                                  LABELS "unit;${CSS_TEST_LABELS}")
 endfunction()

@@ -1,0 +1,36 @@
+# Thin wrapper over CMake presets; every target is also a plain command.
+#   make demo   build, then the end-to-end demo (today: a minute of mixed scenarios + summary)
+#   make test   build, run every test, then the sanitizer preset on parsing/engine tests
+#   make bench  bench/run all
+#   make fmt    clang-format every C++ file in place
+JOBS ?= $(shell nproc)
+.PHONY: build demo test test-asan bench fmt fmt-check clean
+
+build:
+	@[ -f build/build.ninja ] || cmake --preset default
+	cmake --build build -j $(JOBS)
+
+demo: build
+	scripts/demo
+
+test: build
+	ctest --test-dir build --output-on-failure -j $(JOBS) --timeout 600
+	$(MAKE) test-asan
+	$(MAKE) fmt-check
+
+test-asan:
+	@[ -f build-asan/build.ninja ] || cmake --preset asan
+	cmake --build build-asan -j $(JOBS)
+	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L sanitize --timeout 900
+
+bench: build
+	bench/run all
+
+fmt:
+	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
+
+fmt-check:
+	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format --dry-run -Werror
+
+clean:
+	rm -rf build build-asan
