@@ -4,11 +4,16 @@ namespace css {
 
 const char* to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid argument";
-    case ErrorCode::kParse: return "parse error";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kIo: return "i/o error";
-    case ErrorCode::kUnsupported: return "unsupported";
+    case ErrorCode::kInvalidArgument:
+      return "invalid argument";
+    case ErrorCode::kParse:
+      return "parse error";
+    case ErrorCode::kNotFound:
+      return "not found";
+    case ErrorCode::kIo:
+      return "i/o error";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
   }
   return "unknown error";
 }
