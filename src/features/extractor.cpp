@@ -1,0 +1,97 @@
+#include <cmath>
+
+#include "css/core/units.hpp"
+#include "css/features/features.hpp"
+
+namespace css::features {
+
+namespace {
+
+float finite_or(float v, float neutral) {
+  return std::isfinite(v) ? v : neutral;
+}
+
+// Difference b − a of two headings, wrapped to (−180, 180] degrees.
+double wrapped_course_diff_deg(double a, double b) {
+  double d = std::fmod(b - a, 360.0);
+  if (d <= -180.0) d += 360.0;
+  if (d > 180.0) d -= 360.0;
+  return d;
+}
+
+}  // namespace
+
+void Extractor::reset() {
+  have_fix_ = false;
+  fix_t_ = 0.0;
+  fix_lat_ = fix_lon_ = 0.0;
+  fix_speed_ = fix_course_ = 0.0F;
+  course_rate_dps_ = 0.0F;
+}
+
+std::array<float, kChannelCount> Extractor::push(const SensorFrame& frame) {
+  std::array<float, kChannelCount> out{};
+  // A glitching accelerometer (non-finite) reads as zero rather than poisoning the model.
+  double norm_sq = 0.0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    out[kAccX + k] = finite_or(frame.acc[k], 0.0F);
+    norm_sq += static_cast<double>(out[kAccX + k]) * out[kAccX + k];
+    out[kGyroX + k] = mask_.gyro ? finite_or(frame.gyro[k], 0.0F) : 0.0F;
+  }
+  out[kAccNormMinusG] = static_cast<float>(std::sqrt(norm_sq) - units::kGravity);
+  out[kSpl] = mask_.spl ? finite_or(frame.spl, kSplNeutralDba) : kSplNeutralDba;
+
+  const bool fix = mask_.gnss && frame.gnss_fix && std::isfinite(frame.gnss_speed) &&
+                   std::isfinite(frame.gnss_course) && std::isfinite(frame.t);
+  if (!fix) {
+    have_fix_ = false;
+    course_rate_dps_ = 0.0F;
+    return out;  // gnss_speed and course_rate stay 0
+  }
+  out[kGnssSpeed] = frame.gnss_speed;
+  // GNSS is held between 1 Hz fixes: a new fix is a frame whose GNSS values changed.
+  const bool new_fix = !have_fix_ || frame.lat != fix_lat_ || frame.lon != fix_lon_ ||
+                       frame.gnss_speed != fix_speed_ || frame.gnss_course != fix_course_;
+  if (new_fix) {
+    const double dt_s = frame.t - fix_t_;
+    const bool moving = frame.gnss_speed >= kMinCourseSpeedMps;
+    if (have_fix_ && moving && fix_speed_ >= kMinCourseSpeedMps && dt_s > 0.0 &&
+        dt_s <= kMaxFixGapS) {
+      course_rate_dps_ =
+          static_cast<float>(wrapped_course_diff_deg(fix_course_, frame.gnss_course) / dt_s);
+    } else {
+      course_rate_dps_ = 0.0F;
+    }
+    have_fix_ = true;
+    fix_t_ = frame.t;
+    fix_lat_ = frame.lat;
+    fix_lon_ = frame.lon;
+    fix_speed_ = frame.gnss_speed;
+    fix_course_ = frame.gnss_course;
+  }
+  out[kCourseRate] = frame.gnss_speed >= kMinCourseSpeedMps ? course_rate_dps_ : 0.0F;
+  return out;
+}
+
+std::vector<float> extract(std::span<const SensorFrame> frames, ChannelMask mask) {
+  std::vector<float> out;
+  out.reserve(frames.size() * kChannelCount);
+  Extractor extractor(mask);
+  for (const SensorFrame& f : frames) {
+    const std::array<float, kChannelCount> row = extractor.push(f);
+    out.insert(out.end(), row.begin(), row.end());
+  }
+  return out;
+}
+
+void apply_mask(std::span<float> features_TxC, ChannelMask mask) {
+  const std::size_t rows = features_TxC.size() / kChannelCount;
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* row = features_TxC.data() + r * kChannelCount;
+    if (!mask.gyro) row[kGyroX] = row[kGyroY] = row[kGyroZ] = 0.0F;
+    if (!mask.gnss) row[kGnssSpeed] = row[kCourseRate] = 0.0F;
+    if (!mask.spl) row[kSpl] = kSplNeutralDba;
+  }
+}
+
+}  // namespace css::features

@@ -1,0 +1,106 @@
+// features: the ONE preprocessing step from SensorFrames to model input
+// channels, used by training and by the edge runtime alike (DESIGN §3), so the
+// two can never drift. The streaming Extractor is primary; extract() is a loop
+// over it. Output is float32, kChannelCount channels per frame, in this order
+// and these units (kChannelNames / kChannelUnits). Missing sensors map to
+// fixed neutral values (docs/features.md):
+//   no gyroscope (NaN)  → gyro channels 0
+//   no GNSS fix         → gnss_speed 0, course_rate 0
+//   no microphone (NaN) → spl kSplNeutralDba
+// ChannelMask drops sensors on purpose (channel-dropout augmentation); a masked
+// channel is bit-identical to what an absent sensor produces.
+// Extractor holds a few scalars of state and never allocates in push().
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "css/core/sensor_frame.hpp"
+
+namespace css::features {
+
+inline constexpr std::size_t kChannelCount = 10;
+inline constexpr std::array<std::string_view, kChannelCount> kChannelNames = {
+    "acc_x",      "acc_y",       "acc_z", "gyro_x", "gyro_y", "gyro_z", "acc_norm_minus_g",
+    "gnss_speed", "course_rate", "spl"};
+inline constexpr std::array<std::string_view, kChannelCount> kChannelUnits = {
+    "m/s^2", "m/s^2", "m/s^2", "rad/s", "rad/s", "rad/s", "m/s^2", "m/s", "deg/s", "dBA"};
+
+enum Channel : std::size_t {
+  kAccX = 0,
+  kAccY,
+  kAccZ,
+  kGyroX,
+  kGyroY,
+  kGyroZ,
+  kAccNormMinusG,
+  kGnssSpeed,
+  kCourseRate,
+  kSpl
+};
+
+// Neutral SPL for "no microphone": a typical daytime urban street level.
+// WHO Environmental Noise Guidelines for the European Region (2018) and the
+// EEA "Environmental noise in Europe — 2020" report put road-traffic exposure
+// of city dwellers mostly in the 55–65 dB Lden/Lday bands; 60 dBA is the middle.
+inline constexpr float kSplNeutralDba = 60.0F;
+// Below this ground speed the GNSS course is noise (a receiver cannot tell a
+// heading while nearly still), so course_rate is 0: 0.5 m/s is about a third
+// of walking speed (~1.4 m/s) and above typical consumer-GNSS speed noise.
+inline constexpr float kMinCourseSpeedMps = 0.5F;
+// A gap between fixes longer than this (outage) restarts the course-rate estimate.
+inline constexpr double kMaxFixGapS = 5.0;
+
+struct ChannelMask {
+  bool gyro = true;  // false: treat as "no gyroscope"
+  bool gnss = true;  // false: treat as "no GNSS fix"
+  bool spl = true;   // false: treat as "no microphone"
+};
+
+class Extractor {
+ public:
+  Extractor() = default;
+  explicit Extractor(ChannelMask mask) : mask_(mask) {}
+
+  // Forget the course-rate history (start of a new recording/stream).
+  void reset();
+  std::array<float, kChannelCount> push(const SensorFrame& frame);
+
+ private:
+  ChannelMask mask_{};
+  bool have_fix_ = false;  // a reference fix for the course rate
+  double fix_t_ = 0.0;     // s, time of the reference fix
+  double fix_lat_ = 0.0, fix_lon_ = 0.0;
+  float fix_speed_ = 0.0F, fix_course_ = 0.0F;
+  float course_rate_dps_ = 0.0F;  // held between fixes
+};
+
+// [T, kChannelCount] row-major; a fresh Extractor pushed over frames.
+std::vector<float> extract(std::span<const SensorFrame> frames, ChannelMask mask = {});
+
+// Sets the channels mask drops to their neutral values in a [T, kChannelCount]
+// row-major buffer (size a multiple of kChannelCount; a trailing partial row is left as is).
+void apply_mask(std::span<float> features_TxC, ChannelMask mask);
+
+// Per-channel mean and standard deviation of training features; stored in the
+// model file and applied as (x − mean) / std on the edge.
+struct Normalization {
+  std::array<float, kChannelCount> mean{};
+  std::array<float, kChannelCount> std{};
+};
+
+// std is floored at kMinStd: a channel that is constant in the training data
+// (e.g. gyro when every recording lacks one) must not turn tiny deviations
+// into huge inputs. 1e-2 in the channel's unit is below the noise floor of
+// every sensor here (m/s², rad/s, m/s, deg/s, dBA).
+inline constexpr float kMinStd = 1e-2F;
+
+// Over all rows of a [T, kChannelCount] buffer; T = 0 gives mean 0, std 1.
+Normalization fit_normalization(std::span<const float> features_TxC);
+// In place: x ← (x − mean) / std.
+void normalize(std::span<float> features_TxC, const Normalization& norm);
+
+}  // namespace css::features

@@ -1,0 +1,192 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "css/core/units.hpp"
+#include "css/features/features.hpp"
+
+namespace css::features {
+namespace {
+
+constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
+
+SensorFrame at_rest() {
+  SensorFrame f;
+  f.acc = {0.0F, 0.0F, static_cast<float>(units::kGravity)};
+  f.gyro = {0.0F, 0.0F, 0.0F};
+  f.spl = 55.0F;
+  return f;
+}
+
+// 50 Hz frames moving at speed_mps with the GNSS course updated once per second
+// (held in between, DESIGN §3) to course_at(second).
+template <typename CourseFn>
+std::vector<SensorFrame> turning(std::size_t seconds, float speed_mps, CourseFn course_at) {
+  std::vector<SensorFrame> frames;
+  for (std::size_t i = 0; i < seconds * 50; ++i) {
+    SensorFrame f = at_rest();
+    f.t = static_cast<double>(i) / 50.0;
+    const std::size_t second = i / 50;
+    f.gnss_fix = true;
+    f.gnss_speed = speed_mps;
+    f.gnss_course = course_at(second);
+    f.lat = -23.5 + 1e-5 * static_cast<double>(second);
+    f.lon = -46.6;
+    frames.push_back(f);
+  }
+  return frames;
+}
+
+// A realistic mixed stream: noisy IMU, GNSS at 1 Hz with an outage, SPL.
+std::vector<SensorFrame> mixed_stream(std::size_t n) {
+  std::mt19937 rng(5);
+  std::normal_distribution<float> noise(0.0F, 1.0F);
+  std::vector<SensorFrame> frames;
+  float course = 10.0F;
+  for (std::size_t i = 0; i < n; ++i) {
+    SensorFrame f;
+    f.t = static_cast<double>(i) / 50.0;
+    f.acc = {noise(rng), noise(rng), 9.8F + noise(rng)};
+    f.gyro = {0.1F * noise(rng), 0.1F * noise(rng), 0.1F * noise(rng)};
+    f.spl = 65.0F + noise(rng);
+    const std::size_t second = i / 50;
+    if (i % 50 == 0) course = std::fmod(course + 37.0F + 5.0F * noise(rng) + 360.0F, 360.0F);
+    f.gnss_fix = second % 7 != 3;
+    f.gnss_speed = second % 5 == 0 ? 0.2F : 1.5F;
+    f.gnss_course = course;
+    f.lat = -23.5 + 1e-5 * static_cast<double>(second);
+    f.lon = -46.6;
+    frames.push_back(f);
+  }
+  return frames;
+}
+
+bool bit_equal(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+TEST(Features, ChannelTablesAgree) {
+  EXPECT_EQ(kChannelNames.size(), kChannelCount);
+  EXPECT_EQ(kChannelNames[kAccNormMinusG], "acc_norm_minus_g");
+  EXPECT_EQ(kChannelNames[kCourseRate], "course_rate");
+  EXPECT_EQ(kChannelUnits[kCourseRate], "deg/s");
+  EXPECT_EQ(kChannelNames[kSpl], "spl");
+}
+
+TEST(Features, FrameAtRestHasZeroAccNormMinusG) {
+  Extractor ex;
+  const auto row = ex.push(at_rest());
+  EXPECT_NEAR(row[kAccNormMinusG], 0.0F, 1e-6F);
+  EXPECT_FLOAT_EQ(row[kAccZ], 9.80665F);
+  EXPECT_EQ(row[kSpl], 55.0F);
+  SensorFrame tilted = at_rest();
+  tilted.acc = {6.0F, 0.0F, 8.0F};  // |acc| = 10
+  EXPECT_NEAR(ex.push(tilted)[kAccNormMinusG], 10.0 - units::kGravity, 1e-5);
+}
+
+TEST(Features, SteadyTurnGivesItsCourseRate) {
+  const auto frames =
+      turning(10, 2.0F, [](std::size_t s) { return 10.0F * static_cast<float>(s); });
+  const std::vector<float> x = extract(frames);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const float rate = x[i * kChannelCount + kCourseRate];
+    if (i < 50) {
+      EXPECT_EQ(rate, 0.0F) << i;  // one fix only: no rate yet
+    } else {
+      EXPECT_NEAR(rate, 10.0F, 1e-4F) << i;  // held between fixes
+    }
+    EXPECT_EQ(x[i * kChannelCount + kGnssSpeed], 2.0F);
+  }
+}
+
+TEST(Features, CourseRateWrapsAroundNorth) {
+  auto frames = turning(2, 2.0F, [](std::size_t s) { return s == 0 ? 350.0F : 10.0F; });
+  std::vector<float> x = extract(frames);
+  EXPECT_NEAR(x[60 * kChannelCount + kCourseRate], 20.0F, 1e-4F);
+  frames = turning(2, 2.0F, [](std::size_t s) { return s == 0 ? 10.0F : 350.0F; });
+  x = extract(frames);
+  EXPECT_NEAR(x[60 * kChannelCount + kCourseRate], -20.0F, 1e-4F);
+  frames = turning(2, 2.0F, [](std::size_t s) { return s == 0 ? 0.0F : 180.0F; });
+  x = extract(frames);
+  EXPECT_NEAR(x[60 * kChannelCount + kCourseRate], 180.0F, 1e-4F);  // (−180, 180]
+}
+
+TEST(Features, CourseRateIsZeroWhenNearlyStill) {
+  const auto frames = turning(4, 0.3F, [](std::size_t s) { return 90.0F * static_cast<float>(s); });
+  const std::vector<float> x = extract(frames);
+  for (std::size_t i = 0; i < frames.size(); ++i)
+    EXPECT_EQ(x[i * kChannelCount + kCourseRate], 0.0F);
+}
+
+TEST(Features, MissingSensorsMapToNeutralValues) {
+  SensorFrame f = at_rest();
+  f.gyro = {kNan, kNan, kNan};
+  f.spl = kNan;
+  f.gnss_fix = false;
+  f.gnss_speed = 3.0F;  // stale value must not leak through without a fix
+  Extractor ex;
+  const auto row = ex.push(f);
+  EXPECT_EQ(row[kGyroX], 0.0F);
+  EXPECT_EQ(row[kGyroY], 0.0F);
+  EXPECT_EQ(row[kGyroZ], 0.0F);
+  EXPECT_EQ(row[kGnssSpeed], 0.0F);
+  EXPECT_EQ(row[kCourseRate], 0.0F);
+  EXPECT_EQ(row[kSpl], kSplNeutralDba);
+  for (float v : row) EXPECT_TRUE(std::isfinite(v));
+}
+
+TEST(Features, FixOutageRestartsCourseRateWithoutASpike) {
+  auto frames = turning(6, 2.0F, [](std::size_t s) { return s < 3 ? 0.0F : 120.0F; });
+  for (std::size_t i = 100; i < 150; ++i) frames[i].gnss_fix = false;  // second 2 lost
+  const std::vector<float> x = extract(frames);
+  EXPECT_EQ(x[120 * kChannelCount + kCourseRate], 0.0F);
+  // Second 3 is the first fix after the outage: a new reference, not a 120°/s jump.
+  EXPECT_EQ(x[160 * kChannelCount + kCourseRate], 0.0F);
+  EXPECT_EQ(x[210 * kChannelCount + kCourseRate], 0.0F);  // straight on at 120°
+}
+
+TEST(Features, StreamingEqualsBatch) {
+  const std::vector<SensorFrame> frames = mixed_stream(2000);
+  const std::vector<float> batch = extract(frames);
+  Extractor ex;
+  std::vector<float> streamed;
+  for (const SensorFrame& f : frames) {
+    const auto row = ex.push(f);
+    streamed.insert(streamed.end(), row.begin(), row.end());
+  }
+  EXPECT_TRUE(bit_equal(batch, streamed));
+  bool any_rate = false;
+  for (std::size_t i = 0; i < frames.size(); ++i)
+    any_rate |= batch[i * kChannelCount + kCourseRate] != 0.0F;
+  EXPECT_TRUE(any_rate);  // the stream exercises the course-rate path
+  ex.reset();
+  const auto first = ex.push(frames[0]);
+  EXPECT_EQ(std::memcmp(first.data(), batch.data(), sizeof(float) * kChannelCount), 0);
+}
+
+TEST(Features, MaskedChannelsEqualAbsentSensors) {
+  const std::vector<SensorFrame> full = mixed_stream(1500);
+  for (int bits = 0; bits < 8; ++bits) {
+    const ChannelMask mask{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0};
+    std::vector<SensorFrame> absent = full;
+    for (SensorFrame& f : absent) {
+      if (!mask.gyro) f.gyro = {kNan, kNan, kNan};
+      if (!mask.gnss) f.gnss_fix = false;
+      if (!mask.spl) f.spl = kNan;
+    }
+    const std::vector<float> edge = extract(absent);
+    std::vector<float> dropped = extract(full);
+    apply_mask(dropped, mask);
+    EXPECT_TRUE(bit_equal(edge, dropped)) << "mask bits " << bits;
+    EXPECT_TRUE(bit_equal(edge, extract(full, mask))) << "mask bits " << bits;
+    if (bits != 7) {
+      EXPECT_FALSE(bit_equal(edge, extract(full)));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace css::features
