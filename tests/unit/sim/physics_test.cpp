@@ -1,0 +1,230 @@
+// Physical plausibility of the simulated signals: gravity at rest, gait bands,
+// the snatch signature, GNSS consistency, vehicle smoothness, harmless drops.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "css/core/units.hpp"
+#include "css/sim/generator.hpp"
+#include "sim_test_util.hpp"
+
+namespace css::sim {
+namespace {
+
+using testing::course_diff_deg;
+using testing::dominant_frequency;
+using testing::fix_indices;
+using testing::haversine_m;
+using testing::norm3;
+constexpr double kG = units::kGravity;
+
+Recording make(Scenario s, double duration_s, std::uint64_t seed, TruthTrace* truth = nullptr) {
+  GeneratorConfig c;
+  c.scenario = s;
+  c.duration_s = duration_s;
+  c.seed = seed;
+  auto r = generate_device(c, 0, truth);
+  EXPECT_TRUE(r.ok());
+  return std::move(r).value();
+}
+
+TEST(SimPhysics, AtRestTheAccelerometerReadsGravity) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const Recording rec = make(Scenario::kStationary, 60, seed);
+    double sum = 0, gyro = 0;
+    std::size_t n = 0;
+    for (std::size_t i = 100; i < rec.frames.size(); ++i) {
+      if (rec.labels[i] != Label::kStationary) continue;
+      sum += norm3(rec.frames[i].acc);
+      gyro += norm3(rec.frames[i].gyro);
+      ++n;
+    }
+    ASSERT_GT(n, 1000U);
+    EXPECT_NEAR(sum / double(n), 9.81, 0.1) << "seed " << seed;
+    EXPECT_LT(gyro / double(n), 0.3) << "at rest the gyro shows only sway, tremor and noise";
+  }
+}
+
+// Dominant frequency of |acc| over every long segment with `label`.
+void expect_gait_band(Scenario s, Label label, double lo, double hi) {
+  int checked = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    const Recording rec = make(s, 90, seed);
+    for (const Segment& seg : rec.segments) {
+      if (seg.label != label || seg.end - seg.begin < 600) continue;
+      const double f = dominant_frequency(rec, seg.begin + 150, seg.end, 0.6, 4.5);
+      EXPECT_GE(f, lo - 0.05) << "seed " << seed;
+      EXPECT_LE(f, hi + 0.05) << "seed " << seed;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 3);
+}
+
+TEST(SimPhysics, WalkingCadenceIsInTheGaitBand) {
+  expect_gait_band(Scenario::kWalking, Label::kWalking, 1.6, 2.2);
+}
+TEST(SimPhysics, SlowWalkingCadenceIsInItsBand) {
+  expect_gait_band(Scenario::kSlowWalking, Label::kSlowWalking, 1.2, 1.6);
+}
+TEST(SimPhysics, RunningCadenceBandAndPeaks) {
+  expect_gait_band(Scenario::kRunning, Label::kRunning, 2.5, 3.0);
+  const Recording rec = make(Scenario::kRunning, 60, 3);
+  std::vector<double> mags;
+  for (std::size_t i = 500; i < rec.frames.size(); ++i) mags.push_back(norm3(rec.frames[i].acc));
+  std::sort(mags.begin(), mags.end());
+  const double p99 = mags[mags.size() * 99 / 100];
+  EXPECT_GT(p99, 2.0 * kG);
+  EXPECT_LT(p99, 4.5 * kG);
+}
+
+TEST(SimPhysics, SnatchHasImpulseRotationHeadingChangeAndSpeedJump) {
+  int checked = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    const Recording rec = make(Scenario::kSnatch, 150, seed);
+    ASSERT_GE(rec.onsets.size(), 2U);
+    const auto fixes = fix_indices(rec);
+    for (const Onset& o : rec.onsets) {
+      ASSERT_EQ(o.label, Label::kSnatch);
+      double peak_acc = 0, peak_gyro = 0;
+      for (std::size_t i = o.index; i < std::min(rec.frames.size(), o.index + 30); ++i) {
+        peak_acc = std::max(peak_acc, norm3(rec.frames[i].acc));
+        peak_gyro = std::max(peak_gyro, norm3(rec.frames[i].gyro));
+      }
+      EXPECT_GT(peak_acc, 2.0 * kG);
+      EXPECT_GT(peak_gyro, 3.0);
+      // GNSS: last fix before the onset vs the fix ~4 s after.
+      std::size_t before = 0, after = 0;
+      for (std::size_t f : fixes) {
+        if (f <= o.index) before = f;
+        if (f >= o.index + 200 && after == 0) after = f;
+      }
+      if (before == 0 || after == 0 || after > o.index + 260) continue;
+      if (rec.labels[after] != Label::kSnatch) continue;
+      const auto& fb = rec.frames[before];
+      const auto& fa = rec.frames[after];
+      EXPECT_GT(course_diff_deg(fb.gnss_course, fa.gnss_course), 45.0);
+      EXPECT_GT(fa.gnss_speed, 2.5);
+      EXPECT_LT(fb.gnss_speed, 2.0) << "the victim was walking";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 4);
+}
+
+TEST(SimPhysics, GnssSpeedAgreesWithDistanceBetweenFixes) {
+  for (Scenario s : {Scenario::kWalking, Scenario::kInVehicle}) {
+    const Recording rec = make(s, 600, 21);
+    const auto fixes = fix_indices(rec);
+    double dist = 0, travelled = 0;
+    std::vector<double> err;
+    for (std::size_t k = 1; k < fixes.size(); ++k) {
+      const auto& a = rec.frames[fixes[k - 1]];
+      const auto& b = rec.frames[fixes[k]];
+      const double dt = b.t - a.t;
+      if (dt > 1.01) continue;  // across an outage
+      const double d = haversine_m(a.lat, a.lon, b.lat, b.lon);
+      const double v = 0.5 * (a.gnss_speed + b.gnss_speed);
+      dist += d;
+      travelled += v * dt;
+      err.push_back(std::fabs(d / dt - v));
+    }
+    ASSERT_GT(err.size(), 300U);
+    std::sort(err.begin(), err.end());
+    EXPECT_LT(err[err.size() / 2], 1.2) << to_string(s) << ": median |d/dt - speed|";
+    if (s == Scenario::kInVehicle) {
+      EXPECT_NEAR(dist / travelled, 1.0, 0.1);
+    }
+  }
+}
+
+TEST(SimPhysics, GnssHasOutagesAndHoldsBetweenFixes) {
+  const Recording rec = make(Scenario::kWalking, 3 * 3600.0, 4);
+  std::size_t no_fix = 0, changes = 0;
+  for (std::size_t i = 1; i < rec.frames.size(); ++i) {
+    no_fix += rec.frames[i].gnss_fix ? 0 : 1;
+    changes += rec.frames[i].lat != rec.frames[i - 1].lat ? 1 : 0;
+  }
+  EXPECT_GT(no_fix, 0U);
+  EXPECT_LT(no_fix, rec.frames.size() / 5);
+  EXPECT_LE(changes, std::size_t(3 * 3600 + 1)) << "at most one new fix per second";
+  EXPECT_GT(changes, std::size_t(3 * 3600 * 8 / 10));
+}
+
+TEST(SimPhysics, VehicleSpeedProfileIsSmooth) {
+  TruthTrace truth;
+  const Recording rec = make(Scenario::kInVehicle, 900, 8, &truth);
+  const double dt = 1.0 / rec.rate_hz;
+  double max_acc = 0, max_jerk = 0, max_v = 0;
+  for (std::size_t i = 2; i < truth.speed_mps.size(); ++i) {
+    if (rec.labels[i] != Label::kInVehicle || rec.labels[i - 2] != Label::kInVehicle) continue;
+    const double a1 = (truth.speed_mps[i] - truth.speed_mps[i - 1]) / dt;
+    const double a0 = (truth.speed_mps[i - 1] - truth.speed_mps[i - 2]) / dt;
+    max_acc = std::max(max_acc, std::fabs(a1));
+    max_jerk = std::max(max_jerk, std::fabs(a1 - a0) / dt);
+    max_v = std::max(max_v, double(truth.speed_mps[i]));
+  }
+  EXPECT_LE(max_acc, 4.0);
+  EXPECT_LE(max_jerk, 5.0);
+  EXPECT_GT(max_v, 5.0) << "the car actually drives";
+  // GNSS speed follows the true speed at each fix.
+  for (std::size_t i : fix_indices(rec))
+    EXPECT_NEAR(rec.frames[i].gnss_speed, truth.speed_mps[i], 0.6);
+  // Cabin noise.
+  double spl = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < rec.frames.size(); ++i) {
+    if (truth.speed_mps[i] > 10.0) {
+      spl += rec.frames[i].spl;
+      ++n;
+    }
+  }
+  ASSERT_GT(n, 100U);
+  EXPECT_GT(spl / double(n), 63.0);
+  EXPECT_LT(spl / double(n), 78.0);
+}
+
+TEST(SimPhysics, DroppingThePhoneIsFreeFallThenImpactAndNotRisky) {
+  int drops = 0;
+  for (std::uint64_t seed = 1; seed <= 12 && drops < 2; ++seed) {
+    const Recording rec = make(Scenario::kHandling, 300, seed);
+    EXPECT_TRUE(rec.onsets.empty());
+    for (Label l : rec.labels) ASSERT_FALSE(is_risky(l));
+    std::size_t low = 0;
+    for (std::size_t i = 0; i < rec.frames.size(); ++i) {
+      if (norm3(rec.frames[i].acc) < 0.3 * kG) {
+        ++low;
+        continue;
+      }
+      if (low >= 14) {  // ≥ 0.28 s of free fall, then an impact within 0.1 s
+        double peak = 0;
+        for (std::size_t j = i; j < std::min(rec.frames.size(), i + 5); ++j) {
+          peak = std::max(peak, norm3(rec.frames[j].acc));
+        }
+        EXPECT_GT(peak, 3.0 * kG);
+        EXPECT_EQ(rec.labels[i], Label::kStationary);
+        // then it rests: |acc| ≈ g a second later
+        EXPECT_NEAR(norm3(rec.frames[std::min(rec.frames.size() - 1, i + 50)].acc), kG, 0.5);
+        ++drops;
+      }
+      low = 0;
+    }
+  }
+  EXPECT_GE(drops, 1);
+}
+
+TEST(SimPhysics, SplIsUrbanWithLoudEvents) {
+  const Recording rec = make(Scenario::kWalking, 600, 2);
+  std::vector<float> spl;
+  for (const auto& f : rec.frames) spl.push_back(f.spl);
+  std::sort(spl.begin(), spl.end());
+  EXPECT_GT(spl[spl.size() / 2], 50.0F);
+  EXPECT_LT(spl[spl.size() / 2], 72.0F);
+  const Recording ent = make(Scenario::kEnteringVehicle, 120, 2);
+  float peak = 0;
+  for (const auto& f : ent.frames) peak = std::max(peak, f.spl);
+  EXPECT_GT(peak, 80.0F) << "door slam";
+}
+
+}  // namespace
+}  // namespace css::sim
