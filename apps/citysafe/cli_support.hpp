@@ -1,0 +1,32 @@
+// Shared conventions of every citysafe subcommand: exit codes and the one-line
+// error format. Subcommands register themselves on the root CLI::App and run
+// through a callback that returns an exit code.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "css/core/result.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace css::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the command ran and failed (I/O at run time)
+inline constexpr int kExitUsage = 2;    // bad input: arguments, files, values
+
+// Prints "citysafe: error: <message>" on one line to stderr.
+void print_error(const std::string& message);
+// Maps a library error to an exit code (bad input → 2, otherwise 1) and prints it.
+int report(const Error& error);
+
+// The command a subcommand runs once CLI11 has parsed its options.
+using Runner = std::function<int()>;
+
+void add_generate(CLI::App& root, Runner& run);
+void add_dataset(CLI::App& root, Runner& run);
+
+}  // namespace css::cli
