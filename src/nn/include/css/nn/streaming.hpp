@@ -1,0 +1,57 @@
+// Streaming: int8 inference one sample at a time in a caller-owned arena (no heap).
+//
+// Every sequence tensor keeps a ring buffer just long enough for its consumers: a conv needs
+// (kernel-1)*dilation + 1 steps of its input, the pool needs window + 1 (running sum: add the
+// newest row, subtract the row that leaves the window), an add needs only the current step.
+// After reset() the rings hold each tensor's zero point, which is exactly window mode's causal
+// padding, so after n pushes the output equals Interpreter::run_window() on all n samples
+// (n >= window), and — because older samples fall out of the receptive field — on the last
+// min(n, model.context_length()) samples. Bit-exact, int8 only. See docs/engine.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "css/nn/interpreter.hpp"
+#include "css/nn/model.hpp"
+#include "css/nn/planner.hpp"
+#include "css/nn/status.hpp"
+
+namespace css::nn {
+
+class Streaming {
+ public:
+  static std::size_t required_arena_bytes(const Model& model);
+
+  // arena: 4-byte aligned, >= required_arena_bytes(). Calls reset().
+  Status init(const Model& model, std::span<std::uint8_t> arena,
+              KernelSet kernels = KernelSet::kOptimized);
+  // One raw sample ([input_channels], normalised inside). probs gets the class probabilities
+  // over the last `window` samples; *ready is false until `window` samples have been pushed
+  // (probs are then still written, computed over the zero-padded history).
+  Status push(std::span<const float> sample, std::span<float> probs, bool* ready);
+  void reset();  // forget the history: the next push is t = 0
+  std::uint64_t samples_seen() const { return seen_; }
+  std::span<const std::int8_t> logits_q() const { return {logits_q_, model_->num_classes()}; }
+  // The arena plan init() uses (for tests and tools): buffer ids 0..num_tensors()-2 are the
+  // tensors' rings, then the gather scratch and the pool's running sums.
+  static Status plan(const Model& model, ArenaPlanner& out);
+
+ private:
+  static Status ring_lengths(const Model& model, std::uint16_t* ring_len);
+  const std::int8_t* row(std::size_t tensor, std::uint32_t back) const;
+  std::int8_t* current_row(std::size_t tensor);
+  std::size_t sums_id() const { return model_->num_tensors(); }  // gather scratch is one before
+
+  const Model* model_ = nullptr;
+  std::uint8_t* arena_ = nullptr;
+  KernelSet kernels_ = KernelSet::kOptimized;
+  std::uint32_t offset_[ArenaPlanner::kMaxBuffers] = {};  // by planner buffer id
+  std::uint16_t ring_len_[format::kMaxOps + 1] = {};
+  std::uint16_t pos_[format::kMaxOps + 1] = {};
+  std::uint64_t seen_ = 0;
+  std::int8_t logits_q_[format::kMaxClasses] = {};
+};
+
+}  // namespace css::nn

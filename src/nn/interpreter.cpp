@@ -1,0 +1,198 @@
+// Window-mode interpreter: plan the arena once, then execute the op list with a switch.
+#include "css/nn/interpreter.hpp"
+
+#include <cstring>
+
+#include "css/nn/kernels.hpp"
+#include "op_params.hpp"
+
+namespace css::nn {
+namespace f = format;
+
+std::uint64_t count_macs(const Model& model, std::uint32_t steps) {
+  std::uint64_t macs = 0;
+  for (std::size_t i = 0; i < model.num_ops(); ++i) {
+    const OpView op = model.op(i);
+    const std::uint64_t per_step = std::uint64_t{op.out_channels} * op.kernel * op.in_channels;
+    if (op.type == f::OpType::kConv1d) macs += per_step * steps;
+    if (op.type == f::OpType::kDense) macs += per_step;
+  }
+  return macs;
+}
+
+namespace {
+// Buffer ids of the plan: tensors first (softmax output excluded), then the scratch buffers.
+int zp_row_id(const Model& m) {
+  return static_cast<int>(m.num_tensors()) - 1;
+}
+int gather_id(const Model& m) {
+  return zp_row_id(m) + 1;
+}
+int sums_id(const Model& m) {
+  return zp_row_id(m) + 2;
+}
+}  // namespace
+
+Status Interpreter::plan(const Model& m, const RunConfig& cfg, ArenaPlanner& planner) {
+  planner = ArenaPlanner{};
+  if (m.num_ops() == 0) return Status::kNotReady;
+  const std::uint32_t steps = cfg.max_steps == 0 ? m.window() : cfg.max_steps;
+  if (steps < m.window() || steps > f::kMaxWindow * 4) return Status::kBadParam;
+  if (cfg.precision == Precision::kFloat && !m.has_float_weights()) return Status::kNotReady;
+  const std::size_t elem = cfg.precision == Precision::kFloat ? 4 : 1;
+  int last_use[f::kMaxOps + 1];
+  for (std::size_t t = 0; t < m.num_tensors(); ++t) last_use[t] = t == 0 ? 0 : int(t) - 1;
+  std::size_t max_in = 1, max_gather = 1;
+  for (std::size_t i = 0; i < m.num_ops(); ++i) {
+    const OpView op = m.op(i);
+    last_use[op.in0] = static_cast<int>(i);
+    if (op.type == f::OpType::kAdd) last_use[op.in1] = static_cast<int>(i);
+    if (op.in_channels > max_in) max_in = op.in_channels;
+    if (std::size_t{op.kernel} * op.in_channels > max_gather)
+      max_gather = std::size_t{op.kernel} * op.in_channels;
+  }
+  // The softmax output goes straight to the caller's probs: no tensor for it.
+  for (std::size_t t = 0; t + 1 < m.num_tensors(); ++t) {
+    const std::size_t rows = m.tensor_is_sequence(t) ? steps : 1;
+    planner.add(rows * m.tensor_channels(t) * elem, t == 0 ? 0 : static_cast<int>(t) - 1,
+                last_use[t]);
+  }
+  const int end = static_cast<int>(m.num_ops());
+  if (cfg.precision == Precision::kInt8) {
+    const int pool = static_cast<int>(m.pool_op());
+    planner.add(max_in, 0, end);                                   // zero-point row (padding)
+    planner.add(2 * max_gather, 0, end);                           // gathered taps, int16
+    planner.add(4u * m.tensor_channels(m.pool_op()), pool, pool);  // pool sums
+  }
+  planner.plan();
+  return Status::kOk;
+}
+
+std::size_t Interpreter::required_arena_bytes(const Model& model, const RunConfig& config) {
+  ArenaPlanner planner;
+  if (plan(model, config, planner) != Status::kOk) return 0;
+  return planner.total_bytes();
+}
+
+Status Interpreter::init(const Model& model, std::span<std::uint8_t> arena,
+                         const RunConfig& config) {
+  model_ = nullptr;
+  ArenaPlanner planner;
+  if (const Status s = plan(model, config, planner); s != Status::kOk) return s;
+  if (reinterpret_cast<std::uintptr_t>(arena.data()) % ArenaPlanner::kAlign != 0)
+    return Status::kBadInput;
+  if (arena.size() < planner.total_bytes()) return Status::kArenaTooSmall;
+  for (std::size_t i = 0; i < planner.count(); ++i)
+    offset_[i] = static_cast<std::uint32_t>(planner.offset(static_cast<int>(i)));
+  model_ = &model;
+  arena_ = arena.data();
+  config_ = config;
+  if (config_.max_steps == 0) config_.max_steps = model.window();
+  return Status::kOk;
+}
+
+Status Interpreter::run_window(std::span<const float> input, std::span<float> probs) {
+  if (model_ == nullptr) return Status::kNotReady;
+  const std::size_t ch = model_->input_channels();
+  if (input.size() % ch != 0 || probs.size() != model_->num_classes()) return Status::kBadInput;
+  const std::size_t steps = input.size() / ch;
+  if (steps < model_->window() || steps > config_.max_steps) return Status::kBadInput;
+  const auto st = static_cast<std::uint32_t>(steps);
+  return config_.precision == Precision::kInt8 ? run_int8(input, st, probs)
+                                               : run_float(input, st, probs);
+}
+
+Status Interpreter::run_int8(std::span<const float> input, std::uint32_t steps,
+                             std::span<float> probs) {
+  const Model& m = *model_;
+  const std::size_t ch = m.input_channels();
+  auto* in_q = buffer<std::int8_t>(0);
+  for (std::size_t t = 0; t < steps; ++t)
+    if (!detail::quantize_sample(m, input.data() + t * ch, in_q + t * ch)) return Status::kBadInput;
+  auto* zp_row = buffer<std::int8_t>(zp_row_id(m));
+  auto* scratch = buffer<std::int8_t>(gather_id(m));
+  auto* sums = buffer<std::int32_t>(sums_id(m));
+  const bool opt = config_.kernels == KernelSet::kOptimized;
+  const int n = static_cast<int>(steps);
+  for (std::size_t i = 0; i < m.num_ops(); ++i) {
+    const OpView op = m.op(i);
+    const auto* x = buffer<const std::int8_t>(op.in0);
+    auto* y = op.type == f::OpType::kSoftmax ? nullptr : buffer<std::int8_t>(i + 1);
+    switch (op.type) {
+      case f::OpType::kConv1d: {
+        const kernels::ConvQ p = detail::conv_params(m, op);
+        std::memset(zp_row, m.tensor_quant(op.in0).zero_point, op.in_channels);
+        if (opt)
+          kernels::conv_window_opt(p, op.dilation, x, n, zp_row, y, scratch);
+        else
+          kernels::conv_window_ref(p, op.dilation, x, n, zp_row, y);
+        break;
+      }
+      case f::OpType::kAdd:
+        kernels::add_ref(detail::add_params(m, op), x, buffer<const std::int8_t>(op.in1),
+                         n * op.out_channels, y);
+        break;
+      case f::OpType::kGlobalAvgPool:
+        kernels::pool_sums_ref(x, n, op.out_channels, static_cast<int>(m.window()),
+                               m.tensor_quant(op.in0).zero_point, sums);
+        kernels::pool_finish_ref(sums, op.out_channels, op.q[0], op.q[1], op.out.zero_point, y);
+        break;
+      case f::OpType::kDense: {
+        const kernels::ConvQ p = detail::conv_params(m, op);
+        if (opt)
+          kernels::conv_step_opt(p, &x, y, scratch);
+        else
+          kernels::conv_step_ref(p, &x, y);
+        break;
+      }
+      case f::OpType::kSoftmax: {
+        const QuantParams qp = m.tensor_quant(op.in0);
+        std::memcpy(logits_q_, x, op.in_channels);
+        kernels::softmax_q(x, op.in_channels, qp.scale, qp.zero_point, probs.data());
+        break;
+      }
+    }
+  }
+  return Status::kOk;
+}
+
+Status Interpreter::run_float(std::span<const float> input, std::uint32_t steps,
+                              std::span<float> probs) {
+  const Model& m = *model_;
+  const std::size_t ch = m.input_channels();
+  auto* in_f = buffer<float>(0);
+  for (std::size_t t = 0; t < steps; ++t)
+    if (!detail::normalize_sample(m, input.data() + t * ch, in_f + t * ch))
+      return Status::kBadInput;
+  if (observer_ != nullptr) observer_(observer_ctx_, 0, {in_f, steps * ch});
+  const int n = static_cast<int>(steps);
+  for (std::size_t i = 0; i < m.num_ops(); ++i) {
+    const OpView op = m.op(i);
+    const float* x = buffer<const float>(op.in0);
+    float* y = op.type == f::OpType::kSoftmax ? probs.data() : buffer<float>(i + 1);
+    std::size_t count = op.out_channels;
+    switch (op.type) {
+      case f::OpType::kConv1d:
+        kernels::conv_window_f(detail::conv_params_f(op), op.dilation, x, n, y);
+        count *= steps;
+        break;
+      case f::OpType::kAdd:
+        kernels::add_f(x, buffer<const float>(op.in1), n * op.out_channels, op.relu, y);
+        count *= steps;
+        break;
+      case f::OpType::kGlobalAvgPool:
+        kernels::pool_f(x, n, op.out_channels, static_cast<int>(m.window()), y);
+        break;
+      case f::OpType::kDense:
+        kernels::conv_window_f(detail::conv_params_f(op), 1, x, 1, y);
+        break;
+      case f::OpType::kSoftmax:
+        kernels::softmax_f(x, op.in_channels, y);
+        break;
+    }
+    if (observer_ != nullptr) observer_(observer_ctx_, i + 1, {y, count});
+  }
+  return Status::kOk;
+}
+
+}  // namespace css::nn

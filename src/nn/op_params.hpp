@@ -1,0 +1,75 @@
+// Private: OpView -> kernel parameter structs, and input quantisation shared by both modes.
+#pragma once
+
+#include <cmath>
+
+#include "css/nn/kernels.hpp"
+#include "css/nn/model.hpp"
+
+namespace css::nn::detail {
+
+inline kernels::ConvQ conv_params(const Model& m, const OpView& op) {
+  kernels::ConvQ p;
+  p.in_ch = op.in_channels;
+  p.out_ch = op.out_channels;
+  p.kernel = op.kernel;
+  p.weights = op.weights_q;
+  p.bias_eff = op.bias_eff;
+  p.multiplier = op.multiplier;
+  p.shift = op.shift;
+  p.out_zp = op.out.zero_point;
+  p.act_min = op.relu ? op.out.zero_point : -128;
+  (void)m;
+  return p;
+}
+
+inline kernels::AddQ add_params(const Model& m, const OpView& op) {
+  kernels::AddQ p;
+  p.a_zp = m.tensor_quant(op.in0).zero_point;
+  p.b_zp = m.tensor_quant(op.in1).zero_point;
+  p.out_zp = op.out.zero_point;
+  p.a_mult = op.q[0];
+  p.a_shift = op.q[1];
+  p.b_mult = op.q[2];
+  p.b_shift = op.q[3];
+  p.out_mult = op.q[4];
+  p.out_shift = op.q[5];
+  p.act_min = op.relu ? op.out.zero_point : -128;
+  return p;
+}
+
+inline kernels::ConvF conv_params_f(const OpView& op) {
+  kernels::ConvF p;
+  p.in_ch = op.in_channels;
+  p.out_ch = op.out_channels;
+  p.kernel = op.kernel;
+  p.weights = op.weights_f;
+  p.bias = op.bias_f;
+  p.relu = op.relu;
+  return p;
+}
+
+// Normalises one raw sample ((x - mean) / std) and quantises it (round half away from zero,
+// saturate). Returns false on NaN/Inf input.
+inline bool quantize_sample(const Model& m, const float* x, std::int8_t* q) {
+  const QuantParams qp = m.tensor_quant(0);
+  for (std::size_t c = 0; c < m.input_channels(); ++c) {
+    if (!std::isfinite(x[c])) return false;
+    const float xn = (x[c] - m.input_mean(c)) / m.input_std(c);
+    float v = std::round(xn / qp.scale) + static_cast<float>(qp.zero_point);
+    v = v < -128.0f ? -128.0f : (v > 127.0f ? 127.0f : v);
+    q[c] = static_cast<std::int8_t>(v);
+  }
+  return true;
+}
+
+inline bool normalize_sample(const Model& m, const float* x, float* out) {
+  for (std::size_t c = 0; c < m.input_channels(); ++c) {
+    if (!std::isfinite(x[c])) return false;
+    out[c] = (x[c] - m.input_mean(c)) / m.input_std(c);
+    if (!std::isfinite(out[c])) return false;
+  }
+  return true;
+}
+
+}  // namespace css::nn::detail

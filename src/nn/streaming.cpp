@@ -1,0 +1,162 @@
+// Streaming interpreter: per-tensor ring buffers, one time step of every op per sample.
+#include "css/nn/streaming.hpp"
+
+#include <cstring>
+
+#include "css/nn/kernels.hpp"
+#include "op_params.hpp"
+
+namespace css::nn {
+namespace f = format;
+
+Status Streaming::ring_lengths(const Model& m, std::uint16_t* ring_len) {
+  for (std::size_t t = 0; t < m.num_tensors(); ++t) ring_len[t] = 1;
+  for (std::size_t i = 0; i < m.num_ops(); ++i) {
+    const OpView op = m.op(i);
+    std::uint32_t need = 1;
+    if (op.type == f::OpType::kConv1d) need = std::uint32_t{op.kernel - 1u} * op.dilation + 1;
+    if (op.type == f::OpType::kGlobalAvgPool) need = m.window() + 1;
+    if (need > 0xFFFF) return Status::kTooLarge;
+    if (need > ring_len[op.in0]) ring_len[op.in0] = static_cast<std::uint16_t>(need);
+  }
+  return Status::kOk;
+}
+
+Status Streaming::plan(const Model& m, ArenaPlanner& planner) {
+  planner = ArenaPlanner{};
+  if (m.num_ops() == 0) return Status::kNotReady;
+  std::uint16_t ring_len[f::kMaxOps + 1];
+  if (const Status s = ring_lengths(m, ring_len); s != Status::kOk) return s;
+  int last_use[f::kMaxOps + 1];
+  std::size_t max_gather = 1;
+  for (std::size_t t = 0; t < m.num_tensors(); ++t) last_use[t] = t == 0 ? 0 : int(t) - 1;
+  for (std::size_t i = 0; i < m.num_ops(); ++i) {
+    const OpView op = m.op(i);
+    last_use[op.in0] = static_cast<int>(i);
+    if (op.type == f::OpType::kAdd) last_use[op.in1] = static_cast<int>(i);
+    if (std::size_t{op.kernel} * op.in_channels > max_gather)
+      max_gather = std::size_t{op.kernel} * op.in_channels;
+  }
+  const int end = static_cast<int>(m.num_ops());
+  for (std::size_t t = 0; t + 1 < m.num_tensors(); ++t) {
+    const std::size_t bytes = std::size_t{ring_len[t]} * m.tensor_channels(t);
+    // A ring carries history across samples, so it lives for the whole run; a one-step
+    // tensor lives from its producer to its last consumer within one push.
+    if (ring_len[t] > 1)
+      planner.add(bytes, 0, end);
+    else
+      planner.add(bytes, t == 0 ? 0 : static_cast<int>(t) - 1, last_use[t]);
+  }
+  planner.add(2 * max_gather, 0, end);                       // gathered taps, int16
+  planner.add(4u * m.tensor_channels(m.pool_op()), 0, end);  // pool running sums
+  planner.plan();
+  return Status::kOk;
+}
+
+std::size_t Streaming::required_arena_bytes(const Model& model) {
+  ArenaPlanner planner;
+  if (plan(model, planner) != Status::kOk) return 0;
+  return planner.total_bytes();
+}
+
+Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, KernelSet kernels) {
+  model_ = nullptr;
+  ArenaPlanner planner;
+  if (const Status s = plan(model, planner); s != Status::kOk) return s;
+  if (reinterpret_cast<std::uintptr_t>(arena.data()) % ArenaPlanner::kAlign != 0)
+    return Status::kBadInput;
+  if (arena.size() < planner.total_bytes()) return Status::kArenaTooSmall;
+  for (std::size_t i = 0; i < planner.count(); ++i)
+    offset_[i] = static_cast<std::uint32_t>(planner.offset(static_cast<int>(i)));
+  ring_lengths(model, ring_len_);
+  model_ = &model;
+  arena_ = arena.data();
+  kernels_ = kernels;
+  reset();
+  return Status::kOk;
+}
+
+void Streaming::reset() {
+  if (model_ == nullptr) return;
+  for (std::size_t t = 0; t + 1 < model_->num_tensors(); ++t) {
+    std::memset(arena_ + offset_[t], model_->tensor_quant(t).zero_point,
+                std::size_t{ring_len_[t]} * model_->tensor_channels(t));
+    pos_[t] = 0;
+  }
+  std::memset(arena_ + offset_[sums_id()], 0, 4u * model_->tensor_channels(model_->pool_op()));
+  seen_ = 0;
+}
+
+// Row of `tensor` written `back` steps ago (back < ring length).
+const std::int8_t* Streaming::row(std::size_t tensor, std::uint32_t back) const {
+  const std::uint32_t len = ring_len_[tensor];
+  const std::uint32_t p = pos_[tensor];
+  const std::uint32_t slot = p >= back ? p - back : p + len - back;
+  return reinterpret_cast<const std::int8_t*>(arena_ + offset_[tensor]) +
+         std::size_t{slot} * model_->tensor_channels(tensor);
+}
+
+std::int8_t* Streaming::current_row(std::size_t tensor) {
+  return const_cast<std::int8_t*>(row(tensor, 0));
+}
+
+Status Streaming::push(std::span<const float> sample, std::span<float> probs, bool* ready) {
+  if (model_ == nullptr) return Status::kNotReady;
+  const Model& m = *model_;
+  if (sample.size() != m.input_channels() || probs.size() != m.num_classes())
+    return Status::kBadInput;
+  std::int8_t staged[f::kMaxChannels];  // keep the state untouched if the sample is rejected
+  if (!detail::quantize_sample(m, sample.data(), staged)) return Status::kBadInput;
+  std::memcpy(current_row(0), staged, m.input_channels());
+  auto* scratch = reinterpret_cast<std::int8_t*>(arena_ + offset_[sums_id() - 1]);
+  auto* sums = reinterpret_cast<std::int32_t*>(arena_ + offset_[sums_id()]);
+  const bool opt = kernels_ == KernelSet::kOptimized;
+  for (std::size_t i = 0; i < m.num_ops(); ++i) {
+    const OpView op = m.op(i);
+    const std::int8_t* x = row(op.in0, 0);
+    std::int8_t* y = op.type == f::OpType::kSoftmax ? nullptr : current_row(i + 1);
+    switch (op.type) {
+      case f::OpType::kConv1d: {
+        const std::int8_t* taps[f::kMaxKernel];
+        for (int j = 0; j < op.kernel; ++j)
+          taps[j] = row(op.in0, static_cast<std::uint32_t>(op.kernel - 1 - j) * op.dilation);
+        const kernels::ConvQ p = detail::conv_params(m, op);
+        if (opt)
+          kernels::conv_step_opt(p, taps, y, scratch);
+        else
+          kernels::conv_step_ref(p, taps, y);
+        break;
+      }
+      case f::OpType::kAdd:
+        kernels::add_ref(detail::add_params(m, op), x, row(op.in1, 0), op.out_channels, y);
+        break;
+      case f::OpType::kGlobalAvgPool: {
+        const std::int8_t* leaving = row(op.in0, m.window());  // zero point until t >= window
+        for (std::size_t c = 0; c < op.out_channels; ++c) sums[c] += x[c] - leaving[c];
+        kernels::pool_finish_ref(sums, op.out_channels, op.q[0], op.q[1], op.out.zero_point, y);
+        break;
+      }
+      case f::OpType::kDense: {
+        const kernels::ConvQ p = detail::conv_params(m, op);
+        if (opt)
+          kernels::conv_step_opt(p, &x, y, scratch);
+        else
+          kernels::conv_step_ref(p, &x, y);
+        break;
+      }
+      case f::OpType::kSoftmax: {
+        const QuantParams qp = m.tensor_quant(op.in0);
+        std::memcpy(logits_q_, x, op.in_channels);
+        kernels::softmax_q(x, op.in_channels, qp.scale, qp.zero_point, probs.data());
+        break;
+      }
+    }
+  }
+  for (std::size_t t = 0; t + 1 < m.num_tensors(); ++t)
+    pos_[t] = static_cast<std::uint16_t>(pos_[t] + 1 == ring_len_[t] ? 0 : pos_[t] + 1);
+  ++seen_;
+  if (ready != nullptr) *ready = seen_ >= m.window();
+  return Status::kOk;
+}
+
+}  // namespace css::nn

@@ -1,0 +1,75 @@
+// Shared helpers for the nn tests: cached random models, aligned arenas, random inputs.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "css/nn/format.hpp"
+#include "css/nn/model.hpp"
+#include "css/nn/model_writer.hpp"
+#include "css/nn/sha256.hpp"
+
+namespace css::nn::test {
+
+inline const std::vector<std::uint8_t>& default_model_bytes() {
+  static const std::vector<std::uint8_t> bytes = build_default_random_model(42);
+  return bytes;
+}
+
+inline const std::vector<std::uint8_t>& large_model_bytes() {
+  static const std::vector<std::uint8_t> bytes =
+      build_default_random_model(7, large_model_options());
+  return bytes;
+}
+
+// A 4-byte aligned arena (std::vector<uint32_t> storage).
+class Arena {
+ public:
+  explicit Arena(std::size_t bytes) : words_((bytes + 3) / 4 + 1) {}
+  std::span<std::uint8_t> span(std::size_t bytes) {
+    return {reinterpret_cast<std::uint8_t*>(words_.data()), bytes};
+  }
+
+ private:
+  std::vector<std::uint32_t> words_;
+};
+
+// Raw feature rows around the model's normalisation (mean + std * N(0, 1)).
+inline std::vector<float> random_input(const Model& m, std::size_t steps, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> n01(0.0f, 1.0f);
+  std::vector<float> x(steps * m.input_channels());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::size_t c = i % m.input_channels();
+    x[i] = m.input_mean(c) + m.input_std(c) * n01(rng);
+  }
+  return x;
+}
+
+// Recomputes the payload checksum after a test edited the bytes.
+inline void reseal(std::vector<std::uint8_t>& bytes) {
+  const std::span<const std::uint8_t> payload(bytes.data() + format::kHeaderSize,
+                                              bytes.size() - format::kHeaderSize);
+  const Sha256::Digest d = Sha256::hash(payload);
+  std::memcpy(bytes.data() + format::kHdrSha256, d.data(), d.size());
+}
+
+inline void put_u16(std::vector<std::uint8_t>& b, std::size_t at, std::uint16_t v) {
+  b[at] = static_cast<std::uint8_t>(v);
+  b[at + 1] = static_cast<std::uint8_t>(v >> 8);
+}
+inline void put_u32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v) {
+  for (int k = 0; k < 4; ++k) b[at + k] = static_cast<std::uint8_t>(v >> (8 * k));
+}
+
+// Byte offset of op i's record within the file.
+inline std::size_t op_record(const std::vector<std::uint8_t>& b, std::size_t i) {
+  const std::size_t info = format::kHeaderSize;
+  const std::uint32_t ops_off = std::uint32_t{b[info + format::kInfoOpsOff]} |
+                                (std::uint32_t{b[info + format::kInfoOpsOff + 1]} << 8);
+  return info + ops_off + i * format::kOpSize;
+}
+
+}  // namespace css::nn::test
