@@ -1,0 +1,192 @@
+// csm_tool: host helper for the engine cross-checks and the comparison benchmark.
+//   csm_tool make-default OUT.csm [--large] [--seed N]   random default (or ~23 k-param) TCN
+//   csm_tool to-onnx IN.csm OUT.onnx                      css::onnx::write_onnx
+//   csm_tool run-float IN.csm INPUT.npy PROBS.npy [LOGITS.npy]
+//       engine float window outputs for float32 INPUT [N, window, channels]
+//   csm_tool info IN.csm                                  one JSON line: shape and normalisation
+// Exit status 0 on success, 1 on error (one line on stderr), 2 on bad usage (CLI11).
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "css/data/npy.hpp"
+#include "css/nn/interpreter.hpp"
+#include "css/nn/model.hpp"
+#include "css/nn/model_writer.hpp"
+#include "css/onnx/export.hpp"
+
+namespace {
+
+int fail(const std::string& msg) {
+  std::cerr << "csm_tool: " << msg << "\n";
+  return 1;
+}
+
+struct LoadedModel {
+  std::vector<std::uint8_t> bytes;  // the Model views these: keep together
+  css::nn::Model model;
+};
+
+css::Status load(const std::string& path, LoadedModel& out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return css::make_error(css::ErrorCode::kNotFound, "cannot open '" + path + "'");
+  out.bytes.assign(std::istreambuf_iterator<char>(f), {});
+  css::nn::ParseDetail detail;
+  const auto s = css::nn::Model::parse(out.bytes, out.model, &detail);
+  if (s != css::nn::Status::kOk) {
+    return css::make_error(css::ErrorCode::kParse,
+                           path + ": not a valid .csm (" + css::nn::status_name(s) + " at " +
+                               detail.field + ", op " + std::to_string(detail.op) + ")");
+  }
+  return css::Ok{};
+}
+
+css::Status write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!f.flush()) return css::make_error(css::ErrorCode::kIo, "cannot write '" + path + "'");
+  return css::Ok{};
+}
+
+int make_default(const std::string& out, bool large, std::uint64_t seed) {
+  const auto options = large ? css::nn::large_model_options() : css::nn::DefaultModelOptions{};
+  const auto bytes = css::nn::build_default_random_model(seed, options);
+  if (bytes.empty()) return fail("building the random model failed");
+  if (auto s = write_bytes(out, bytes); !s) return fail(s.error().message);
+  return 0;
+}
+
+int to_onnx(const std::string& in, const std::string& out) {
+  LoadedModel m;
+  if (auto r = load(in, m); !r) return fail(r.error().message);
+  if (auto s = css::onnx::write_onnx(m.model, out); !s) return fail(s.error().message);
+  return 0;
+}
+
+// Captures the softmax input (the float logits) through the interpreter's observer.
+struct LogitsTap {
+  std::size_t tensor = 0;
+  std::vector<float>* sink = nullptr;
+  static void observe(void* ctx, std::size_t t, std::span<const float> values) {
+    auto* self = static_cast<LogitsTap*>(ctx);
+    if (t == self->tensor) self->sink->assign(values.begin(), values.end());
+  }
+};
+
+int run_float(const std::string& in, const std::string& input, const std::string& probs_out,
+              const std::string& logits_out) {
+  LoadedModel m;
+  if (auto r = load(in, m); !r) return fail(r.error().message);
+  const auto& model = m.model;
+  auto arr = css::data::read_npy(input);
+  if (!arr) return fail(arr.error().message);
+  auto values = css::data::npy_values<float>(*arr);
+  if (!values) return fail(values.error().message);
+  const std::size_t w = model.window(), c = model.input_channels(), k = model.num_classes();
+  if (arr->shape.size() != 3 || arr->shape[1] != w || arr->shape[2] != c) {
+    return fail(input + ": expected shape [N, " + std::to_string(w) + ", " + std::to_string(c) +
+                "]");
+  }
+  const css::nn::RunConfig config{css::nn::Precision::kFloat, css::nn::KernelSet::kReference, 0};
+  std::vector<std::uint32_t> arena_words(
+      (css::nn::Interpreter::required_arena_bytes(model, config) + 3) / 4);
+  css::nn::Interpreter interp;
+  const std::span<std::uint8_t> arena(reinterpret_cast<std::uint8_t*>(arena_words.data()),
+                                      arena_words.size() * 4);
+  if (const auto s = interp.init(model, arena, config); s != css::nn::Status::kOk) {
+    return fail(in + ": interpreter init failed (" + css::nn::status_name(s) + ")");
+  }
+  std::vector<float> logits;
+  LogitsTap tap{model.op(model.num_ops() - 1).in0, &logits};
+  interp.set_observer(&LogitsTap::observe, &tap);
+
+  const std::size_t n = arr->shape[0];
+  std::vector<float> probs(n * k), all_logits(n * k);
+  for (std::size_t i = 0; i < n; ++i) {
+    logits.clear();
+    const auto s = interp.run_window(std::span<const float>(values->data() + i * w * c, w * c),
+                                     std::span<float>(probs.data() + i * k, k));
+    if (s != css::nn::Status::kOk) {
+      return fail(input + ": row " + std::to_string(i) + ": " + css::nn::status_name(s));
+    }
+    if (logits.size() != k) return fail("the float run reported no logits tensor");
+    std::copy(logits.begin(), logits.end(),
+              all_logits.begin() + static_cast<std::ptrdiff_t>(i * k));
+  }
+  auto save = [n, k](const std::string& path, const std::vector<float>& v) -> css::Status {
+    auto a = css::data::make_npy<float>({n, k}, std::span<const float>(v));
+    if (!a) return a.error();
+    return css::data::write_npy(path, *a);
+  };
+  if (auto s = save(probs_out, probs); !s) return fail(s.error().message);
+  if (!logits_out.empty()) {
+    if (auto s = save(logits_out, all_logits); !s) return fail(s.error().message);
+  }
+  return 0;
+}
+
+int info(const std::string& in) {
+  LoadedModel m;
+  if (auto r = load(in, m); !r) return fail(r.error().message);
+  const auto& model = m.model;
+  std::size_t params = 0;  // float weights + biases of conv and dense ops
+  for (std::size_t i = 0; i < model.num_ops(); ++i) {
+    const auto op = model.op(i);
+    if (op.type == css::nn::format::OpType::kConv1d || op.type == css::nn::format::OpType::kDense) {
+      params += std::size_t{op.out_channels} * (std::size_t{op.kernel} * op.in_channels + 1);
+    }
+  }
+  std::string mean, std_dev;
+  for (std::size_t c = 0; c < model.input_channels(); ++c) {
+    mean += (c ? "," : "") + std::to_string(model.input_mean(c));
+    std_dev += (c ? "," : "") + std::to_string(model.input_std(c));
+  }
+  std::printf(
+      "{\"window\":%u,\"params\":%zu,\"channels\":%u,\"classes\":%u,\"ops\":%u,\"receptive_field\":"
+      "%u,"
+      "\"float_weights\":%s,\"mean\":[%s],\"std\":[%s]}\n",
+      model.window(), params, unsigned{model.input_channels()}, unsigned{model.num_classes()},
+      unsigned{model.num_ops()}, model.receptive_field(),
+      model.has_float_weights() ? "true" : "false", mean.c_str(), std_dev.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"csm_tool: make, export and run .csm models (engine cross-checks)"};
+  app.require_subcommand(1);
+  std::string in, out, input, logits;
+  bool large = false;
+  std::uint64_t seed = 1;
+
+  auto* make = app.add_subcommand("make-default", "write a random default-architecture model");
+  make->add_option("OUT", out, "output .csm")->required();
+  make->add_flag("--large", large, "the ~23 k-parameter variant");
+  make->add_option("--seed", seed, "random seed");
+
+  auto* onnx = app.add_subcommand("to-onnx", "export the float weights as ONNX (opset 13)");
+  onnx->add_option("IN", in, "input .csm")->required()->check(CLI::ExistingFile);
+  onnx->add_option("OUT", out, "output .onnx")->required();
+
+  auto* runf = app.add_subcommand("run-float", "engine float window outputs for an NPY input");
+  runf->add_option("IN", in, "input .csm")->required()->check(CLI::ExistingFile);
+  runf->add_option("INPUT", input, "float32 [N, window, channels] .npy")->required();
+  runf->add_option("PROBS", out, "output probabilities [N, classes] .npy")->required();
+  runf->add_option("LOGITS", logits, "output pre-softmax logits [N, classes] .npy");
+
+  auto* inf = app.add_subcommand("info", "print the model's shape and normalisation as JSON");
+  inf->add_option("IN", in, "input .csm")->required()->check(CLI::ExistingFile);
+
+  CLI11_PARSE(app, argc, argv);
+  if (make->parsed()) return make_default(out, large, seed);
+  if (onnx->parsed()) return to_onnx(in, out);
+  if (runf->parsed()) return run_float(in, input, out, logits);
+  return info(in);
+}

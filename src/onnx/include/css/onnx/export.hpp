@@ -1,0 +1,47 @@
+// ONNX export of a .csm model, for interoperability and for cross-checking the engine against
+// ONNX Runtime and LibTorch (DESIGN §4 "model.onnx").
+//
+// The export uses the model's FLOAT weights (a .csm without them is an error) and reproduces the
+// engine's float window semantics exactly: input "features" float32 [1, window, channels]
+// (channels-last, raw units, as the engine takes it) -> (x - mean) / std -> channels-first ->
+// causal dilated Conv1D (zero padding on the left only, in normalised units) / residual Add /
+// optional ReLU -> mean over time -> Dense -> "logits" [1, classes] -> Softmax -> "probs"
+// [1, classes]. Opset 13, default domain only. The returned bytes are a serialised ModelProto
+// owned by the caller; no ONNX or protobuf type appears in this header.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "css/core/result.hpp"
+
+namespace css::nn {
+class Model;
+}
+
+namespace css::onnx {
+
+inline constexpr std::int64_t kOpsetVersion = 13;
+inline constexpr const char* kInputName = "features";
+inline constexpr const char* kProbsName = "probs";
+inline constexpr const char* kLogitsName = "logits";
+
+struct ExportOptions {
+  // Also expose the pre-softmax scores as a second graph output (kLogitsName).
+  bool logits_output = true;
+  // Free text stored as the graph's doc_string.
+  std::string doc;
+};
+
+// Serialised ONNX ModelProto bytes for `model`, or an error naming what the model lacks
+// (no float weights, an op the exporter does not know).
+Result<std::vector<std::uint8_t>> export_onnx(const css::nn::Model& model,
+                                              const ExportOptions& options = {});
+
+// export_onnx() written to `path` (whole file replaced; error names the path on failure).
+Status write_onnx(const css::nn::Model& model, const std::filesystem::path& path,
+                  const ExportOptions& options = {});
+
+}  // namespace css::onnx

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Cross-check: the engine's float path against ONNX Runtime (and optionally LibTorch) on the
+// default and the large random TCN. For each model: csm_tool makes it and exports ONNX, the
+// ONNX checker (python3-onnx, full_check) accepts it, 32 random windows go through
+// `csm_tool run-float`, tests/node/run_onnx.js (ORT) and `torch_compare run`, and the
+// max abs difference of logits and probabilities must stay within --tol (default 1e-4).
+//
+// usage: node tests/node/ort_agreement.test.js --csm-tool PATH --work DIR
+//            [--backends ort,torch] [--torch PATH] [--python /usr/bin/python3] [--count 32]
+// Registered with ctest by tests/unit/onnx/CMakeLists.txt. Exit status non-zero on failure.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { readNpy, writeNpy } = require(path.join(__dirname, 'npy.js'));
+
+function parseArgs(argv) {
+  const o = { backends: 'ort', python: '/usr/bin/python3', count: 32, tol: 1e-4 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    if (argv[i + 1] === undefined) throw new Error(`${argv[i]} needs a value`);
+    o[key] = argv[i + 1];
+  }
+  if (!o.csmTool || !o.work) throw new Error('--csm-tool and --work are required');
+  o.backends = o.backends.split(',').filter((b) => b.length > 0);
+  if (o.backends.includes('torch') && !o.torch) throw new Error('--backends torch needs --torch PATH');
+  o.count = Number(o.count);
+  o.tol = Number(o.tol);
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+fs.mkdirSync(opts.work, { recursive: true });
+const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+
+// Seeded normal samples (mulberry32 + Box-Muller): the same inputs on every run.
+function makeRandom(seed) {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+// Raw-unit inputs around the model's own normalisation, so normalised values are ~N(0, 1.5²).
+function writeInputs(info, file, seed) {
+  const normal = makeRandom(seed);
+  const data = new Float32Array(opts.count * info.window * info.channels);
+  for (let i = 0; i < data.length; ++i) {
+    const c = i % info.channels;
+    data[i] = info.mean[c] + info.std[c] * 1.5 * normal();
+  }
+  writeNpy(file, [opts.count, info.window, info.channels], data);
+}
+
+function maxAbsDiff(a, b) {
+  assert.deepEqual(a.shape, b.shape, 'output shapes differ');
+  let m = 0;
+  for (let i = 0; i < a.data.length; ++i) m = Math.max(m, Math.abs(a.data[i] - b.data[i]));
+  return m;
+}
+
+for (const variant of [{ name: 'default', flags: [] }, { name: 'large', flags: ['--large'] }]) {
+  test(`${variant.name} model: engine float vs ${opts.backends.join(' + ')}`, () => {
+    const base = path.join(opts.work, variant.name);
+    const csm = `${base}.csm`;
+    const onnx = `${base}.onnx`;
+    run(opts.csmTool, ['make-default', csm, ...variant.flags, '--seed', '7']);
+    run(opts.csmTool, ['to-onnx', csm, onnx]);
+    const info = JSON.parse(run(opts.csmTool, ['info', csm]));
+    run(opts.python, ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', onnx]);
+
+    writeInputs(info, `${base}_in.npy`, 1234);
+    run(opts.csmTool, ['run-float', csm, `${base}_in.npy`, `${base}_eng_probs.npy`, `${base}_eng_logits.npy`]);
+    const engProbs = readNpy(`${base}_eng_probs.npy`);
+    const engLogits = readNpy(`${base}_eng_logits.npy`);
+    assert.deepEqual(engProbs.shape, [opts.count, info.classes]);
+
+    // The inputs must actually move the outputs, or agreement would prove little.
+    let spread = 0;
+    for (let i = 0; i < engLogits.data.length; ++i) {
+      spread = Math.max(spread, Math.abs(engLogits.data[i] - engLogits.data[i % info.classes]));
+    }
+    assert.ok(spread > 1e-3, `logits barely depend on the input (spread ${spread})`);
+
+    for (const backend of opts.backends) {
+      const probs = `${base}_${backend}_probs.npy`;
+      const logits = `${base}_${backend}_logits.npy`;
+      if (backend === 'ort') {
+        run(process.execPath, [path.join(__dirname, 'run_onnx.js'), onnx, `${base}_in.npy`, `probs=${probs}`, `logits=${logits}`]);
+      } else if (backend === 'torch') {
+        run(opts.torch, ['run', csm, `${base}_in.npy`, probs, logits]);
+      } else {
+        throw new Error(`unknown backend '${backend}'`);
+      }
+      const dLogits = maxAbsDiff(engLogits, readNpy(logits));
+      const dProbs = maxAbsDiff(engProbs, readNpy(probs));
+      console.log(`${variant.name} ${backend}: max |Δlogits| = ${dLogits.toExponential(2)}, max |Δprobs| = ${dProbs.toExponential(2)}`);
+      assert.ok(dLogits <= opts.tol, `${backend} logits differ by ${dLogits} > ${opts.tol}`);
+      assert.ok(dProbs <= opts.tol, `${backend} probabilities differ by ${dProbs} > ${opts.tol}`);
+    }
+  });
+}
