@@ -4,7 +4,9 @@
 
 namespace css::cli {
 
-void print_error(const std::string& message) { std::cerr << "citysafe: error: " << message << '\n'; }
+void print_error(const std::string& message) {
+  std::cerr << "citysafe: error: " << message << '\n';
+}
 
 int report(const Error& error) {
   print_error(error.message);

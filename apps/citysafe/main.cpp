@@ -12,7 +12,9 @@ int main(int argc, char** argv) {
       "citysafe"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "citysafe 0.1.0");
-  app.footer("Run 'citysafe COMMAND --help' for the options of a command.\nExit codes: 0 ok, 1 run-time failure, 2 bad input.");
+  app.footer(
+      "Run 'citysafe COMMAND --help' for the options of a command.\nExit codes: 0 ok, 1 run-time "
+      "failure, 2 bad input.");
 
   css::cli::Runner run;
   css::cli::add_generate(app, run);

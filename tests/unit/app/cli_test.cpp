@@ -42,7 +42,8 @@ class CliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::size_t files_in_dir() const {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), fs::directory_iterator{}));
+    return static_cast<std::size_t>(
+        std::distance(fs::directory_iterator(dir_), fs::directory_iterator{}));
   }
   fs::path dir_;
 };
@@ -78,8 +79,12 @@ TEST_F(CliTest, SeedCommandLineWorksUnchanged) {
 }
 
 TEST_F(CliTest, SameSeedSameBytes) {
-  ASSERT_EQ(run("generate -q --out " + (dir_ / "a.npy").string() + " --duration 10 --seed 3").exit_code, 0);
-  ASSERT_EQ(run("generate -q --out " + (dir_ / "b.npy").string() + " --duration 10 --seed 3").exit_code, 0);
+  ASSERT_EQ(
+      run("generate -q --out " + (dir_ / "a.npy").string() + " --duration 10 --seed 3").exit_code,
+      0);
+  ASSERT_EQ(
+      run("generate -q --out " + (dir_ / "b.npy").string() + " --duration 10 --seed 3").exit_code,
+      0);
   auto slurp = [](const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(f), {});

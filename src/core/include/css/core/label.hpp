@@ -22,10 +22,12 @@ enum class Label : std::uint8_t {
 
 inline constexpr int kLabelCount = 8;
 inline constexpr std::array<std::string_view, kLabelCount> kLabelNames = {
-    "stationary", "walking",    "slow_walking",    "running",
+    "stationary",       "walking",    "slow_walking",    "running",
     "entering_vehicle", "in_vehicle", "forced_movement", "snatch"};
 
-constexpr std::string_view to_string(Label l) { return kLabelNames[static_cast<int>(l)]; }
+constexpr std::string_view to_string(Label l) {
+  return kLabelNames[static_cast<int>(l)];
+}
 
 constexpr std::optional<Label> label_from_string(std::string_view name) {
   for (int i = 0; i < kLabelCount; ++i) {
@@ -40,6 +42,8 @@ constexpr std::optional<Label> label_from_index(int index) {
 }
 
 // Risky labels raise events; everything else is normal life.
-constexpr bool is_risky(Label l) { return l == Label::kForcedMovement || l == Label::kSnatch; }
+constexpr bool is_risky(Label l) {
+  return l == Label::kForcedMovement || l == Label::kSnatch;
+}
 
 }  // namespace css

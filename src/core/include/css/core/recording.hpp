@@ -27,10 +27,10 @@ struct Onset {
 };
 
 struct Recording {
-  std::string device;        // hardware id, never a person's
-  std::string subject;       // simulated/recorded subject id (for splits)
-  std::string placement;     // hand | pocket | bag | wrist | unknown
-  std::string scenario;      // scenario name that produced it
+  std::string device;     // hardware id, never a person's
+  std::string subject;    // simulated/recorded subject id (for splits)
+  std::string placement;  // hand | pocket | bag | wrist | unknown
+  std::string scenario;   // scenario name that produced it
   double rate_hz = 50.0;
   std::vector<SensorFrame> frames;
   std::vector<Label> labels;  // one per frame

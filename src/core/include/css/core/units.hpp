@@ -15,10 +15,20 @@ inline constexpr double kEarthRadiusM = 6371008.8;
 inline constexpr double kImuRateHz = 50.0;
 inline constexpr double kGnssRateHz = 1.0;
 
-constexpr double deg_to_rad(double deg) { return deg * kPi / 180.0; }
-constexpr double rad_to_deg(double rad) { return rad * 180.0 / kPi; }
-constexpr double milli_g_to_mps2(double mg) { return mg * 1e-3 * kGravity; }
-constexpr double mps2_to_g(double a) { return a / kGravity; }
-constexpr double kmh_to_mps(double kmh) { return kmh / 3.6; }
+constexpr double deg_to_rad(double deg) {
+  return deg * kPi / 180.0;
+}
+constexpr double rad_to_deg(double rad) {
+  return rad * 180.0 / kPi;
+}
+constexpr double milli_g_to_mps2(double mg) {
+  return mg * 1e-3 * kGravity;
+}
+constexpr double mps2_to_g(double a) {
+  return a / kGravity;
+}
+constexpr double kmh_to_mps(double kmh) {
+  return kmh / 3.6;
+}
 
 }  // namespace css::units
