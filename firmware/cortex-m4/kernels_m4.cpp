@@ -130,6 +130,217 @@ void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
     out[o] = output(p, o, dot1(x, p.weights + static_cast<std::ptrdiff_t>(o) * n, n, 0));
 }
 
+// ---- window mode: weights unpacked once per call, 4 output channels per pass ----------------
+//
+// In window mode every weight is used `steps` times, so the SXTB16 split of the weights is done
+// once per call into a stack buffer (int16 lane pairs, zero-padded to whole words), and the MAC
+// loop only splits the activations: per 4 input bytes and 4 output channels it is 1 LDR,
+// 2 SXTB16, 4 LDRD, 8 SMLAD and the loop branch, 17 instructions for 16 MACs. The zero padding
+// also makes a row's last partial word exact without a byte tail: up to 3 bytes past the row
+// are read (arena or scratch memory, always mapped on the M4) and multiplied by zero weights.
+// The packed weights are doubled (SADD16, exact: |2w| <= 256) and the accumulators start at
+// 2*bias, so the sum arrives as the 2v that the SMMULR requantisation below needs.
+
+constexpr int kGroup = 4;                   // output channels per pass (the last may use 2)
+constexpr std::size_t kPackedBytes = 1536;  // stack buffer for the unpacked weights
+constexpr int kMaxChunkChannels = 32;       // channels whose parameters are kept at once
+
+// Requantisation of one channel on the 32-bit path; round already includes out_zp << exponent.
+struct ChannelQ {
+  std::int32_t bias2, multiplier, round, exponent;
+};
+
+// smmulr(a, b) = (a * b + 2^31) >> 32 (ARMv7-M ARM A7.7.121). For |v| < 2^30 and
+// multiplier >= 0, smmulr(2v, m) = floor((v*m + 2^30) / 2^31), exactly the reference high-mul
+// (fixed_point.hpp: nudge-then-truncate == floor((p + 2^30) / 2^31) for m >= 0).
+CSS_FW_ALWAYS_INLINE std::int32_t smmulr(std::int32_t a, std::int32_t b) {
+  std::int32_t r;
+  asm("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+
+// The reference requantisation, valid when |v| < 2^30, multiplier >= 0 and 1 <= e <= 22
+// (pack_chunk checks): |high| < 2^30, so multiply_by_quantized_multiplier's rounding shift
+// (high + 2^(e-1) - (high < 0)) >> e cannot overflow, and adding out_zp * 2^e (|.| <= 2^29)
+// before the shift equals adding out_zp after it.
+CSS_FW_ALWAYS_INLINE std::int8_t requantize_packed(std::int32_t acc2, const ChannelQ& q,
+                                                   std::int32_t lo) {
+  const std::int32_t high = smmulr(acc2, q.multiplier);
+  std::int32_t v = (high + q.round + (high >> 31)) >> q.exponent;
+  // clamp to [lo, 127] (act_max == 127 is checked): SSAT then a conditional move, no branch.
+  asm("ssat %0, #8, %0\n\t"
+      "cmp %0, %1\n\t"
+      "it lt\n\t"
+      "movlt %0, %1"
+      : "+r"(v)
+      : "r"(lo)
+      : "cc");
+  return static_cast<std::int8_t>(v);
+}
+
+// Bytes [4k, 4k+4) of a weight row of n bytes, zero past n.
+std::int32_t row_word(const std::int8_t* w, int k, int n) {
+  if (4 * k + 4 <= n) return load_word(w + 4 * k);
+  std::uint32_t word = 0;
+  for (int i = 4 * k; i < n; ++i)
+    word |= (static_cast<std::uint32_t>(w[i]) & 0xFFU) << (8 * (i - 4 * k));
+  return static_cast<std::int32_t>(word);
+}
+
+// Packs channels [o0, o0 + count) as groups of kGroup (the last group 2 wide when at most 2
+// channels remain), each [word][channel][lanes 0,2 | lanes 1,3] so a pass walks it linearly,
+// and fills q. False when a channel does not qualify for requantize_packed: shift in [-22, -1],
+// multiplier >= 0, act_max 127, and |bias| + 2^14 * n < 2^30 (bounds |acc + bias|).
+bool pack_chunk(const ConvQ& p, int o0, int count, int words, std::int32_t* packed, ChannelQ* q) {
+  const int n = p.kernel * p.in_ch;
+  for (int g = 0; g < count; g += kGroup) {
+    const int width = count - g <= 2 ? 2 : kGroup;
+    for (int k = 0; k < words; ++k) {
+      for (int c = 0; c < width; ++c) {
+        const std::int32_t s =
+            g + c < count ? row_word(p.weights + static_cast<std::ptrdiff_t>(o0 + g + c) * n, k, n)
+                          : 0;
+        const std::int32_t b02 = bytes_0_2(s), b13 = bytes_1_3(s);
+        *packed++ = __sadd16(b02, b02);
+        *packed++ = __sadd16(b13, b13);
+      }
+    }
+  }
+  for (int c = 0; c < count + kGroup; ++c) q[c] = {0, 0, 0, 1};  // padding lanes
+  for (int c = 0; c < count; ++c) {
+    const int o = o0 + c;
+    // |w * x| <= 2^14, so |bias| + 2^14 * n bounds |acc + bias| without reading the weights.
+    const std::int64_t bound = (p.bias_eff[o] < 0 ? -std::int64_t{p.bias_eff[o]} : p.bias_eff[o]) +
+                               (std::int64_t{1} << 14) * n;
+    const std::int32_t e = -p.shift[o];
+    if (e < 1 || e > 22 || p.multiplier[o] < 0 || bound >= (std::int64_t{1} << 30)) return false;
+    q[c] = {2 * p.bias_eff[o], p.multiplier[o], (std::int32_t{1} << (e - 1)) + p.out_zp * (1 << e),
+            e};
+  }
+  return true;
+}
+
+// a0..a3 += the packed group's four channel dot products with x over `words` words.
+CSS_FW_ALWAYS_INLINE void dot4_packed(const std::int8_t* x, const std::int32_t* w, int words,
+                                      std::int32_t& a0, std::int32_t& a1, std::int32_t& a2,
+                                      std::int32_t& a3) {
+  std::int32_t xv, x13, wa, wb;
+  asm volatile(
+      "1:\n\t"
+      "ldr %[xv], [%[x]], #4\n\t"
+      "sxtb16 %[x13], %[xv], ror #8\n\t"
+      "sxtb16 %[xv], %[xv]\n\t"
+      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+      "smlad %[a0], %[wa], %[xv], %[a0]\n\t"
+      "smlad %[a0], %[wb], %[x13], %[a0]\n\t"
+      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+      "smlad %[a1], %[wa], %[xv], %[a1]\n\t"
+      "smlad %[a1], %[wb], %[x13], %[a1]\n\t"
+      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+      "smlad %[a2], %[wa], %[xv], %[a2]\n\t"
+      "smlad %[a2], %[wb], %[x13], %[a2]\n\t"
+      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+      "smlad %[a3], %[wa], %[xv], %[a3]\n\t"
+      "smlad %[a3], %[wb], %[x13], %[a3]\n\t"
+      "subs %[words], %[words], #1\n\t"
+      "bne 1b"
+      : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w),
+        [words] "+r"(words), [xv] "=&r"(xv), [x13] "=&r"(x13), [wa] "=&r"(wa), [wb] "=&r"(wb)
+      :
+      : "cc", "memory");
+}
+
+// The same for a 2-wide group (11 instructions per 8 MACs).
+CSS_FW_ALWAYS_INLINE void dot2_packed(const std::int8_t* x, const std::int32_t* w, int words,
+                                      std::int32_t& a0, std::int32_t& a1) {
+  std::int32_t xv, x13, wa, wb;
+  asm volatile(
+      "1:\n\t"
+      "ldr %[xv], [%[x]], #4\n\t"
+      "sxtb16 %[x13], %[xv], ror #8\n\t"
+      "sxtb16 %[xv], %[xv]\n\t"
+      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+      "smlad %[a0], %[wa], %[xv], %[a0]\n\t"
+      "smlad %[a0], %[wb], %[x13], %[a0]\n\t"
+      "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+      "smlad %[a1], %[wa], %[xv], %[a1]\n\t"
+      "smlad %[a1], %[wb], %[x13], %[a1]\n\t"
+      "subs %[words], %[words], #1\n\t"
+      "bne 1b"
+      : [a0] "+r"(a0), [a1] "+r"(a1), [x] "+r"(x), [w] "+r"(w), [words] "+r"(words), [xv] "=&r"(xv),
+        [x13] "=&r"(x13), [wa] "=&r"(wa), [wb] "=&r"(wb)
+      :
+      : "cc", "memory");
+}
+
+// Outputs y[0, count) of one time step from the row x (4*words readable bytes).
+void chunk_outputs(const std::int8_t* x, int count, int words, const std::int32_t* packed,
+                   const ChannelQ* q, std::int32_t lo, std::int8_t* y) {
+  int g = 0;
+  for (; count - g > 2; g += kGroup, packed += words * 2 * kGroup) {
+    std::int32_t a0 = q[g].bias2, a1 = q[g + 1].bias2, a2 = q[g + 2].bias2, a3 = q[g + 3].bias2;
+    dot4_packed(x, packed, words, a0, a1, a2, a3);
+    y[g] = requantize_packed(a0, q[g], lo);
+    y[g + 1] = requantize_packed(a1, q[g + 1], lo);
+    y[g + 2] = requantize_packed(a2, q[g + 2], lo);
+    if (count - g > 3) y[g + 3] = requantize_packed(a3, q[g + 3], lo);
+  }
+  if (count - g > 0) {
+    std::int32_t a0 = q[g].bias2, a1 = q[g + 1].bias2;
+    dot2_packed(x, packed, words, a0, a1);
+    y[g] = requantize_packed(a0, q[g], lo);
+    if (count - g > 1) y[g + 1] = requantize_packed(a1, q[g + 1], lo);
+  }
+}
+
+// The kernel rows of time step t into scratch, a word at a time: each row's (up to 3) extra
+// bytes are overwritten by the next row or, after the last, stay inside scratch
+// (2*kernel*in_ch bytes, and kernel*in_ch >= 3 is checked by the caller).
+void gather(const ConvQ& p, int dilation, const std::int8_t* in, int t, const std::int8_t* zp_row,
+            std::int8_t* scratch) {
+  for (int j = 0; j < p.kernel; ++j) {
+    const int src = t - (p.kernel - 1 - j) * dilation;
+    const std::int8_t* s = src >= 0 ? in + static_cast<std::ptrdiff_t>(src) * p.in_ch : zp_row;
+    std::int8_t* d = scratch + static_cast<std::ptrdiff_t>(j) * p.in_ch;
+    for (int i = 0; i < p.in_ch; i += 4) {
+      const std::int32_t v = load_word(s + i);
+      std::memcpy(d + i, &v, sizeof v);
+    }
+  }
+}
+
+// conv_window_opt on packed weights; false (nothing to rely on written) when the layer does not
+// fit the buffer or a channel fails the requantize_packed conditions.
+bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
+                        const std::int8_t* zp_row, std::int8_t* out, std::int8_t* scratch) {
+  const int n = p.kernel * p.in_ch;
+  const int words = (n + 3) / 4;
+  int chunk =
+      static_cast<int>(kPackedBytes / (8U * static_cast<unsigned>(words))) / kGroup * kGroup;
+  if (chunk < kGroup || n < 3) return false;
+  if (chunk > kMaxChunkChannels) chunk = kMaxChunkChannels;
+  alignas(8) std::int32_t packed[kPackedBytes / sizeof(std::int32_t)];
+  ChannelQ q[kMaxChunkChannels + kGroup];
+  const int span = (p.kernel - 1) * dilation;
+  const bool contiguous = dilation == 1 || p.kernel == 1;
+  const std::int32_t lo = p.act_min;
+  if (p.act_max != 127) return false;
+  for (int o0 = 0; o0 < p.out_ch; o0 += chunk) {
+    const int count = p.out_ch - o0 < chunk ? p.out_ch - o0 : chunk;
+    if (!pack_chunk(p, o0, count, words, packed, q)) return false;
+    std::int8_t* y = out + o0;
+    for (int t = 0; t < steps; ++t, y += p.out_ch) {
+      const std::int8_t* x = scratch;
+      if (t >= span && contiguous)
+        x = in + static_cast<std::ptrdiff_t>(t - span) * p.in_ch;
+      else
+        gather(p, dilation, in, t, zp_row, scratch);
+      chunk_outputs(x, count, words, packed, q, lo, y);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void conv_step_opt(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* out,
@@ -148,6 +359,7 @@ void conv_step_opt(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* 
 
 void conv_window_opt(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
                      const std::int8_t* zp_row, std::int8_t* out, std::int8_t* scratch) {
+  if (conv_window_packed(p, dilation, in, steps, zp_row, out, scratch)) return;
   const int span = (p.kernel - 1) * dilation;
   const bool contiguous = dilation == 1 || p.kernel == 1;
   for (int t = 0; t < steps; ++t) {
