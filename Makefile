@@ -1,10 +1,11 @@
 # Thin wrapper over CMake presets; every target is also a plain command.
 #   make demo   build, then the end-to-end demo (today: a minute of mixed scenarios + summary)
-#   make test   build, run every test, then the sanitizer preset on parsing/engine tests
+#   make test   build, run every test, the sanitizer preset on parsing/engine tests,
+#               a bounded libFuzzer run of every parser, and the format check
 #   make bench  bench/run all
 #   make fmt    clang-format every C++ file in place
 JOBS ?= $(shell nproc)
-.PHONY: build demo test test-asan bench fmt fmt-check clean
+.PHONY: build demo test test-asan fuzz-smoke bench fmt fmt-check clean
 
 build:
 	@[ -f build/build.ninja ] || cmake --preset default
@@ -16,12 +17,18 @@ demo: build
 test: build
 	ctest --test-dir build --output-on-failure -j $(JOBS) --timeout 600
 	$(MAKE) test-asan
+	$(MAKE) fuzz-smoke
 	$(MAKE) fmt-check
 
 test-asan:
 	@[ -f build-asan/build.ninja ] || cmake --preset asan
 	cmake --build build-asan -j $(JOBS)
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L sanitize --timeout 900
+
+# Every parser of untrusted bytes under libFuzzer for CSS_FUZZ_SECONDS (15 s) each.
+fuzz-smoke:
+	@[ -f build-fuzz/build.ninja ] || cmake --preset fuzz
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_smoke
 
 bench: build
 	bench/run all

@@ -1,6 +1,6 @@
 // libFuzzer target for css::event_from_json: any bytes must give a value or an
 // Error, never a crash, and whatever decodes must re-encode to an equal event.
-// Build: clang++ -std=c++20 -fsanitize=fuzzer,address,undefined with css_core.
+// Built by the "fuzz" preset (fuzz/CMakeLists.txt).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
