@@ -130,3 +130,26 @@ TEST_F(CliTest, HelpTeachesAndExitsZero) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliTest, ImportsStHarAsADatasetTrainingCanRead) {
+  const auto out = dir_ / "st-har.npy";
+  const std::string src = std::string(std::getenv("CSS_SOURCE_DIR")) + "/tests/data/st-har";
+  CmdResult r = run("dataset import st-har " + src + " --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto ds = css::data::read_dataset(out);
+  ASSERT_TRUE(ds.ok()) << ds.error().message;
+  EXPECT_EQ(ds->recordings.size(), 92U);
+  EXPECT_NE(r.out.find("running"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, ImportOfMissingFolderIsBadInput) {
+  CmdResult r = run("dataset import st-har " + (dir_ / "nope").string() + " --out " +
+                    (dir_ / "x.npy").string());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("nope"), std::string::npos) << r.out;
+  EXPECT_EQ(files_in_dir(), 0U);
+}
+
+}  // namespace
