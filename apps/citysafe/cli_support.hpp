@@ -28,5 +28,7 @@ using Runner = std::function<int()>;
 
 void add_generate(CLI::App& root, Runner& run);
 void add_dataset(CLI::App& root, Runner& run);
+void add_model(CLI::App& root, Runner& run);
+void add_infer(CLI::App& root, Runner& run);
 
 }  // namespace css::cli

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   css::cli::Runner run;
   css::cli::add_generate(app, run);
   css::cli::add_dataset(app, run);
+  css::cli::add_model(app, run);
+  css::cli::add_infer(app, run);
 
   try {
     app.parse(argc, argv);

@@ -9,50 +9,21 @@
 #include <fstream>
 #include <string>
 
+#include "cli_runner.hpp"
 #include "css/data/dataset.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CmdResult {
-  int exit_code;
-  std::string out;  // stdout + stderr
-};
+using css::testing::CmdResult;
+using css::testing::line_count;
 
 CmdResult run(const std::string& args) {
-  const std::string cmd = std::string(CSS_CITYSAFE_BIN) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return css::testing::run_citysafe(args);
 }
 
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("css-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::size_t files_in_dir() const {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(dir_), fs::directory_iterator{}));
-  }
-  fs::path dir_;
-};
-
-int line_count(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
+using CliTest = css::testing::TempDirTest;
 
 TEST_F(CliTest, GenerateWritesDatasetThatStatsReads) {
   const auto out = dir_ / "sample.npy";
