@@ -1,12 +1,14 @@
-// Engine benchmarks: float window, int8 window (reference / optimised kernels) and int8
-// streaming per sample, for the default (MCU) and the large (~23 k params) random TCN.
-// Counters: macs = multiply-accumulates per call, MAC/s = macs per second.
+// Engine benchmarks: float window, int8 window (reference / optimised kernels, best ISA path
+// and each path forced) and int8 streaming per sample, for the default (MCU) and the large
+// (~23 k params) random TCN; plus the core's peak int8 MAC rate from a tight dot-product loop
+// (peak_x86.cpp). Counters: macs = multiply-accumulates per call, MAC/s = macs per second.
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <vector>
 
 #include "css/nn/interpreter.hpp"
+#include "css/nn/isa.hpp"
 #include "css/nn/model_writer.hpp"
 #include "css/nn/streaming.hpp"
 
@@ -66,6 +68,36 @@ void BM_Window(benchmark::State& state) {
   state.SetLabel(mode == 0 ? "float" : (mode == 1 ? "int8_ref" : "int8_opt"));
 }
 
+// range(0): model; range(1): forced ISA path (Isa enum value: 1 portable, 2 avx2, 3 avx512vnni).
+void BM_WindowIsa(benchmark::State& state) {
+  const auto isa = static_cast<Isa>(state.range(1));
+  if (!isa_available(isa)) {
+    state.SkipWithError("ISA path not available on this CPU");
+    return;
+  }
+  Model m;
+  if (Model::parse(model_bytes(static_cast<int>(state.range(0))), m) != Status::kOk) {
+    state.SkipWithError("parse");
+    return;
+  }
+  const RunConfig cfg{Precision::kInt8, KernelSet::kOptimized, 0, isa};
+  std::vector<std::uint32_t> arena(Interpreter::required_arena_bytes(m, cfg) / 4 + 1);
+  Interpreter in;
+  if (in.init(m, {reinterpret_cast<std::uint8_t*>(arena.data()), arena.size() * 4}, cfg) !=
+      Status::kOk) {
+    state.SkipWithError("init");
+    return;
+  }
+  const auto x = input(m, m.window());
+  std::vector<float> probs(m.num_classes());
+  for (auto _ : state) {
+    in.run_window(x, probs);
+    benchmark::DoNotOptimize(probs.data());
+  }
+  set_counters(state, count_macs(m, m.window()));
+  state.SetLabel(isa_name(isa));
+}
+
 // range(0): model; range(1): 1 int8 ref, 2 int8 opt. One iteration = one pushed sample.
 void BM_Streaming(benchmark::State& state) {
   Model m;
@@ -100,4 +132,5 @@ void BM_Streaming(benchmark::State& state) {
 
 BENCHMARK(BM_Window)->ArgNames({"model", "mode"})->ArgsProduct({{0, 1}, {0, 1, 2}});
 BENCHMARK(BM_Streaming)->ArgNames({"model", "mode"})->ArgsProduct({{0, 1}, {1, 2}});
+BENCHMARK(BM_WindowIsa)->ArgNames({"model", "isa"})->ArgsProduct({{0, 1}, {1, 2, 3}});
 BENCHMARK_MAIN();

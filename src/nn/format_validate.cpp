@@ -59,7 +59,12 @@ Status check_weights(const Check& c, const std::uint8_t* rec, const std::uint8_t
   if (!need_float) return Status::kOk;
   if (!ok(f::kArrWeightsF, 4 * n_w)) return c.fail(Status::kBadOffset, "weights_f");
   if (!ok(f::kArrBiasF, 4 * o)) return c.fail(Status::kBadOffset, "bias_f");
-  if (!all_finite(reinterpret_cast<const float*>(payload + off(f::kArrWeightsF)), n_w))
+  // ok() bounded 4 * n_w by the 32-bit payload size, so n_w fits size_t even on 32-bit
+  // targets; the explicit check keeps the narrowing provably lossless.
+  if (n_w > std::numeric_limits<std::size_t>::max() / 4)
+    return c.fail(Status::kTooLarge, "weights_f count");
+  if (!all_finite(reinterpret_cast<const float*>(payload + off(f::kArrWeightsF)),
+                  static_cast<std::size_t>(n_w)))
     return c.fail(Status::kBadParam, "weights_f not finite");
   if (!all_finite(reinterpret_cast<const float*>(payload + off(f::kArrBiasF)), o))
     return c.fail(Status::kBadParam, "bias_f not finite");

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "css/nn/kernels.hpp"
+#include "kernel_table.hpp"
 #include "op_params.hpp"
 
 namespace css::nn {
@@ -31,6 +32,14 @@ int gather_id(const Model& m) {
 int sums_id(const Model& m) {
   return zp_row_id(m) + 2;
 }
+int packed_id(const Model& m) {
+  return zp_row_id(m) + 3;
+}
+// Reference kernels and float use no SIMD path: the portable plan.
+const detail::KernelTable* table_for(const RunConfig& cfg) {
+  const bool simd = cfg.precision == Precision::kInt8 && cfg.kernels == KernelSet::kOptimized;
+  return detail::kernel_table(simd ? cfg.isa : Isa::kPortable);
+}
 }  // namespace
 
 Status Interpreter::plan(const Model& m, const RunConfig& cfg, ArenaPlanner& planner) {
@@ -39,17 +48,17 @@ Status Interpreter::plan(const Model& m, const RunConfig& cfg, ArenaPlanner& pla
   const std::uint32_t steps = cfg.max_steps == 0 ? m.window() : cfg.max_steps;
   if (steps < m.window() || steps > f::kMaxWindow * 4) return Status::kBadParam;
   if (cfg.precision == Precision::kFloat && !m.has_float_weights()) return Status::kNotReady;
+  const detail::KernelTable* kt = table_for(cfg);
+  if (kt == nullptr) return Status::kBadParam;
   const std::size_t elem = cfg.precision == Precision::kFloat ? 4 : 1;
   int last_use[f::kMaxOps + 1];
   for (std::size_t t = 0; t < m.num_tensors(); ++t) last_use[t] = t == 0 ? 0 : int(t) - 1;
-  std::size_t max_in = 1, max_gather = 1;
+  std::size_t max_in = 1;
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
     const OpView op = m.op(i);
     last_use[op.in0] = static_cast<int>(i);
     if (op.type == f::OpType::kAdd) last_use[op.in1] = static_cast<int>(i);
     if (op.in_channels > max_in) max_in = op.in_channels;
-    if (std::size_t{op.kernel} * op.in_channels > max_gather)
-      max_gather = std::size_t{op.kernel} * op.in_channels;
   }
   // The softmax output goes straight to the caller's probs: no tensor for it.
   for (std::size_t t = 0; t + 1 < m.num_tensors(); ++t) {
@@ -60,9 +69,11 @@ Status Interpreter::plan(const Model& m, const RunConfig& cfg, ArenaPlanner& pla
   const int end = static_cast<int>(m.num_ops());
   if (cfg.precision == Precision::kInt8) {
     const int pool = static_cast<int>(m.pool_op());
-    planner.add(max_in, 0, end);                                   // zero-point row (padding)
-    planner.add(2 * max_gather, 0, end);                           // gathered taps, int16
-    planner.add(4u * m.tensor_channels(m.pool_op()), pool, pool);  // pool sums
+    planner.add(max_in, 0, end);                                      // zero-point row (padding)
+    planner.add(detail::model_scratch_bytes(m, *kt, steps), 0, end);  // kernel scratch
+    planner.add(4u * m.tensor_channels(m.pool_op()), pool, pool);     // pool sums
+    const std::size_t packed = detail::model_packed_bytes(m, *kt);
+    if (packed > 0) planner.add(packed, 0, end);  // packed weights: written once by init()
   }
   planner.plan();
   return Status::kOk;
@@ -86,7 +97,14 @@ Status Interpreter::init(const Model& model, std::span<std::uint8_t> arena,
     offset_[i] = static_cast<std::uint32_t>(planner.offset(static_cast<int>(i)));
   model_ = &model;
   arena_ = arena.data();
+  table_ = table_for(config);
   config_ = config;
+  simd_quantize_ = false;
+  if (detail::model_packed_bytes(model, *table_) > 0) {
+    norm_off_ = offset_[packed_id(model)];
+    detail::pack_model(model, *table_, arena_, norm_off_, packed_off_);
+    simd_quantize_ = table_->quantize != nullptr;
+  }
   if (config_.max_steps == 0) config_.max_steps = model.window();
   return Status::kOk;
 }
@@ -107,10 +125,20 @@ Status Interpreter::run_int8(std::span<const float> input, std::uint32_t steps,
   const Model& m = *model_;
   const std::size_t ch = m.input_channels();
   auto* in_q = buffer<std::int8_t>(0);
-  for (std::size_t t = 0; t < steps; ++t)
-    if (!detail::quantize_sample(m, input.data() + t * ch, in_q + t * ch)) return Status::kBadInput;
+  if (simd_quantize_ && config_.kernels == KernelSet::kOptimized) {
+    const auto* norm = reinterpret_cast<const float*>(arena_ + norm_off_);
+    const QuantParams qp = m.tensor_quant(0);
+    if (!table_->quantize(input.data(), static_cast<int>(steps), static_cast<int>(ch), norm,
+                          norm + ch, qp.scale, qp.zero_point, in_q))
+      return Status::kBadInput;
+  } else {
+    for (std::size_t t = 0; t < steps; ++t)
+      if (!detail::quantize_sample(m, input.data() + t * ch, in_q + t * ch))
+        return Status::kBadInput;
+  }
   auto* zp_row = buffer<std::int8_t>(zp_row_id(m));
-  auto* scratch = buffer<std::int8_t>(gather_id(m));
+  auto* scratch = buffer<std::uint8_t>(gather_id(m));
+  const detail::KernelTable& kt = *table_;
   auto* sums = buffer<std::int32_t>(sums_id(m));
   const bool opt = config_.kernels == KernelSet::kOptimized;
   const int n = static_cast<int>(steps);
@@ -123,14 +151,15 @@ Status Interpreter::run_int8(std::span<const float> input, std::uint32_t steps,
         const kernels::ConvQ p = detail::conv_params(m, op);
         std::memset(zp_row, m.tensor_quant(op.in0).zero_point, op.in_channels);
         if (opt)
-          kernels::conv_window_opt(p, op.dilation, x, n, zp_row, y, scratch);
+          kt.conv_window(p, arena_ + packed_off_[i], op.dilation, x, n, zp_row, y, scratch);
         else
           kernels::conv_window_ref(p, op.dilation, x, n, zp_row, y);
         break;
       }
       case f::OpType::kAdd:
-        kernels::add_ref(detail::add_params(m, op), x, buffer<const std::int8_t>(op.in1),
-                         n * op.out_channels, y);
+        (opt ? kt.add : kernels::add_ref)(detail::add_params(m, op), x,
+                                          buffer<const std::int8_t>(op.in1), n * op.out_channels,
+                                          y);
         break;
       case f::OpType::kGlobalAvgPool:
         kernels::pool_sums_ref(x, n, op.out_channels, static_cast<int>(m.window()),
@@ -140,7 +169,7 @@ Status Interpreter::run_int8(std::span<const float> input, std::uint32_t steps,
       case f::OpType::kDense: {
         const kernels::ConvQ p = detail::conv_params(m, op);
         if (opt)
-          kernels::conv_step_opt(p, &x, y, scratch);
+          kt.conv_step(p, arena_ + packed_off_[i], &x, y, scratch);
         else
           kernels::conv_step_ref(p, &x, y);
         break;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "css/nn/kernels.hpp"
+#include "kernel_table.hpp"
 #include "op_params.hpp"
 
 namespace css::nn {
@@ -22,20 +23,25 @@ Status Streaming::ring_lengths(const Model& m, std::uint16_t* ring_len) {
   return Status::kOk;
 }
 
-Status Streaming::plan(const Model& m, ArenaPlanner& planner) {
+namespace {
+const detail::KernelTable* table_for(KernelSet kernels, Isa isa) {
+  return detail::kernel_table(kernels == KernelSet::kOptimized ? isa : Isa::kPortable);
+}
+}  // namespace
+
+Status Streaming::plan(const Model& m, ArenaPlanner& planner, KernelSet kernels, Isa isa) {
   planner = ArenaPlanner{};
   if (m.num_ops() == 0) return Status::kNotReady;
+  const detail::KernelTable* kt = table_for(kernels, isa);
+  if (kt == nullptr) return Status::kBadParam;
   std::uint16_t ring_len[f::kMaxOps + 1];
   if (const Status s = ring_lengths(m, ring_len); s != Status::kOk) return s;
   int last_use[f::kMaxOps + 1];
-  std::size_t max_gather = 1;
   for (std::size_t t = 0; t < m.num_tensors(); ++t) last_use[t] = t == 0 ? 0 : int(t) - 1;
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
     const OpView op = m.op(i);
     last_use[op.in0] = static_cast<int>(i);
     if (op.type == f::OpType::kAdd) last_use[op.in1] = static_cast<int>(i);
-    if (std::size_t{op.kernel} * op.in_channels > max_gather)
-      max_gather = std::size_t{op.kernel} * op.in_channels;
   }
   const int end = static_cast<int>(m.num_ops());
   for (std::size_t t = 0; t + 1 < m.num_tensors(); ++t) {
@@ -47,22 +53,25 @@ Status Streaming::plan(const Model& m, ArenaPlanner& planner) {
     else
       planner.add(bytes, t == 0 ? 0 : static_cast<int>(t) - 1, last_use[t]);
   }
-  planner.add(2 * max_gather, 0, end);                       // gathered taps, int16
-  planner.add(4u * m.tensor_channels(m.pool_op()), 0, end);  // pool running sums
+  planner.add(detail::model_scratch_bytes(m, *kt, 0), 0, end);  // kernel scratch
+  planner.add(4u * m.tensor_channels(m.pool_op()), 0, end);     // pool running sums
+  const std::size_t packed = detail::model_packed_bytes(m, *kt);
+  if (packed > 0) planner.add(packed, 0, end);  // packed weights: written once by init()
   planner.plan();
   return Status::kOk;
 }
 
-std::size_t Streaming::required_arena_bytes(const Model& model) {
+std::size_t Streaming::required_arena_bytes(const Model& model, KernelSet kernels, Isa isa) {
   ArenaPlanner planner;
-  if (plan(model, planner) != Status::kOk) return 0;
+  if (plan(model, planner, kernels, isa) != Status::kOk) return 0;
   return planner.total_bytes();
 }
 
-Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, KernelSet kernels) {
+Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, KernelSet kernels,
+                       Isa isa) {
   model_ = nullptr;
   ArenaPlanner planner;
-  if (const Status s = plan(model, planner); s != Status::kOk) return s;
+  if (const Status s = plan(model, planner, kernels, isa); s != Status::kOk) return s;
   if (reinterpret_cast<std::uintptr_t>(arena.data()) % ArenaPlanner::kAlign != 0)
     return Status::kBadInput;
   if (arena.size() < planner.total_bytes()) return Status::kArenaTooSmall;
@@ -72,6 +81,13 @@ Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, Kernel
   model_ = &model;
   arena_ = arena.data();
   kernels_ = kernels;
+  table_ = table_for(kernels, isa);
+  simd_quantize_ = false;
+  if (detail::model_packed_bytes(model, *table_) > 0) {
+    norm_off_ = offset_[sums_id() + 1];
+    detail::pack_model(model, *table_, arena_, norm_off_, packed_off_);
+    simd_quantize_ = table_->quantize != nullptr;
+  }
   reset();
   return Status::kOk;
 }
@@ -106,9 +122,18 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
   if (sample.size() != m.input_channels() || probs.size() != m.num_classes())
     return Status::kBadInput;
   std::int8_t staged[f::kMaxChannels];  // keep the state untouched if the sample is rejected
-  if (!detail::quantize_sample(m, sample.data(), staged)) return Status::kBadInput;
+  if (simd_quantize_) {
+    const auto* norm = reinterpret_cast<const float*>(arena_ + norm_off_);
+    const QuantParams qp = m.tensor_quant(0);
+    const int ch = static_cast<int>(m.input_channels());
+    if (!table_->quantize(sample.data(), 1, ch, norm, norm + ch, qp.scale, qp.zero_point, staged))
+      return Status::kBadInput;
+  } else if (!detail::quantize_sample(m, sample.data(), staged)) {
+    return Status::kBadInput;
+  }
   std::memcpy(current_row(0), staged, m.input_channels());
-  auto* scratch = reinterpret_cast<std::int8_t*>(arena_ + offset_[sums_id() - 1]);
+  auto* scratch = arena_ + offset_[sums_id() - 1];
+  const detail::KernelTable& kt = *table_;
   auto* sums = reinterpret_cast<std::int32_t*>(arena_ + offset_[sums_id()]);
   const bool opt = kernels_ == KernelSet::kOptimized;
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
@@ -122,13 +147,14 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
           taps[j] = row(op.in0, static_cast<std::uint32_t>(op.kernel - 1 - j) * op.dilation);
         const kernels::ConvQ p = detail::conv_params(m, op);
         if (opt)
-          kernels::conv_step_opt(p, taps, y, scratch);
+          kt.conv_step(p, arena_ + packed_off_[i], taps, y, scratch);
         else
           kernels::conv_step_ref(p, taps, y);
         break;
       }
       case f::OpType::kAdd:
-        kernels::add_ref(detail::add_params(m, op), x, row(op.in1, 0), op.out_channels, y);
+        (opt ? kt.add : kernels::add_ref)(detail::add_params(m, op), x, row(op.in1, 0),
+                                          op.out_channels, y);
         break;
       case f::OpType::kGlobalAvgPool: {
         const std::int8_t* leaving = row(op.in0, m.window());  // zero point until t >= window
@@ -139,7 +165,7 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
       case f::OpType::kDense: {
         const kernels::ConvQ p = detail::conv_params(m, op);
         if (opt)
-          kernels::conv_step_opt(p, &x, y, scratch);
+          kt.conv_step(p, arena_ + packed_off_[i], &x, y, scratch);
         else
           kernels::conv_step_ref(p, &x, y);
         break;

@@ -214,8 +214,11 @@ TEST(Engine, FloatNeedsFloatWeights) {
 TEST(Engine, DefaultModelFitsTheMcuBudget) {
   Model m;
   ASSERT_EQ(Model::parse(test::default_model_bytes(), m), Status::kOk);
-  const std::size_t stream = Streaming::required_arena_bytes(m);
-  const std::size_t win_q = Interpreter::required_arena_bytes(m, {});
+  // The MCU runs the portable kernel set (no packed weights): its plan is the budget.
+  const std::size_t stream =
+      Streaming::required_arena_bytes(m, KernelSet::kOptimized, Isa::kPortable);
+  const std::size_t win_q = Interpreter::required_arena_bytes(
+      m, {Precision::kInt8, KernelSet::kOptimized, 0, Isa::kPortable});
   const std::size_t win_f = Interpreter::required_arena_bytes(m, {Precision::kFloat, {}, 0});
   DefaultModelOptions o;
   o.include_float = false;

@@ -13,11 +13,15 @@
 #include <cstdint>
 #include <span>
 
+#include "css/nn/isa.hpp"
 #include "css/nn/model.hpp"
 #include "css/nn/planner.hpp"
 #include "css/nn/status.hpp"
 
 namespace css::nn {
+namespace detail {
+struct KernelTable;
+}
 
 enum class Precision : std::uint8_t { kFloat, kInt8 };
 enum class KernelSet : std::uint8_t { kReference, kOptimized };
@@ -26,6 +30,7 @@ struct RunConfig {
   Precision precision = Precision::kInt8;
   KernelSet kernels = KernelSet::kOptimized;  // int8 only; float always uses the reference
   std::uint32_t max_steps = 0;                // 0 = model.window()
+  Isa isa = Isa::kAuto;  // optimised int8 only: instruction-set path (isa.hpp); kAuto = best
 };
 
 // Multiply-accumulates of one inference over `steps` time steps (conv + dense).
@@ -49,7 +54,9 @@ class Interpreter {
     observer_ctx_ = ctx;
   }
   // The arena plan init() uses (for tests and tools): buffer ids 0..num_tensors()-2 are the
-  // tensors, then int8 scratch (zero-point row, gathered taps, pool sums).
+  // tensors, then int8 scratch (zero-point row, kernel scratch, pool sums) and, for SIMD
+  // paths, the packed weights (written by init, live for the whole run).
+  // kBadParam when config.isa is not available on this CPU/build.
   static Status plan(const Model& model, const RunConfig& config, ArenaPlanner& out);
 
  private:
@@ -62,7 +69,11 @@ class Interpreter {
 
   const Model* model_ = nullptr;
   std::uint8_t* arena_ = nullptr;
+  const detail::KernelTable* table_ = nullptr;
   RunConfig config_{};
+  std::uint32_t norm_off_ = 0;  // input mean/std floats in the packed region (SIMD quantize)
+  bool simd_quantize_ = false;
+  std::uint32_t packed_off_[format::kMaxOps] = {};        // by op index (optimised int8 only)
   std::uint32_t offset_[ArenaPlanner::kMaxBuffers] = {};  // by planner buffer id
   std::int8_t logits_q_[format::kMaxClasses] = {};
   Observer observer_ = nullptr;

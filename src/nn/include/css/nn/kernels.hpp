@@ -41,6 +41,9 @@ struct AddQ {
 };
 inline constexpr int kAddLeftShift = 20;
 void add_ref(const AddQ& p, const std::int8_t* a, const std::int8_t* b, int n, std::int8_t* out);
+// The portable path's add (KernelTable::add): the portable kernel files forward to add_ref; a
+// target twin (firmware/cortex-m4/add_m4.cpp) replaces it whole, bit-exact with add_ref.
+void add_opt(const AddQ& p, const std::int8_t* a, const std::int8_t* b, int n, std::int8_t* out);
 
 // sums[c] = sum over rows [steps - window, steps) of (in - zp); steps >= window.
 void pool_sums_ref(const std::int8_t* in, int steps, int channels, int window, std::int32_t zp,

@@ -19,14 +19,22 @@
 #include "css/nn/status.hpp"
 
 namespace css::nn {
+namespace detail {
+struct KernelTable;
+}
 
 class Streaming {
  public:
-  static std::size_t required_arena_bytes(const Model& model);
+  // The plan depends on the kernel path (SIMD paths pack weights into the arena); pass the
+  // same kernels/isa to required_arena_bytes(), plan() and init().
+  static std::size_t required_arena_bytes(const Model& model,
+                                          KernelSet kernels = KernelSet::kOptimized,
+                                          Isa isa = Isa::kAuto);
 
-  // arena: 4-byte aligned, >= required_arena_bytes(). Calls reset().
+  // arena: 4-byte aligned, >= required_arena_bytes(). Calls reset(). kBadParam when `isa` is
+  // not available on this CPU/build.
   Status init(const Model& model, std::span<std::uint8_t> arena,
-              KernelSet kernels = KernelSet::kOptimized);
+              KernelSet kernels = KernelSet::kOptimized, Isa isa = Isa::kAuto);
   // One raw sample ([input_channels], normalised inside). probs gets the class probabilities
   // over the last `window` samples; *ready is false until `window` samples have been pushed
   // (probs are then still written, computed over the zero-padded history).
@@ -35,8 +43,10 @@ class Streaming {
   std::uint64_t samples_seen() const { return seen_; }
   std::span<const std::int8_t> logits_q() const { return {logits_q_, model_->num_classes()}; }
   // The arena plan init() uses (for tests and tools): buffer ids 0..num_tensors()-2 are the
-  // tensors' rings, then the gather scratch and the pool's running sums.
-  static Status plan(const Model& model, ArenaPlanner& out);
+  // tensors' rings, then the kernel scratch, the pool's running sums and (SIMD paths) the
+  // packed weights.
+  static Status plan(const Model& model, ArenaPlanner& out,
+                     KernelSet kernels = KernelSet::kOptimized, Isa isa = Isa::kAuto);
 
  private:
   static Status ring_lengths(const Model& model, std::uint16_t* ring_len);
@@ -47,6 +57,10 @@ class Streaming {
   const Model* model_ = nullptr;
   std::uint8_t* arena_ = nullptr;
   KernelSet kernels_ = KernelSet::kOptimized;
+  const detail::KernelTable* table_ = nullptr;
+  std::uint32_t norm_off_ = 0;  // input mean/std floats in the packed region (SIMD quantize)
+  bool simd_quantize_ = false;
+  std::uint32_t packed_off_[format::kMaxOps] = {};        // by op index (optimised only)
   std::uint32_t offset_[ArenaPlanner::kMaxBuffers] = {};  // by planner buffer id
   std::uint16_t ring_len_[format::kMaxOps + 1] = {};
   std::uint16_t pos_[format::kMaxOps + 1] = {};

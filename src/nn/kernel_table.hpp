@@ -1,0 +1,56 @@
+// Private: the int8 kernel set of one instruction-set path, chosen once at init (TFLM style:
+// an optimised kernel replaces the reference whole; no #ifdef inside a kernel).
+//
+// A path may pre-pack each conv/dense op's weights and requantisation parameters into a
+// layout its SIMD loads contiguously; the packed bytes live in the caller's arena (planned as
+// a buffer that lives for the whole run) and are written by pack() at init. Scratch sizes are
+// per path, so the arena plan depends on the path (kPortable keeps the MCU-sized plan).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "css/nn/isa.hpp"
+#include "css/nn/kernels.hpp"
+#include "css/nn/model.hpp"
+
+namespace css::nn::detail {
+
+struct KernelTable {
+  Isa isa;
+  std::size_t (*packed_bytes)(int in_ch, int out_ch, int kernel);  // 0: no packing
+  std::size_t (*window_scratch_bytes)(int in_ch, int kernel, int dilation, int steps);
+  std::size_t (*step_scratch_bytes)(int in_ch, int kernel);
+  void (*pack)(const kernels::ConvQ& p, std::uint8_t* packed);
+  void (*conv_window)(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
+                      const std::int8_t* in, int steps, const std::int8_t* zp_row, std::int8_t* out,
+                      std::uint8_t* scratch);
+  void (*conv_step)(const kernels::ConvQ& p, const std::uint8_t* packed,
+                    const std::int8_t* const* taps, std::int8_t* out, std::uint8_t* scratch);
+  void (*add)(const kernels::AddQ& p, const std::int8_t* a, const std::int8_t* b, int n,
+              std::int8_t* out);
+  // Normalise + quantise `steps` raw rows of `ch` floats exactly like detail::quantize_sample
+  // (mean/stdv: ch floats each); false on a non-finite input. nullptr: use quantize_sample.
+  bool (*quantize)(const float* raw, int steps, int ch, const float* mean, const float* stdv,
+                   float scale, std::int32_t zp, std::int8_t* out);
+};
+
+// nullptr when the path is not built or the CPU lacks it; kAuto resolves first.
+const KernelTable* kernel_table(Isa isa);
+
+// Model-level helpers shared by Interpreter and Streaming.
+// Kernel scratch for every conv/dense op: window mode when steps > 0, else one step. Never
+// less than the portable gather row, so a SIMD plan never shrinks a buffer the portable needs.
+std::size_t model_scratch_bytes(const Model& m, const KernelTable& kt, std::uint32_t steps);
+// Packed bytes: the input mean and std (input_channels floats each), then every conv/dense
+// op's packed weights; 0 for the portable path.
+std::size_t model_packed_bytes(const Model& m, const KernelTable& kt);
+// Packs at arena + base (mean, std, then ops); packed_off[op] = the op's arena offset.
+void pack_model(const Model& m, const KernelTable& kt, std::uint8_t* arena, std::uint32_t base,
+                std::uint32_t* packed_off);
+
+extern const KernelTable kPortableTable;  // kernel_table.cpp
+extern const KernelTable kAvx2Table;      // kernels_x86_avx2.cpp (x86-64 builds only)
+extern const KernelTable kAvx512Table;    // kernels_x86_avx512.cpp (x86-64 builds only)
+
+}  // namespace css::nn::detail
