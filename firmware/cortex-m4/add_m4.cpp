@@ -1,6 +1,10 @@
-// Cortex-M4 residual add (see add_m4.hpp for the link seam). add_ref evaluates three 64-bit
-// multiply_by_quantized_multiplier calls per element (~190 instructions at -Os); this is the
-// same arithmetic in 32-bit DSP instructions, bit-exact under conditions checked once per call:
+// Cortex-M4 twin of the portable residual add: defines css::nn::kernels::add_opt (the
+// KernelTable's add, css/nn/kernels.hpp) for the firmware image, in place of the forwarding
+// add_opt that kernels_opt_int8.cpp provides (kernels_m4.cpp replaces that file whole; see
+// firmware/cortex-m4/CMakeLists.txt). Same contract and result as kernels::add_ref. add_ref
+// evaluates three 64-bit multiply_by_quantized_multiplier calls per element (~190 instructions at
+// -Os); this is the same arithmetic in 32-bit DSP instructions, bit-exact under conditions checked
+// once per call:
 //  - input terms: sa = (x - zp) * 2^20 with |x - zp| <= 255, so |2 sa| < 2^29 and the reference
 //    high-mul floor((sa*m + 2^30) / 2^31) equals SMMULR(2 sa, m) = (2 sa * m + 2^31) >> 32
 //    (ARMv7-M ARM A7.7.121) for m >= 0; with shift <= 0 each term is below 2^28 in magnitude,
@@ -11,15 +15,13 @@
 // Anything else (positive shifts, act_max != 127) goes to the reference add_ref.
 // Long inputs (window mode) first tabulate 2 * term(x) for all 256 values of each input, then
 // spend ~15 instructions per element; short ones (streaming: one row) compute terms directly.
-#include "add_m4.hpp"
-
 #include <cstddef>
+#include <cstdint>
 
-namespace css::fw {
+#include "css/nn/kernels.hpp"
+
+namespace css::nn::kernels {
 namespace {
-
-using nn::kernels::AddQ;
-using nn::kernels::kAddLeftShift;
 
 inline std::int32_t smmulr(std::int32_t a, std::int32_t b) {
   std::int32_t r;
@@ -62,13 +64,13 @@ constexpr int kTableMinElements = 256;  // below this the two 256-entry tables c
 
 }  // namespace
 
-void add_m4(const AddQ& p, const std::int8_t* a, const std::int8_t* b, int n, std::int8_t* out) {
+void add_opt(const AddQ& p, const std::int8_t* a, const std::int8_t* b, int n, std::int8_t* out) {
   const bool fast = p.a_shift <= 0 && p.b_shift <= 0 && p.a_mult >= 0 && p.b_mult >= 0 &&
                     p.out_mult >= 0 && p.out_shift <= -1 && p.out_shift >= -22 &&
                     p.act_max == 127 && p.a_zp >= -128 && p.a_zp <= 127 && p.b_zp >= -128 &&
                     p.b_zp <= 127 && p.out_zp >= -128 && p.out_zp <= 127;
   if (!fast) {
-    add_ref_reference(p, a, b, n, out);
+    add_ref(p, a, b, n, out);
     return;
   }
   const Term ta(p.a_zp, p.a_mult, p.a_shift), tb(p.b_zp, p.b_mult, p.b_shift);
@@ -88,13 +90,4 @@ void add_m4(const AddQ& p, const std::int8_t* a, const std::int8_t* b, int n, st
   for (int i = 0; i < n; ++i) out[i] = o(table_a[a[i]] + table_b[b[i]]);
 }
 
-}  // namespace css::fw
-
-// The --wrap target: every engine call to kernels::add_ref lands here.
-extern "C" void css_fw_wrap_add_ref(const css::nn::kernels::AddQ& p, const std::int8_t* a,
-                                    const std::int8_t* b, int n,
-                                    std::int8_t* out) __asm__("__wrap_" CSS_FW_ADD_REF_SYMBOL);
-extern "C" void css_fw_wrap_add_ref(const css::nn::kernels::AddQ& p, const std::int8_t* a,
-                                    const std::int8_t* b, int n, std::int8_t* out) {
-  css::fw::add_m4(p, a, b, n, out);
-}
+}  // namespace css::nn::kernels

@@ -16,6 +16,7 @@
 #include <span>
 
 #include "css/nn/interpreter.hpp"
+#include "css/nn/isa.hpp"
 #include "css/nn/model.hpp"
 #include "css/nn/streaming.hpp"
 #include "model_data.h"
@@ -28,6 +29,10 @@ namespace {
 constexpr std::size_t kMaxChannels = 16;
 constexpr std::size_t kMaxClasses = 16;
 constexpr std::uint32_t kDefaultStreamSamples = 2 * CSS_MODEL_WINDOW;
+// The microcontroller has only the portable kernel path (its M4 twin); the host twin must use
+// the same path so the arena plan, and so every printed line, is the same on both.
+constexpr nn::Isa kIsa = nn::Isa::kPortable;
+constexpr nn::RunConfig kWindowConfig{nn::Precision::kInt8, nn::KernelSet::kOptimized, 0, kIsa};
 
 // Arenas sized by the generator (exact required_arena_bytes of the embedded model).
 alignas(8) std::uint8_t g_window_arena[CSS_MODEL_WINDOW_ARENA_BYTES];
@@ -132,8 +137,9 @@ bool setup() {
     print_line3("FAIL: ", "model shape", " exceeds the demo's buffers");
     return false;
   }
-  return check(interpreter().init(g_model, g_window_arena, nn::RunConfig{}), "interpreter init") &&
-         check(streaming().init(g_model, g_stream_arena), "streaming init");
+  return check(interpreter().init(g_model, g_window_arena, kWindowConfig), "interpreter init") &&
+         check(streaming().init(g_model, g_stream_arena, nn::KernelSet::kOptimized, kIsa),
+               "streaming init");
 }
 
 int run_all() {
@@ -145,8 +151,10 @@ int run_all() {
   p.text("sha256 ");
   for (const std::uint8_t b : g_model.checksum()) p.hex2(b);
   p.line();
-  p.text("arena window ").integer(nn::Interpreter::required_arena_bytes(g_model, {}));
-  p.text(" stream ").integer(nn::Streaming::required_arena_bytes(g_model)).line();
+  p.text("arena window ").integer(nn::Interpreter::required_arena_bytes(g_model, kWindowConfig));
+  p.text(" stream ")
+      .integer(nn::Streaming::required_arena_bytes(g_model, nn::KernelSet::kOptimized, kIsa))
+      .line();
   p.text("macs window ").integer(nn::count_macs(g_model, g_model.window()));
   p.text(" stream_step ").integer(nn::count_macs(g_model, 1)).line();
 

@@ -1,5 +1,5 @@
 // Kernel self-test image (css_fw_m4_selftest.elf): runs the Cortex-M4 kernels (kernels_m4.cpp
-// conv_window_opt / conv_step_opt, add_m4.cpp's add) against the engine's reference kernels on
+// conv_window_opt / conv_step_opt, add_m4.cpp's add_opt) against the engine's reference kernels on
 // seeded random shapes and parameters inside QEMU, including the edges of the 32-bit
 // requantisation paths (shift 0, large biases, act_max < 127, positive shifts) that must fall
 // back. The host cannot execute SMLAD/SMMULR, so this is where those paths are proven.
@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "add_m4.hpp"
 #include "css/nn/kernels.hpp"
 #include "demo.hpp"
 #include "print.hpp"
@@ -131,8 +130,8 @@ bool add_case(Rng& r, int index) {
   if (index % 4 == 2) {  // every (a, b) extreme pair at least once
     for (int i = 0; i < n; ++i) a[i] = static_cast<std::int8_t>(i % 2 ? 127 : -128);
   }
-  add_ref_reference(p, a, b, n, g_out_ref);
-  add_m4(p, a, b, n, g_out_opt);
+  nn::kernels::add_ref(p, a, b, n, g_out_ref);
+  nn::kernels::add_opt(p, a, b, n, g_out_opt);
   const bool ok = same(g_out_ref, g_out_opt, n);
   if (!ok) Printer{}.text("FAIL add case ").integer(index).text(" n ").integer(n).line();
   return ok;
