@@ -1,0 +1,170 @@
+#include "css/eval/evaluate.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+
+#include "css/nn/model.hpp"
+
+namespace css::eval {
+namespace {
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+  std::string s;
+  char buf[3];
+  for (auto b : bytes) {
+    std::snprintf(buf, sizeof buf, "%02x", b);
+    s += buf;
+  }
+  return s;
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+// Parses the model and checks what both levels need; fills class names and checksum.
+Result<nn::Model> open_model(std::span<const std::uint8_t> csm, EvalReport& report) {
+  nn::Model model;
+  nn::ParseDetail detail;
+  if (auto s = nn::Model::parse(csm, model, &detail); s != nn::Status::kOk)
+    return make_error(ErrorCode::kParse, std::string("model: invalid .csm (") + nn::status_name(s) +
+                                             " at " + detail.field + ")");
+  if (model.input_channels() != features::kChannelCount)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "model: expects " + std::to_string(model.input_channels()) +
+                          " input channels, the feature extractor gives " +
+                          std::to_string(features::kChannelCount));
+  auto labels = edge::model_class_labels(model);
+  if (!labels) return labels.error();
+  report.class_names.clear();
+  for (auto l : *labels) report.class_names.emplace_back(to_string(l));
+  report.model_sha256 = hex(model.checksum());
+  return model;
+}
+
+Status run_window_level(std::span<const std::uint8_t> csm, std::span<const Recording> recs,
+                        const EvalOptions& o, EvalReport& report, const Progress& progress) {
+  WindowEvalSpec spec = o.window;
+  for (const bool context : {false, true}) {
+    spec.context = context;
+    if (progress)
+      progress(std::string("window level (") + (context ? "context" : "bare") + " windows, " +
+               (o.precision == nn::Precision::kFloat ? "float" : "int8") + ")…");
+    auto cm = evaluate_windows(csm, o.precision, recs, spec);
+    if (!cm) return cm.error();
+    (context ? report.window_context : report.window_bare) = std::move(*cm);
+  }
+  return Ok{};
+}
+
+std::string stream_line(const StreamResult& s) {
+  std::ostringstream os;
+  os << s.scenario << ": " << fmt("%.2f", s.hours) << " h, " << s.match.hits << "/"
+     << s.truth.size() << " events hit, " << s.match.false_alarms << " false alarm(s)";
+  return os.str();
+}
+
+}  // namespace
+
+Status check_labels(std::span<const std::uint8_t> csm, std::span<const Recording> recordings) {
+  EvalReport scratch;
+  auto model = open_model(csm, scratch);
+  if (!model) return model.error();
+  auto labels = edge::model_class_labels(*model);
+  if (!labels) return labels.error();
+  std::array<bool, kLabelCount> known{};
+  for (auto l : *labels) known[static_cast<std::size_t>(l)] = true;
+  for (std::size_t r = 0; r < recordings.size(); ++r) {
+    for (auto l : recordings[r].labels) {
+      if (known[static_cast<std::size_t>(l)]) continue;
+      return make_error(ErrorCode::kInvalidArgument, "dataset label '" + std::string(to_string(l)) +
+                                                         "' (recording " + std::to_string(r) +
+                                                         ", device '" + recordings[r].device +
+                                                         "') is not a class of the model");
+    }
+  }
+  return Ok{};
+}
+
+Result<EvalReport> evaluate_recordings(std::span<const std::uint8_t> csm,
+                                       std::span<const Recording> recordings,
+                                       const EvalOptions& options, const Progress& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EvalReport report;
+  if (auto m = open_model(csm, report); !m) return m.error();
+  if (auto st = check_labels(csm, recordings); !st) return st.error();
+  if (options.window_level) {
+    if (auto st = run_window_level(csm, recordings, options, report, progress); !st)
+      return st.error();
+  }
+  if (options.event_level) {
+    edge::Pipeline pipeline;
+    if (auto st = pipeline.init(csm, options.pipeline); !st) return st.error();
+    EventTally tally;
+    for (const auto& rec : recordings) {
+      const auto s = run_stream(pipeline, rec, options.match);
+      if (progress) progress(stream_line(s));
+      tally.add(s);
+    }
+    report.events = tally.summary();
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+Result<EvalReport> evaluate_heldout(std::span<const std::uint8_t> csm, const EvalOptions& options,
+                                    const Progress& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EvalReport report;
+  if (auto m = open_model(csm, report); !m) return m.error();
+  if (options.window_level) {
+    if (progress) progress("simulating held-out window-level recordings…");
+    auto recs = window_recordings(options.heldout);
+    if (!recs) return recs.error();
+    if (auto st = run_window_level(csm, *recs, options, report, progress); !st) return st.error();
+  }
+  if (options.event_level) {
+    edge::Pipeline pipeline;
+    if (auto st = pipeline.init(csm, options.pipeline); !st) return st.error();
+    EventTally tally;
+    for (const auto& plan : event_streams(options.heldout)) {
+      auto rec = generate_stream(plan);  // one device at a time: memory stays O(one stream)
+      if (!rec) return rec.error();
+      const auto s = run_stream(pipeline, *rec, options.match);
+      if (progress) progress(stream_line(s) + " [" + rec->device + "]");
+      tally.add(s);
+    }
+    report.events = tally.summary();
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+std::string format_report(const EvalReport& r) {
+  std::ostringstream os;
+  if (r.window_bare)
+    os << "window macro-F1 " << fmt("%.4f", r.window_bare->macro_f1()) << " (bare), "
+       << (r.window_context ? fmt("%.4f", r.window_context->macro_f1()) : std::string("-"))
+       << " (context); accuracy " << fmt("%.4f", r.window_bare->accuracy()) << " over "
+       << r.window_bare->total() << " windows\n";
+  if (r.events) {
+    const auto& e = *r.events;
+    os << "events: recall " << fmt("%.4f", e.recall) << " (" << e.hits << "/" << e.events
+       << "), delay median " << fmt("%.2f", e.delay_median_s) << " s, p95 "
+       << fmt("%.2f", e.delay_p95_s) << " s; " << e.false_alarms << " false alarm(s) in "
+       << fmt("%.2f", e.hours) << " device-hours = " << fmt("%.3f", e.false_alarms_per_device_hour)
+       << " per device-hour\n";
+    for (const auto& [name, lf] : e.per_label)
+      os << "  " << name << ": recall " << fmt("%.4f", lf.recall) << " (" << lf.hits << "/"
+         << lf.events << "), delay median " << fmt("%.2f", lf.delay_median_s) << " s\n";
+    for (const auto& [name, sc] : e.per_scenario)
+      os << "  " << name << ": " << sc.false_alarms << " false alarm(s) in "
+         << fmt("%.2f", sc.hours) << " h = " << fmt("%.3f", sc.false_alarms_per_hour) << " /h\n";
+  }
+  return os.str();
+}
+
+}  // namespace css::eval

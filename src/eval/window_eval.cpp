@@ -1,0 +1,128 @@
+#include "css/eval/window_eval.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+
+#include "css/edge/pipeline.hpp"
+#include "css/features/features.hpp"
+#include "css/nn/model.hpp"
+#include "css/train/engine_eval.hpp"
+#include "css/train/window_data.hpp"
+
+namespace css::eval {
+namespace {
+
+constexpr std::size_t kChunkWindows = 1024;  // bounds memory: 1024 × 128 × 10 floats = 5 MB
+
+// Model class of every css::Label, -1 when the model does not know it.
+Result<std::array<int, kLabelCount>> class_of_label(const nn::Model& model) {
+  auto labels = edge::model_class_labels(model);
+  if (!labels) return labels.error();
+  std::array<int, kLabelCount> map{};
+  map.fill(-1);
+  for (std::size_t c = 0; c < labels->size(); ++c)
+    map[static_cast<std::size_t>((*labels)[c])] = static_cast<int>(c);
+  return map;
+}
+
+Error label_error(Label label, const Recording& rec, std::size_t index) {
+  return make_error(ErrorCode::kInvalidArgument, "dataset label '" + std::string(to_string(label)) +
+                                                     "' (recording " + std::to_string(index) +
+                                                     ", device '" + rec.device +
+                                                     "') is not a class of the model");
+}
+
+// Bare windows: W rows each, in chunks through train::run_model.
+Status run_bare(std::span<const std::uint8_t> csm, nn::Precision precision,
+                const train::WindowSet& set, const std::vector<int>& truth,
+                train::ConfusionMatrix& cm) {
+  const std::size_t c = features::kChannelCount, row = set.length * c;
+  std::vector<float> buf;
+  for (std::size_t first = 0; first < set.windows.size(); first += kChunkWindows) {
+    const std::size_t n = std::min(kChunkWindows, set.windows.size() - first);
+    buf.resize(n * row);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& w = set.windows[first + i];
+      std::memcpy(buf.data() + i * row, set.tracks[w.recording].values.data() + w.begin * c,
+                  row * sizeof(float));
+    }
+    auto probs = train::run_model(csm, precision, buf, n);
+    if (!probs) return probs.error();
+    const auto pred = train::argmax_rows(*probs, cm.classes());
+    for (std::size_t i = 0; i < n; ++i) cm.add(truth[first + i], pred[i]);
+  }
+  return Ok{};
+}
+
+// Context windows: up to context_length rows ending where the window ends.
+Status run_context(const nn::Model& model, nn::Precision precision, const train::WindowSet& set,
+                   const std::vector<int>& truth, train::ConfusionMatrix& cm) {
+  nn::RunConfig rc;
+  rc.precision = precision;
+  rc.max_steps = model.context_length();
+  std::vector<std::uint32_t> arena((nn::Interpreter::required_arena_bytes(model, rc) + 3) / 4);
+  nn::Interpreter interp;
+  if (auto s =
+          interp.init(model, {reinterpret_cast<std::uint8_t*>(arena.data()), arena.size() * 4}, rc);
+      s != nn::Status::kOk)
+    return make_error(ErrorCode::kInvalidArgument,
+                      std::string("model: cannot run ") +
+                          (precision == nn::Precision::kFloat ? "float" : "int8") + " windows (" +
+                          nn::status_name(s) + ")");
+  const std::size_t c = features::kChannelCount;
+  std::vector<float> probs(model.num_classes());
+  for (std::size_t i = 0; i < set.windows.size(); ++i) {
+    const auto& w = set.windows[i];
+    const std::size_t end = w.begin + set.length;
+    const std::size_t start = end > model.context_length() ? end - model.context_length() : 0;
+    const std::span<const float> rows(set.tracks[w.recording].values.data() + start * c,
+                                      (end - start) * c);
+    if (auto s = interp.run_window(rows, probs); s != nn::Status::kOk)
+      return make_error(ErrorCode::kInvalidArgument,
+                        "window " + std::to_string(i) + ": " + nn::status_name(s));
+    cm.add(truth[i], train::argmax_rows(probs, cm.classes())[0]);
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<train::ConfusionMatrix> evaluate_windows(std::span<const std::uint8_t> csm,
+                                                nn::Precision precision,
+                                                std::span<const Recording> recordings,
+                                                const WindowEvalSpec& spec) {
+  nn::Model model;
+  nn::ParseDetail detail;
+  if (auto s = nn::Model::parse(csm, model, &detail); s != nn::Status::kOk)
+    return make_error(ErrorCode::kParse, std::string("model: invalid .csm (") + nn::status_name(s) +
+                                             " at " + detail.field + ")");
+  if (model.input_channels() != features::kChannelCount)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "model: expects " + std::to_string(model.input_channels()) +
+                          " input channels, the feature extractor gives " +
+                          std::to_string(features::kChannelCount));
+  if (precision == nn::Precision::kFloat && !model.has_float_weights())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "model: no float weights (int8-only file); use --precision int8");
+  auto classes = class_of_label(model);
+  if (!classes) return classes.error();
+
+  data::WindowSpec ws{model.window(), spec.hop, spec.policy, spec.risky_tail};
+  auto set = train::build_windows(recordings, ws);
+  if (!set) return set.error();
+  std::vector<int> truth(set->windows.size());
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    const auto& w = set->windows[i];
+    truth[i] = (*classes)[static_cast<std::size_t>(w.label)];
+    if (truth[i] < 0) return label_error(w.label, recordings[w.recording], w.recording);
+  }
+  train::ConfusionMatrix cm(model.num_classes());
+  const Status st = spec.context ? run_context(model, precision, *set, truth, cm)
+                                 : run_bare(csm, precision, *set, truth, cm);
+  if (!st) return st.error();
+  return cm;
+}
+
+}  // namespace css::eval
