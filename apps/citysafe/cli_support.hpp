@@ -30,5 +30,8 @@ void add_generate(CLI::App& root, Runner& run);
 void add_dataset(CLI::App& root, Runner& run);
 void add_model(CLI::App& root, Runner& run);
 void add_infer(CLI::App& root, Runner& run);
+void add_train(CLI::App& root, Runner& run);
+void add_export(CLI::App& root, Runner& run);
+void add_eval(CLI::App& root, Runner& run);
 
 }  // namespace css::cli

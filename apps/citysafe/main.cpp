@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   css::cli::add_dataset(app, run);
   css::cli::add_model(app, run);
   css::cli::add_infer(app, run);
+  css::cli::add_train(app, run);
+  css::cli::add_export(app, run);
+  css::cli::add_eval(app, run);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,145 @@
+// citysafe export: checkpoint → .csm (int8 + optional float), C header, ONNX.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli_support.hpp"
+#include "css/nn/model.hpp"
+#include "css/onnx/export.hpp"
+#include "css/train/engine_eval.hpp"
+#include "css/train/exporter.hpp"
+
+namespace css::cli {
+namespace {
+
+struct ExportCliOptions {
+  std::string checkpoint;
+  std::string out = "model.csm";
+  std::string c_header;
+  std::string calibration;
+  int calibration_windows = 512;
+  double calibration_percentile = 99.99;
+  std::string eval;
+  std::string onnx;
+  std::string metrics;  // default: <out stem>.metrics.json
+  bool int8_only = false;
+  bool quiet = false;
+};
+
+Status write_bytes(const std::filesystem::path& p, const std::string& bytes) {
+  if (p.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec)
+      return make_error(ErrorCode::kInvalidArgument,
+                        "cannot create folder '" + p.parent_path().string() + "'");
+  }
+  std::ofstream f(p, std::ios::binary);
+  f << bytes;
+  if (!f) return make_error(ErrorCode::kIo, "cannot write '" + p.string() + "'");
+  return Ok{};
+}
+
+// "model_data.h" → "model_data": a C identifier from the header's file name.
+std::string symbol_for(const std::filesystem::path& header) {
+  std::string s = header.stem().string();
+  for (auto& ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) s = "model_" + s;
+  return s;
+}
+
+int run_export(const ExportCliOptions& o) {
+  if (std::filesystem::path(o.out).extension() != ".csm")
+    return report(
+        make_error(ErrorCode::kInvalidArgument, "--out: '" + o.out + "' must end in .csm"));
+  if (o.calibration_windows < 1)
+    return report(make_error(ErrorCode::kInvalidArgument, "--calibration-windows must be ≥ 1"));
+  if (!o.calibration.empty() && !std::filesystem::is_regular_file(o.calibration))
+    return report(
+        make_error(ErrorCode::kNotFound, "--calibration: no such dataset '" + o.calibration + "'"));
+  if (!o.onnx.empty() && o.int8_only)
+    return report(
+        make_error(ErrorCode::kInvalidArgument, "--onnx needs float weights: drop --int8-only"));
+  train::ExportOptions eo;
+  eo.checkpoint = o.checkpoint;
+  eo.calibration = o.calibration;
+  eo.calibration_windows = o.calibration_windows;
+  eo.calibration_percentile = o.calibration_percentile;
+  eo.eval = o.eval;
+  eo.include_float = !o.int8_only;
+  auto ex = train::export_model(eo);
+  if (!ex) return report(ex.error());
+
+  const std::filesystem::path out(o.out);
+  if (auto st = write_bytes(out, std::string(ex->csm.begin(), ex->csm.end())); !st)
+    return report(st.error());
+  auto metrics = o.metrics.empty() ? out.parent_path() / (out.stem().string() + ".metrics.json")
+                                   : std::filesystem::path(o.metrics);
+  if (auto st = write_bytes(metrics, ex->metrics_json); !st) return report(st.error());
+  if (!o.c_header.empty()) {
+    const auto text = train::c_header(ex->csm, symbol_for(o.c_header));
+    if (auto st = write_bytes(o.c_header, text); !st) return report(st.error());
+  }
+  if (!o.onnx.empty()) {
+    nn::Model model;
+    if (nn::Model::parse(ex->csm, model) != nn::Status::kOk)
+      return report(make_error(ErrorCode::kIo, "exported model does not parse (a bug)"));
+    if (auto st = onnx::write_onnx(model, o.onnx); !st) return report(st.error());
+  }
+  if (!o.quiet) {
+    std::cout << "wrote " << out.string() << " (" << ex->csm.size() << " bytes, " << ex->parameters
+              << " parameters, streaming arena " << ex->streaming_arena_bytes << " B), "
+              << metrics.string() << "\n"
+              << "int8 calibration on " << ex->calibration_windows << " windows\n";
+    if (ex->eval_windows > 0) {
+      std::cout << "held-out windows: " << ex->eval_windows << "\n"
+                << "  macro-F1 LibTorch float " << ex->torch_macro_f1 << ", engine float "
+                << ex->float_macro_f1 << ", engine int8 " << ex->int8_macro_f1 << "\n"
+                << "  max |p_torch - p_engine_float| " << ex->max_prob_diff_float
+                << ", int8/float argmax agreement " << ex->int8_agreement << "\n"
+                << "engine int8:\n"
+                << ex->int8_table;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_export(CLI::App& root, Runner& run) {
+  auto o = std::make_shared<ExportCliOptions>();
+  auto* cmd = root.add_subcommand(
+      "export",
+      "Export a training checkpoint to the engine's .csm (BatchNorm folded, int8 post-training\n"
+      "calibration, per-channel weights), evaluate float vs int8 through the engine, and\n"
+      "optionally write a C header and ONNX.\n"
+      "Example: citysafe export --checkpoint checkpoints/default/best.pt --out models/default.csm");
+  cmd->add_option("--checkpoint", o->checkpoint,
+                  "Checkpoint (best.pt / last.pt) from citysafe train")
+      ->required();
+  cmd->add_option("--out", o->out, "Output model (.csm)")->capture_default_str();
+  cmd->add_option("--c-header", o->c_header, "Also write the model as a C array (firmware)");
+  cmd->add_option("--calibration", o->calibration,
+                  "Dataset .npy for int8 calibration (default: training slice in the checkpoint)");
+  cmd->add_option("--calibration-windows", o->calibration_windows,
+                  "Windows drawn from --calibration")
+      ->capture_default_str();
+  cmd->add_option("--calibration-percentile", o->calibration_percentile,
+                  "Range per tensor: [q(100-p), q(p)] of the calibration values; 100 = min/max")
+      ->check(CLI::Range(50.0, 100.0))
+      ->capture_default_str();
+  cmd->add_option(
+      "--eval", o->eval,
+      "Held-out data: .npy dataset or eval.pt (default: eval.pt beside the checkpoint)");
+  cmd->add_option("--onnx", o->onnx, "Also write the float model as ONNX");
+  cmd->add_option("--metrics", o->metrics, "Metrics JSON (default: <out stem>.metrics.json)");
+  cmd->add_flag("--int8-only", o->int8_only, "Leave the float weights out of the .csm");
+  cmd->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  cmd->callback([o, &run] { run = [o] { return run_export(*o); }; });
+}
+
+}  // namespace css::cli

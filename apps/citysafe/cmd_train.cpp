@@ -1,0 +1,140 @@
+// citysafe train: train the TCN (LibTorch) on simulated or recorded data.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli_support.hpp"
+#include "css/core/config.hpp"
+#include "css/train/exporter.hpp"
+#include "css/train/train_config.hpp"
+#include "css/train/trainer.hpp"
+
+namespace css::cli {
+namespace {
+
+struct TrainOptions {
+  std::string config;
+  std::string out = "checkpoints";
+  std::string data;
+  std::vector<std::string> sets;
+  int epochs = 0;  // 0: from the config
+  long long seed = -1;
+  int threads = 0;
+  bool quiet = false;
+  // Flags of the seed PoC (train_demo.py), mapped in docs/training.md.
+  bool save_full_model = false;
+  bool export_tflite = false;
+  bool tflite_quantize = false;
+};
+
+Result<train::TrainConfig> load_config(const TrainOptions& o) {
+  Config cfg(train::train_settings());
+  if (!o.config.empty()) {
+    if (!std::filesystem::is_regular_file(o.config))
+      return make_error(ErrorCode::kNotFound, "--config: no such file '" + o.config + "'");
+    if (auto st = cfg.load_toml_file(o.config); !st) return st.error();
+  }
+  for (const auto& s : o.sets)
+    if (auto st = cfg.set_assignment(s); !st)
+      return make_error(st.error().code, "--set: " + st.error().message);
+  if (o.epochs > 0) (void)cfg.set("train.epochs", std::to_string(o.epochs));
+  if (o.seed >= 0) (void)cfg.set("train.seed", std::to_string(o.seed));
+  if (o.threads > 0) (void)cfg.set("train.threads", std::to_string(o.threads));
+  if (!o.data.empty()) (void)cfg.set("train.data", o.data);
+  auto tc = train::train_config_from(cfg);
+  if (!tc) return tc.error();
+  if (!tc->data_path.empty() && !std::filesystem::is_regular_file(tc->data_path))
+    return make_error(ErrorCode::kNotFound,
+                      "--data: no such dataset '" + tc->data_path.string() + "'");
+  return tc;
+}
+
+Status write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream f(p, std::ios::binary);
+  f << text;
+  if (!f) return make_error(ErrorCode::kIo, "cannot write '" + p.string() + "'");
+  return Ok{};
+}
+
+int run_train(const TrainOptions& o) {
+  if (o.epochs < 0) return report(make_error(ErrorCode::kInvalidArgument, "--epochs must be ≥ 1"));
+  auto cfg = load_config(o);
+  if (!cfg) return report(cfg.error());
+  const bool tty = isatty(fileno(stderr)) != 0;
+  train::ProgressFn progress;
+  if (!o.quiet) {
+    progress = [tty](const std::string& line, bool final) {
+      if (tty) {
+        std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), final ? "\n" : "");
+      } else if (final) {
+        std::fprintf(stderr, "%s\n", line.c_str());
+      }
+      std::fflush(stderr);
+    };
+  }
+  const std::filesystem::path out(o.out);
+  auto rep = train::train(*cfg, out, progress);
+  if (!rep) return report(rep.error());
+  if (!o.quiet) {
+    std::cout << "trained " << rep->epochs_run << " epochs in " << static_cast<int>(rep->seconds)
+              << " s; best epoch " << rep->best_epoch << ", validation macro-F1 "
+              << rep->best_val_macro_f1 << "\n"
+              << "held-out test (LibTorch float, " << rep->test_windows << " windows):\n"
+              << rep->test_table << "checkpoints: " << rep->best_checkpoint.string() << ", "
+              << rep->last_checkpoint.string() << "\n";
+  }
+  if (o.export_tflite) {
+    train::ExportOptions eo;
+    eo.checkpoint = rep->best_checkpoint;
+    eo.include_float = !o.tflite_quantize || o.save_full_model;
+    auto ex = train::export_model(eo);
+    if (!ex) return report(ex.error());
+    const auto csm = out / "model.csm";
+    std::string bytes(ex->csm.begin(), ex->csm.end());
+    if (auto st = write_file(csm, bytes); !st) return report(st.error());
+    if (auto st = write_file(out / "model.metrics.json", ex->metrics_json); !st)
+      return report(st.error());
+    if (!o.quiet)
+      std::cout << "exported " << csm.string() << " (" << ex->csm.size()
+                << " bytes): macro-F1 float " << ex->float_macro_f1 << ", int8 "
+                << ex->int8_macro_f1 << " on " << ex->eval_windows << " held-out windows\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_train(CLI::App& root, Runner& run) {
+  auto o = std::make_shared<TrainOptions>();
+  auto* cmd = root.add_subcommand(
+      "train",
+      "Train the TCN classifier (LibTorch) on simulated or recorded data.\n"
+      "Writes best.pt, last.pt, model.json, summary.txt, eval.pt and train_metrics.json to --out.\n"
+      "Settings: configs/train.toml (documented in docs/training.md); flags override it.\n"
+      "Example: citysafe train --config configs/train.toml --out checkpoints/default");
+  cmd->add_option("--epochs", o->epochs, "Maximum epochs (default: train.epochs)");
+  cmd->add_option("--config", o->config, "TOML settings file (train.* keys)");
+  cmd->add_option("--out", o->out, "Output folder for checkpoints and reports")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of initialisation, sampling and augmentation");
+  cmd->add_option("--data", o->data, "Dataset .npy to train on (default: simulate)");
+  cmd->add_option("--threads", o->threads, "Intra-op threads (default: train.threads)");
+  cmd->add_option("--set", o->sets, "Override a setting: --set train.lr=0.001 (repeatable)");
+  cmd->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  cmd->add_flag("--save_full_model", o->save_full_model,
+                "PoC flag: keep float weights in the exported .csm even with --tflite_quantize");
+  cmd->add_flag("--export_tflite", o->export_tflite,
+                "PoC flag: export <out>/model.csm (+ model.metrics.json) after training");
+  cmd->add_flag("--tflite_quantize", o->tflite_quantize,
+                "PoC flag: the exported .csm is int8-only (no float weights)");
+  cmd->callback([o, &run] { run = [o] { return run_train(*o); }; });
+}
+
+}  // namespace css::cli

@@ -1,0 +1,187 @@
+#include "css/train/engine_eval.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <limits>
+
+#include "css/nn/model.hpp"
+#include "css/nn/streaming.hpp"
+
+namespace css::train {
+namespace {
+
+Error engine_error(const std::string& what, nn::Status s) {
+  return make_error(ErrorCode::kInvalidArgument, what + ": " + nn::status_name(s));
+}
+
+// A 4-byte aligned arena (the engine's requirement) of at least `bytes`.
+struct Arena {
+  explicit Arena(std::size_t bytes) : words((bytes + 3) / 4) {}
+  std::span<std::uint8_t> span() {
+    return {reinterpret_cast<std::uint8_t*>(words.data()), words.size() * 4};
+  }
+  std::vector<std::uint32_t> words;
+};
+
+Result<nn::Model> parse(std::span<const std::uint8_t> csm, const std::string& what) {
+  nn::Model m;
+  nn::ParseDetail d;
+  if (auto s = nn::Model::parse(csm, m, &d); s != nn::Status::kOk)
+    return make_error(ErrorCode::kParse,
+                      what + ": invalid model (" + nn::status_name(s) + " at " + d.field +
+                          (d.op >= 0 ? ", op " + std::to_string(d.op) : "") + ")");
+  return m;
+}
+
+// Collects every value each tensor takes (a few MB for 512 windows of a small TCN).
+struct ValueObserver {
+  std::vector<std::vector<float>>* values;
+  static void observe(void* ctx, std::size_t tensor, std::span<const float> v) {
+    auto& dst = (*static_cast<ValueObserver*>(ctx)->values)[tensor];
+    dst.insert(dst.end(), v.begin(), v.end());
+  }
+};
+
+// The q-quantile (q in [0, 1]) of v by partial sort; v is reordered.
+float quantile(std::vector<float>& v, double q) {
+  const auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> read_model_file(const std::filesystem::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return make_error(ErrorCode::kNotFound, "model: cannot open '" + path.string() + "'");
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)),
+                                  std::istreambuf_iterator<char>());
+  auto m = parse(bytes, "model '" + path.string() + "'");
+  if (!m) return m.error();
+  return bytes;
+}
+
+Result<std::vector<float>> run_model(std::span<const std::uint8_t> csm, nn::Precision precision,
+                                     std::span<const float> windows, std::size_t n) {
+  auto model = parse(csm, "model");
+  if (!model) return model.error();
+  const std::size_t row = std::size_t{model->window()} * model->input_channels();
+  if (windows.size() != n * row)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "windows: " + std::to_string(windows.size()) + " values for " +
+                          std::to_string(n) + " windows of " + std::to_string(model->window()) +
+                          " x " + std::to_string(model->input_channels()));
+  nn::RunConfig rc;
+  rc.precision = precision;
+  Arena arena(nn::Interpreter::required_arena_bytes(*model, rc));
+  nn::Interpreter interp;
+  if (auto s = interp.init(*model, arena.span(), rc); s != nn::Status::kOk)
+    return engine_error("interpreter init", s);
+  std::vector<float> probs(n * model->num_classes());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto s = interp.run_window(
+        windows.subspan(i * row, row),
+        std::span<float>(probs).subspan(i * model->num_classes(), model->num_classes()));
+    if (s != nn::Status::kOk) return engine_error("window " + std::to_string(i), s);
+  }
+  return probs;
+}
+
+Result<ConfusionMatrix> evaluate_model(std::span<const std::uint8_t> csm, nn::Precision precision,
+                                       std::span<const float> windows,
+                                       std::span<const int> labels) {
+  auto model = parse(csm, "model");
+  if (!model) return model.error();
+  auto probs = run_model(csm, precision, windows, labels.size());
+  if (!probs) return probs.error();
+  ConfusionMatrix cm(model->num_classes());
+  const auto pred = argmax_rows(*probs, model->num_classes());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] < 0 || labels[i] >= model->num_classes())
+      return make_error(ErrorCode::kInvalidArgument,
+                        "label " + std::to_string(labels[i]) + " outside the model's " +
+                            std::to_string(model->num_classes()) + " classes");
+    cm.add(labels[i], pred[i]);
+  }
+  return cm;
+}
+
+Result<CalibrationReport> calibrate_int8(nn::ModelWriter& writer, std::span<const float> windows,
+                                         std::size_t n, double percentile) {
+  std::string err;
+  const auto float_bytes = writer.finish(&err);
+  if (float_bytes.empty()) return make_error(ErrorCode::kInvalidArgument, "model writer: " + err);
+  auto model = parse(float_bytes, "calibration model");
+  if (!model) return model.error();
+  if (!model->has_float_weights())
+    return make_error(ErrorCode::kInvalidArgument, "calibration needs a model with float weights");
+  const std::size_t row = std::size_t{model->window()} * model->input_channels();
+  if (n == 0 || windows.size() != n * row)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "calibration data: expected windows of " + std::to_string(model->window()) +
+                          " x " + std::to_string(model->input_channels()) + " values, got " +
+                          std::to_string(windows.size()) + " values for " + std::to_string(n));
+  CalibrationReport rep;
+  rep.windows = n;
+  std::vector<std::vector<float>> values(model->num_tensors());
+  // The input tensor (0) is the normalised input: its values come from the data itself.
+  values[0].resize(n * row);
+  for (std::size_t i = 0; i < n * row; ++i) {
+    const std::size_t c = i % model->input_channels();
+    values[0][i] = (windows[i] - model->input_mean(c)) / model->input_std(c);
+  }
+  nn::RunConfig rc;
+  rc.precision = nn::Precision::kFloat;
+  Arena arena(nn::Interpreter::required_arena_bytes(*model, rc));
+  nn::Interpreter interp;
+  if (auto s = interp.init(*model, arena.span(), rc); s != nn::Status::kOk)
+    return engine_error("calibration interpreter init", s);
+  ValueObserver obs{&values};
+  interp.set_observer(&ValueObserver::observe, &obs);
+  std::vector<float> probs(model->num_classes());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (auto s = interp.run_window(windows.subspan(i * row, row), probs); s != nn::Status::kOk)
+      return engine_error("calibration window " + std::to_string(i), s);
+  }
+  const double q = std::clamp(percentile, 50.0, 100.0) / 100.0;
+  rep.lo.assign(model->num_tensors(), 0.0f);
+  rep.hi.assign(model->num_tensors(), 0.0f);
+  for (std::size_t t = 0; t < model->num_tensors(); ++t) {
+    auto& v = values[t];
+    if (!v.empty()) {  // never observed (softmax output): stays [0, 0]
+      rep.lo[t] = quantile(v, 1.0 - q);
+      rep.hi[t] = quantile(v, q);
+    }
+    writer.set_quant(static_cast<nn::TensorId>(t),
+                     nn::ModelWriter::quant_from_range(rep.lo[t], rep.hi[t]));
+  }
+  return rep;
+}
+
+Result<ArenaSizes> arena_sizes(std::span<const std::uint8_t> csm) {
+  auto model = parse(csm, "model");
+  if (!model) return model.error();
+  ArenaSizes a;
+  a.streaming = nn::Streaming::required_arena_bytes(*model);
+  a.window_int8 = nn::Interpreter::required_arena_bytes(*model, nn::RunConfig{});
+  return a;
+}
+
+std::string c_header(std::span<const std::uint8_t> csm, const std::string& symbol) {
+  std::string out;
+  out += "// Generated by `citysafe export`: a .csm model (docs/model-format.md) for firmware.\n";
+  out += "#pragma once\n\n#include <stddef.h>\n\n";
+  out += "alignas(4) static const unsigned char " + symbol + "[] = {";
+  char buf[8];
+  for (std::size_t i = 0; i < csm.size(); ++i) {
+    if (i % 16 == 0) out += "\n   ";
+    std::snprintf(buf, sizeof buf, " 0x%02x,", csm[i]);
+    out += buf;
+  }
+  out += "\n};\nstatic const size_t " + symbol + "_len = " + std::to_string(csm.size()) + ";\n";
+  return out;
+}
+
+}  // namespace css::train

@@ -1,0 +1,38 @@
+// Tensor helpers of the trainer and exporter (private to src/train).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <span>
+
+#include "css/core/result.hpp"
+#include "css/features/features.hpp"
+#include "css/train/metrics.hpp"
+#include "css/train/window_data.hpp"
+#include "tcn.hpp"
+
+namespace css::train {
+
+// n windows of [length, C] row-major floats → [n, C, length] tensor (a copy).
+torch::Tensor windows_to_tensor(std::span<const float> values, std::size_t n, std::size_t length);
+
+// Up to `count` raw (unnormalised, all sensors) training windows, evenly spread
+// over the set in a seed-dependent order: [N, length, C].
+torch::Tensor calibration_windows(const WindowSet& set, const features::Normalization& norm,
+                                  int count, std::uint64_t seed);
+
+// Eval-mode LibTorch predictions of every window of the set (all sensors present).
+ConfusionMatrix evaluate_torch(Tcn& model, const WindowSet& set,
+                               const features::Normalization& norm,
+                               const features::ChannelMask& mask = {});
+
+// Held-out windows for export-time evaluation: "x" [N, length, C] raw features, "y" [N] int64.
+struct EvalWindows {
+  torch::Tensor x;
+  torch::Tensor y;
+};
+Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set);
+Result<EvalWindows> load_eval_windows(const std::filesystem::path& path);
+
+}  // namespace css::train

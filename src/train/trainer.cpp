@@ -1,0 +1,363 @@
+#include "css/train/trainer.hpp"
+
+#include <malloc.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "checkpoint.hpp"
+#include "css/data/dataset.hpp"
+#include "css/sim/augment.hpp"
+#include "css/train/metrics.hpp"
+#include "css/train/window_data.hpp"
+#include "tcn.hpp"
+#include "tensors.hpp"
+
+namespace css::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kC = features::kChannelCount;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string format_duration(double s) {
+  const auto total = static_cast<long long>(s + 0.5);
+  char buf[32];
+  if (total >= 3600)
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", total / 3600, (total / 60) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", total / 60, total % 60);
+  return buf;
+}
+
+// Learning rate at step s of n: one-cycle (linear warm-up to peak, cosine down to
+// peak/1000) or cosine with the same linear warm-up.
+double lr_at(const TrainConfig& c, std::int64_t s, std::int64_t n) {
+  const double warm = std::max(1.0, c.warmup_frac * static_cast<double>(n));
+  const double x = static_cast<double>(s);
+  if (x < warm) {
+    const double start = c.schedule == Schedule::kOneCycle ? c.lr / 25.0 : 0.0;
+    return start + (c.lr - start) * (x + 1.0) / warm;
+  }
+  const double p = std::min(1.0, (x - warm) / std::max(1.0, static_cast<double>(n) - warm));
+  const double floor = c.schedule == Schedule::kOneCycle ? c.lr / 1000.0 : 0.0;
+  return floor + 0.5 * (c.lr - floor) * (1.0 + std::cos(3.14159265358979323846 * p));
+}
+
+// Training windows of one epoch: the base tracks, with a fraction of the
+// recordings replaced by a freshly augmented copy.
+struct EpochData {
+  std::vector<FeatureTrack> augmented;
+  std::vector<const FeatureTrack*> tracks;
+  std::vector<data::Window> windows;
+};
+
+Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& base,
+                             const TrainConfig& c, int epoch) {
+  EpochData d;
+  d.tracks.resize(base.tracks.size());
+  for (std::size_t r = 0; r < base.tracks.size(); ++r) d.tracks[r] = &base.tracks[r];
+  SplitMix pick(c.seed ^ (0xA5A5A5A5ULL + static_cast<std::uint64_t>(epoch)));
+  std::vector<bool> replaced(recs.size(), false);
+  std::vector<Recording> aug;
+  std::vector<std::size_t> aug_index;
+  if (c.augment.enabled && c.augment_fraction > 0.0) {
+    for (std::size_t r = 0; r < recs.size(); ++r) {
+      const std::uint64_t seed = pick.next();
+      if (pick.uniform() >= c.augment_fraction) continue;
+      Recording copy = recs[r];
+      sim::augment(copy, c.augment, seed);
+      aug.push_back(std::move(copy));
+      aug_index.push_back(r);
+      replaced[r] = true;
+    }
+  }
+  auto aug_set = build_windows(aug, c.windows);
+  if (!aug_set) return aug_set.error();
+  d.augmented = std::move(aug_set->tracks);
+  for (std::size_t a = 0; a < aug_index.size(); ++a) d.tracks[aug_index[a]] = &d.augmented[a];
+  for (const auto& w : base.windows)
+    if (!replaced[w.recording]) d.windows.push_back(w);
+  for (auto w : aug_set->windows) {
+    w.recording = aug_index[w.recording];
+    d.windows.push_back(w);
+  }
+  return d;
+}
+
+std::vector<double> sampling_weights(std::span<const data::Window> windows, double power) {
+  const auto counts = class_counts(windows);
+  std::vector<double> per_class(counts.size(), 0.0);
+  for (std::size_t k = 0; k < counts.size(); ++k)
+    if (counts[k] > 0) per_class[k] = std::pow(static_cast<double>(counts[k]), -power);
+  std::vector<double> w(windows.size());
+  for (std::size_t i = 0; i < windows.size(); ++i)
+    w[i] = per_class[static_cast<std::size_t>(windows[i].label)];
+  return w;
+}
+
+features::ChannelMask random_mask(const TrainConfig& c, SplitMix& rng) {
+  features::ChannelMask m;
+  m.gnss = rng.uniform() >= c.drop_gnss;
+  m.spl = rng.uniform() >= c.drop_spl;
+  m.gyro = rng.uniform() >= c.drop_gyro;
+  return m;
+}
+
+std::string meta_json(const TrainConfig& c, int epoch, double val_f1) {
+  nlohmann::json j = {{"classes", std::vector<std::string>(kLabelNames.begin(), kLabelNames.end())},
+                      {"channels", std::vector<std::string>(features::kChannelNames.begin(),
+                                                            features::kChannelNames.end())},
+                      {"seed", c.seed},
+                      {"sim_seed", c.sim.seed},
+                      {"data", c.data_path.string()},
+                      {"epoch", epoch},
+                      {"val_macro_f1", val_f1},
+                      {"window", c.windows.length},
+                      {"hop", c.windows.hop}};
+  return j.dump();
+}
+
+std::string summary_text(Tcn& model) {
+  std::ostringstream out;
+  out << "CitySafeSense TCN (" << model->config.dilations.size() << " blocks, width "
+      << model->config.width << ", kernel " << model->config.kernel << ", receptive field "
+      << model->config.receptive_field() << " samples)\n";
+  std::int64_t total = 0;
+  for (const auto& p : model->named_parameters()) {
+    out << "  " << p.key() << "  " << p.value().sizes() << "  " << p.value().numel() << "\n";
+    total += p.value().numel();
+  }
+  out << "trainable parameters (with BatchNorm): " << total << "\n"
+      << "exported parameters (BatchNorm folded): " << model->config.exported_parameters() << "\n";
+  return out.str();
+}
+
+Status write_text(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream f(p);
+  f << text;
+  if (!f) return make_error(ErrorCode::kIo, "cannot write '" + p.string() + "'");
+  return Ok{};
+}
+
+}  // namespace
+
+void tune_malloc_for_training() {
+  // 32 MiB is glibc's largest accepted mmap threshold (DEFAULT_MMAP_THRESHOLD_MAX on
+  // 64-bit); batches stay on the heap and a huge trim threshold keeps them mapped.
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
+Result<TrainReport> train(const TrainConfig& config, const std::filesystem::path& out_dir,
+                          const ProgressFn& progress) {
+  std::vector<Recording> recordings;
+  if (!config.data_path.empty()) {
+    auto ds = data::read_dataset(config.data_path);
+    if (!ds) return ds.error();
+    recordings = std::move(ds->recordings);
+  } else {
+    if (progress) progress("simulating recordings ...", true);
+    auto sim = simulate_recordings(config.sim);
+    if (!sim) return sim.error();
+    recordings = std::move(*sim);
+  }
+  return train_on(recordings, config, out_dir, progress);
+}
+
+Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainConfig& c,
+                             const std::filesystem::path& out_dir, const ProgressFn& progress) {
+  const auto t0 = Clock::now();
+  if (auto st = c.model.validate(); !st) return st.error();
+  if (c.model.in_channels != static_cast<int>(kC))
+    return make_error(ErrorCode::kInvalidArgument,
+                      "model input has " + std::to_string(c.model.in_channels) +
+                          " channels but features::extract gives " + std::to_string(kC));
+  if (static_cast<std::size_t>(c.model.window) != c.windows.length)
+    return make_error(ErrorCode::kInvalidArgument, "train.window and the model window differ");
+  if (recordings.empty())
+    return make_error(ErrorCode::kInvalidArgument, "no recordings to train on");
+  tune_malloc_for_training();
+  torch::set_num_threads(c.threads);
+  torch::manual_seed(c.seed);
+
+  const auto split =
+      data::split_recordings(recordings, c.split_key, c.val_frac, c.test_frac, c.seed);
+  const auto train_recs = select(recordings, split.train);
+  const auto val_recs = select(recordings, split.val);
+  const auto test_recs = select(recordings, split.test);
+  auto eval_spec = c.windows;
+  eval_spec.hop = c.eval_hop;
+  auto train_set = build_windows(train_recs, c.windows);
+  if (!train_set) return train_set.error();
+  auto val_set = build_windows(val_recs.empty() ? train_recs : val_recs, eval_spec);
+  if (!val_set) return val_set.error();
+  auto test_set = build_windows(test_recs.empty() ? val_recs : test_recs, eval_spec);
+  if (!test_set) return test_set.error();
+  if (train_set->windows.empty())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "no training windows: recordings are shorter than the window of " +
+                          std::to_string(c.windows.length) + " samples");
+  const auto norm = fit_tracks(train_set->tracks);
+
+  Tcn model(c.model);
+  torch::optim::AdamW opt(model->parameters(),
+                          torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
+  const std::int64_t steps_per_epoch = (c.samples_per_epoch + c.batch_size - 1) / c.batch_size;
+  const std::int64_t total_steps = steps_per_epoch * c.epochs;
+
+  std::filesystem::create_directories(out_dir);
+  TrainReport rep;
+  rep.parameters = c.model.exported_parameters();
+  rep.train_windows = train_set->windows.size();
+  rep.val_windows = val_set->windows.size();
+  rep.test_windows = test_set->windows.size();
+  rep.best_checkpoint = out_dir / "best.pt";
+  rep.last_checkpoint = out_dir / "last.pt";
+  const auto calibration = calibration_windows(*train_set, norm, c.calibration_windows, c.seed);
+  const bool tty_updates = static_cast<bool>(progress);
+
+  SplitMix rng(c.seed);
+  std::int64_t step = 0;
+  int since_best = 0;
+  std::vector<float> batch_x;
+  for (int epoch = 1; epoch <= c.epochs; ++epoch) {
+    const auto te = Clock::now();
+    auto ed = epoch_data(train_recs, *train_set, c, epoch);
+    if (!ed) return ed.error();
+    const auto weights = sampling_weights(ed->windows, c.balance_power);
+    const auto order = weighted_sample(weights, static_cast<std::size_t>(c.samples_per_epoch), rng);
+    model->train();
+    double loss_sum = 0.0;
+    std::int64_t loss_n = 0;
+    for (std::size_t b0 = 0; b0 < order.size(); b0 += static_cast<std::size_t>(c.batch_size)) {
+      const std::size_t bn = std::min(order.size() - b0, static_cast<std::size_t>(c.batch_size));
+      const std::size_t wlen = c.windows.length * kC;
+      batch_x.resize(bn * wlen);
+      std::vector<std::int64_t> batch_y(bn);
+      for (std::size_t i = 0; i < bn; ++i) {
+        const auto& w = ed->windows[order[b0 + i]];
+        gather_window(*ed->tracks[w.recording], w.begin, random_mask(c, rng), norm,
+                      std::span<float>(batch_x.data() + i * wlen, wlen));
+        batch_y[i] = static_cast<std::int64_t>(w.label);
+      }
+      const double lr = lr_at(c, step, total_steps);
+      for (auto& g : opt.param_groups())
+        static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+      const auto x = windows_to_tensor(batch_x, bn, c.windows.length);
+      const auto y =
+          torch::from_blob(batch_y.data(), {static_cast<std::int64_t>(bn)}, torch::kInt64);
+      opt.zero_grad();
+      auto loss = torch::nn::functional::cross_entropy(model->forward(x), y);
+      loss.backward();
+      opt.step();
+      loss_sum += loss.item<double>() * static_cast<double>(bn);
+      loss_n += static_cast<std::int64_t>(bn);
+      ++step;
+      if (tty_updates && (step % 8 == 0)) {
+        const double done = static_cast<double>(step) / static_cast<double>(total_steps);
+        const double eta = seconds_since(t0) * (1.0 - done) / std::max(done, 1e-9);
+        char line[160];
+        std::snprintf(line, sizeof line, "epoch %d/%d  step %lld/%lld  loss %.4f  ETA %s", epoch,
+                      c.epochs, static_cast<long long>(step), static_cast<long long>(total_steps),
+                      loss_sum / static_cast<double>(loss_n), format_duration(eta).c_str());
+        progress(line, false);
+      }
+    }
+    EpochStats es;
+    es.epoch = epoch;
+    es.train_loss = loss_sum / static_cast<double>(std::max<std::int64_t>(loss_n, 1));
+    es.val_macro_f1 = evaluate_torch(model, *val_set, norm).macro_f1();
+    es.lr = lr_at(c, step - 1, total_steps);
+    es.seconds = seconds_since(te);
+    rep.history.push_back(es);
+    rep.epochs_run = epoch;
+    if (auto st = save_checkpoint(rep.last_checkpoint, model, meta_json(c, epoch, es.val_macro_f1),
+                                  norm, calibration);
+        !st)
+      return st.error();
+    const bool better = rep.best_epoch == 0 || es.val_macro_f1 > rep.best_val_macro_f1;
+    if (better) {
+      rep.best_epoch = epoch;
+      rep.best_val_macro_f1 = es.val_macro_f1;
+      since_best = 0;
+      if (auto st = save_checkpoint(rep.best_checkpoint, model,
+                                    meta_json(c, epoch, es.val_macro_f1), norm, calibration);
+          !st)
+        return st.error();
+    } else {
+      ++since_best;
+    }
+    if (progress) {
+      const double eta = es.seconds * (c.epochs - epoch);
+      char line[200];
+      std::snprintf(
+          line, sizeof line,
+          "epoch %d/%d  loss %.4f  val macro-F1 %.4f  best %.4f (epoch %d)  %.1f s  ETA %s", epoch,
+          c.epochs, es.train_loss, es.val_macro_f1, rep.best_val_macro_f1, rep.best_epoch,
+          es.seconds, format_duration(eta).c_str());
+      progress(line, true);
+    }
+    if (since_best >= c.patience) {
+      if (progress)
+        progress("early stop: no better validation macro-F1 for " + std::to_string(c.patience) +
+                     " epochs",
+                 true);
+      break;
+    }
+  }
+
+  auto best = load_checkpoint(rep.best_checkpoint);
+  if (!best) return best.error();
+  const auto cm = evaluate_torch(best->model, *test_set, norm);
+  rep.test_macro_f1 = cm.macro_f1();
+  rep.test_accuracy = cm.accuracy();
+  rep.test_table = cm.format(kLabelNames);
+  rep.seconds = seconds_since(t0);
+
+  if (auto st = save_eval_windows(out_dir / "eval.pt", *test_set); !st) return st.error();
+  if (auto st = write_text(out_dir / "model.json", c.model.to_json() + "\n"); !st)
+    return st.error();
+  if (auto st = write_text(out_dir / "summary.txt", summary_text(model)); !st) return st.error();
+  nlohmann::json hist = nlohmann::json::array();
+  for (const auto& e : rep.history)
+    hist.push_back({{"epoch", e.epoch},
+                    {"loss", e.train_loss},
+                    {"val_macro_f1", e.val_macro_f1},
+                    {"lr", e.lr},
+                    {"seconds", e.seconds}});
+  nlohmann::json m = {{"best_epoch", rep.best_epoch},
+                      {"best_val_macro_f1", rep.best_val_macro_f1},
+                      {"test_torch_float", nlohmann::json::parse(cm.to_json(kLabelNames))},
+                      {"train_windows", rep.train_windows},
+                      {"val_windows", rep.val_windows},
+                      {"test_windows", rep.test_windows},
+                      {"seconds", rep.seconds},
+                      {"threads", c.threads},
+                      {"history", hist}};
+  if (auto st = write_text(out_dir / "train_metrics.json", m.dump(2) + "\n"); !st)
+    return st.error();
+  return rep;
+}
+
+Result<std::vector<float>> checkpoint_values(const std::filesystem::path& checkpoint) {
+  auto ck = load_checkpoint(checkpoint);
+  if (!ck) return ck.error();
+  std::vector<float> out;
+  for (const auto& t : ck->model->parameters()) {
+    const auto c = t.detach().contiguous().to(torch::kFloat32);
+    out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  }
+  for (const auto& t : ck->model->buffers()) {
+    const auto c = t.detach().contiguous().to(torch::kFloat32);
+    out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  }
+  return out;
+}
+
+}  // namespace css::train

@@ -1,0 +1,152 @@
+#include "css/train/window_data.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "css/sim/generator.hpp"
+
+namespace css::train {
+
+namespace {
+
+// Renames ids so recordings of separate generate() calls never share a subject.
+void prefix_ids(std::vector<Recording>& recs, std::string_view prefix) {
+  for (auto& r : recs) {
+    r.device = std::string(prefix) + "/" + r.device;
+    r.subject = std::string(prefix) + "/" + r.subject;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<Recording>> simulate_recordings(const SimSpec& spec) {
+  struct Part {
+    sim::Scenario scenario;
+    int devices;
+  };
+  const Part parts[] = {
+      {sim::Scenario::kMix, spec.mix_devices},
+      {sim::Scenario::kSnatch, spec.risky_devices},
+      {sim::Scenario::kForcedMovement, spec.risky_devices},
+      {sim::Scenario::kRunning, spec.extra_devices},
+      {sim::Scenario::kEnteringVehicle, spec.extra_devices},
+      {sim::Scenario::kHandling, spec.extra_devices},
+      // Appended last so the parts above keep their seeds. Stairs and rides with stops are
+      // where the default model raised most false alarms (docs/evaluation.md).
+      {sim::Scenario::kStairs, spec.context_devices},
+      {sim::Scenario::kInVehicle, spec.context_devices},
+  };
+  std::vector<Recording> all;
+  std::uint64_t part_seed = spec.seed;
+  for (const auto& p : parts) {
+    // A distinct seed per part: the generator derives device seeds from (seed, index).
+    part_seed = part_seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    if (p.devices <= 0) continue;
+    sim::GeneratorConfig cfg;
+    cfg.scenario = p.scenario;
+    cfg.devices = p.devices;
+    cfg.duration_s = spec.duration_s;
+    cfg.seed = part_seed;
+    auto recs = sim::generate(cfg);
+    if (!recs) return recs.error();
+    prefix_ids(*recs, sim::to_string(p.scenario));
+    for (auto& r : *recs) all.push_back(std::move(r));
+  }
+  return all;
+}
+
+Result<WindowSet> build_windows(std::span<const Recording> recordings,
+                                const data::WindowSpec& spec) {
+  WindowSet set;
+  set.length = spec.length;
+  set.tracks.reserve(recordings.size());
+  for (std::size_t r = 0; r < recordings.size(); ++r) {
+    const auto& rec = recordings[r];
+    if (rec.labels.size() != rec.frames.size())
+      return make_error(ErrorCode::kInvalidArgument,
+                        "recording '" + rec.device + "': " + std::to_string(rec.labels.size()) +
+                            " labels for " + std::to_string(rec.frames.size()) + " frames");
+    for (auto l : rec.labels)
+      if (static_cast<int>(l) >= kLabelCount)
+        return make_error(ErrorCode::kInvalidArgument,
+                          "recording '" + rec.device + "': unknown label index " +
+                              std::to_string(static_cast<int>(l)) + " (expected 0.." +
+                              std::to_string(kLabelCount - 1) + ")");
+    if (std::abs(rec.rate_hz - recordings[0].rate_hz) > 1e-9)
+      return make_error(ErrorCode::kInvalidArgument, "recording '" + rec.device + "': rate " +
+                                                         std::to_string(rec.rate_hz) +
+                                                         " Hz differs from the first recording's");
+    FeatureTrack t;
+    t.values = features::extract(rec.frames);
+    t.frames = rec.frames.size();
+    set.tracks.push_back(std::move(t));
+  }
+  set.windows = data::make_windows(recordings, spec);
+  return set;
+}
+
+void gather_window(const FeatureTrack& track, std::size_t begin, const features::ChannelMask& mask,
+                   const features::Normalization& norm, std::span<float> out) {
+  constexpr std::size_t kC = features::kChannelCount;
+  std::copy_n(track.values.begin() + static_cast<std::ptrdiff_t>(begin * kC), out.size(),
+              out.begin());
+  if (!mask.gyro || !mask.gnss || !mask.spl) features::apply_mask(out, mask);
+  features::normalize(out, norm);
+}
+
+std::vector<std::int64_t> class_counts(std::span<const data::Window> windows) {
+  std::vector<std::int64_t> counts(kLabelCount, 0);
+  for (const auto& w : windows) ++counts[static_cast<std::size_t>(w.label)];
+  return counts;
+}
+
+features::Normalization fit_tracks(std::span<const FeatureTrack> tracks) {
+  std::vector<float> all;
+  std::size_t total = 0;
+  for (const auto& t : tracks) total += t.values.size();
+  all.reserve(total);
+  for (const auto& t : tracks) all.insert(all.end(), t.values.begin(), t.values.end());
+  return features::fit_normalization(all);
+}
+
+std::vector<Recording> select(std::span<const Recording> all, std::span<const std::size_t> idx) {
+  std::vector<Recording> out;
+  out.reserve(idx.size());
+  for (auto i : idx) out.push_back(all[i]);
+  return out;
+}
+
+std::uint64_t SplitMix::next() {
+  // splitmix64 (Steele, Lea, Flood: "Fast splittable pseudorandom number generators", 2014).
+  std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+double SplitMix::uniform() {
+  return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
+
+std::size_t SplitMix::below(std::size_t n) {
+  return static_cast<std::size_t>(next() % n);
+}
+
+std::vector<std::size_t> weighted_sample(std::span<const double> weights, std::size_t n,
+                                         SplitMix& rng) {
+  std::vector<double> cumulative(weights.size());
+  double sum = 0.0;
+  for (std::size_t i = 0; i < weights.size(); ++i) cumulative[i] = (sum += weights[i]);
+  std::vector<std::size_t> out;
+  out.reserve(n);
+  if (weights.empty() || !(sum > 0.0)) return out;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double u = rng.uniform() * sum;
+    auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+    out.push_back(std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()),
+                                        weights.size() - 1));
+  }
+  return out;
+}
+
+}  // namespace css::train
