@@ -63,6 +63,11 @@ ModelSummary summarize(const nn::Model& m) {
     s.arena_float_window = nn::Interpreter::required_arena_bytes(m, f);
   }
   s.arena_streaming = nn::Streaming::required_arena_bytes(m);
+  nn::RunConfig portable;
+  portable.isa = nn::Isa::kPortable;
+  s.arena_int8_window_portable = nn::Interpreter::required_arena_bytes(m, portable);
+  s.arena_streaming_portable =
+      nn::Streaming::required_arena_bytes(m, nn::KernelSet::kOptimized, nn::Isa::kPortable);
   s.window = m.window();
   s.receptive_field = m.receptive_field();
   s.input_channels = m.input_channels();
@@ -90,7 +95,8 @@ std::string format_summary(const ModelSummary& s) {
     << "arena bytes     int8 window " << s.arena_int8_window << ", streaming " << s.arena_streaming
     << ", float window "
     << (s.has_float_weights ? std::to_string(s.arena_float_window) : "n/a (no float weights)")
-    << "\nops\n";
+    << "\n                portable kernels (MCU): int8 window " << s.arena_int8_window_portable
+    << ", streaming " << s.arena_streaming_portable << "\nops\n";
   for (std::size_t i = 0; i < s.ops.size(); ++i) {
     o << "  " << i << "  " << s.ops[i].text;
     if (s.ops[i].params) o << "  (" << s.ops[i].params << " params, " << s.ops[i].macs << " MACs)";
@@ -117,7 +123,9 @@ std::string summary_json(const ModelSummary& s) {
   j["macs_per_sample"] = s.macs_per_sample;
   j["arena_bytes"] = {{"int8_window", s.arena_int8_window},
                       {"float_window", s.arena_float_window},
-                      {"streaming", s.arena_streaming}};
+                      {"streaming", s.arena_streaming},
+                      {"int8_window_portable", s.arena_int8_window_portable},
+                      {"streaming_portable", s.arena_streaming_portable}};
   for (const auto& op : s.ops)
     j["ops"].push_back({{"op", op.text}, {"params", op.params}, {"macs", op.macs}});
   for (const auto& [k, v] : s.metadata) j["metadata"][k] = v;

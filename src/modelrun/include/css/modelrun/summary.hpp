@@ -26,6 +26,9 @@ struct ModelSummary {
   std::size_t arena_int8_window = 0;   // bytes, optimised kernels on this CPU
   std::size_t arena_float_window = 0;  // 0 when the file has no float weights
   std::size_t arena_streaming = 0;
+  // The portable kernels (what a Cortex-M4 runs): SIMD paths pack weights into the arena.
+  std::size_t arena_int8_window_portable = 0;
+  std::size_t arena_streaming_portable = 0;
   std::uint32_t window = 0, receptive_field = 0, input_channels = 0;
   std::vector<std::string> classes;
   std::vector<std::pair<std::string, std::string>> metadata;
