@@ -1,8 +1,10 @@
 // Black-box tests of `citysafe eval` (the real binary): bad input ends with exit
 // code 2 and one line naming the problem; a small run writes the documented JSON.
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include "cli_runner.hpp"
 
 #include <array>
 #include <cstdio>
@@ -22,37 +24,17 @@ namespace sim = css::sim;
 
 namespace {
 
-struct CmdResult {
-  int exit_code;
-  std::string out;  // stdout + stderr
-};
+using css::testing::CmdResult;
 
 CmdResult run(const std::string& args) {
-  const std::string cmd = std::string(CSS_EVAL_CLI) + " eval " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return css::testing::run_citysafe("eval " + args);
 }
-
 int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
+  return css::testing::line_count(s);
 }
 
-class EvalCli : public ::testing::Test {
+class EvalCli : public css::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("css-eval-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string write_model(const std::string& name, const std::vector<std::uint8_t>& bytes) {
     const auto p = dir_ / name;
     std::ofstream(p, std::ios::binary)
@@ -70,7 +52,6 @@ class EvalCli : public ::testing::Test {
     EXPECT_TRUE(css::data::write_dataset(p, *recs, {5, "test"}));
     return p.string();
   }
-  fs::path dir_;
 };
 
 TEST_F(EvalCli, MissingModelIsExit2) {

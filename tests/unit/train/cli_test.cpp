@@ -1,7 +1,8 @@
-// Black-box tests of `citysafe train` / `citysafe export` (through the train_cli
-// harness): bad input ends with exit code 2 and one line naming the problem.
+// Black-box tests of `citysafe train` / `citysafe export` (the real binary):
+// bad input ends with exit code 2 and one line naming the problem.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
+
+#include "cli_runner.hpp"
 
 #include <array>
 #include <cstdio>
@@ -13,39 +14,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CmdResult {
-  int exit_code;
-  std::string out;  // stdout + stderr
-};
+using css::testing::CmdResult;
 
 CmdResult run(const std::string& args) {
-  const std::string cmd = std::string(CSS_TRAIN_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return css::testing::run_citysafe(args);
 }
-
 int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
+  return css::testing::line_count(s);
 }
 
-class TrainCli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("css-train-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+using TrainCli = css::testing::TempDirTest;
 
 TEST_F(TrainCli, MissingDatasetIsExit2) {
   auto r = run("train --epochs 1 --out " + (dir_ / "o").string() + " --data " +
