@@ -25,7 +25,12 @@ function(css_test name)
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest_main GTest::gmock)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   css_warnings(${name})
+  # gtest_discover_tests flattens list values, so each test carries exactly one label.
+  set(label unit)
+  if(CSS_TEST_LABELS)
+    set(label ${CSS_TEST_LABELS})
+  endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "CSS_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
-                                  LABELS "unit;${CSS_TEST_LABELS}")
+                                  LABELS ${label})
 endfunction()
