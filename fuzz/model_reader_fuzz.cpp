@@ -2,6 +2,7 @@
 // parses, running it (window + streaming, int8 and float) must not either.
 // Half of the inputs (last byte odd) get their payload SHA-256 fixed up first, so the fuzzer
 // gets past the checksum and exercises the structural validation and the kernels.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -21,7 +22,8 @@ alignas(16) std::uint8_t g_arena[kMaxArena];
 
 void run_model(const Model& m) {
   const std::size_t ch = m.input_channels();
-  std::vector<float> x(std::size_t{m.window()} * ch);
+  // At least the 3 streaming samples pushed below, whatever window the model claims.
+  std::vector<float> x(std::max<std::size_t>(m.window(), 3) * ch);
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 7) - 3.0f;
   std::vector<float> probs(m.num_classes());
   for (const Precision p : {Precision::kInt8, Precision::kFloat}) {
