@@ -166,20 +166,11 @@ Status Interpreter::run_int8(std::span<const float> input, std::uint32_t steps,
                                m.tensor_quant(op.in0).zero_point, sums);
         kernels::pool_finish_ref(sums, op.out_channels, op.q[0], op.q[1], op.out.zero_point, y);
         break;
-      case f::OpType::kDense: {
-        const kernels::ConvQ p = detail::conv_params(m, op);
-        if (opt)
-          kt.conv_step(p, arena_ + packed_off_[i], &x, y, scratch);
-        else
-          kernels::conv_step_ref(p, &x, y);
+      case f::OpType::kDense:
+      case f::OpType::kSoftmax:
+        detail::run_vector_op(m, op, opt ? &kt : nullptr, arena_ + packed_off_[i], x, y, scratch,
+                              logits_q_, probs.data());
         break;
-      }
-      case f::OpType::kSoftmax: {
-        const QuantParams qp = m.tensor_quant(op.in0);
-        std::memcpy(logits_q_, x, op.in_channels);
-        kernels::softmax_q(x, op.in_channels, qp.scale, qp.zero_point, probs.data());
-        break;
-      }
     }
   }
   return Status::kOk;

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cmath>
+#include <cstring>
 
 #include "css/nn/kernels.hpp"
 #include "css/nn/model.hpp"
+#include "kernel_table.hpp"
 
 namespace css::nn::detail {
 
@@ -70,6 +72,24 @@ inline bool normalize_sample(const Model& m, const float* x, float* out) {
     if (!std::isfinite(out[c])) return false;
   }
   return true;
+}
+
+// The vector tail of the graph (Dense, Softmax) runs the same in window and streaming mode.
+// kt == nullptr selects the reference kernels; logits_q receives the softmax input.
+inline void run_vector_op(const Model& m, const OpView& op, const KernelTable* kt,
+                          const std::uint8_t* packed, const std::int8_t* x, std::int8_t* y,
+                          std::uint8_t* scratch, std::int8_t* logits_q, float* probs) {
+  if (op.type == format::OpType::kDense) {
+    const kernels::ConvQ p = conv_params(m, op);
+    if (kt != nullptr)
+      kt->conv_step(p, packed, &x, y, scratch);
+    else
+      kernels::conv_step_ref(p, &x, y);
+    return;
+  }
+  const QuantParams qp = m.tensor_quant(op.in0);
+  std::memcpy(logits_q, x, op.in_channels);
+  kernels::softmax_q(x, op.in_channels, qp.scale, qp.zero_point, probs);
 }
 
 }  // namespace css::nn::detail

@@ -162,20 +162,11 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
         kernels::pool_finish_ref(sums, op.out_channels, op.q[0], op.q[1], op.out.zero_point, y);
         break;
       }
-      case f::OpType::kDense: {
-        const kernels::ConvQ p = detail::conv_params(m, op);
-        if (opt)
-          kt.conv_step(p, arena_ + packed_off_[i], &x, y, scratch);
-        else
-          kernels::conv_step_ref(p, &x, y);
+      case f::OpType::kDense:
+      case f::OpType::kSoftmax:
+        detail::run_vector_op(m, op, opt ? &kt : nullptr, arena_ + packed_off_[i], x, y, scratch,
+                              logits_q_, probs.data());
         break;
-      }
-      case f::OpType::kSoftmax: {
-        const QuantParams qp = m.tensor_quant(op.in0);
-        std::memcpy(logits_q_, x, op.in_channels);
-        kernels::softmax_q(x, op.in_channels, qp.scale, qp.zero_point, probs.data());
-        break;
-      }
     }
   }
   for (std::size_t t = 0; t + 1 < m.num_tensors(); ++t)
