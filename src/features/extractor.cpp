@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "css/core/units.hpp"
@@ -27,6 +28,23 @@ void Extractor::reset() {
   fix_lat_ = fix_lon_ = 0.0;
   fix_speed_ = fix_course_ = 0.0F;
   course_rate_dps_ = 0.0F;
+  recent_speed_mps_ = 0.0;
+  recent_t_ = 0.0;
+  have_recent_t_ = false;
+}
+
+// Decays the recent-speed peak to frame time t (monotone clocks only: a time that goes
+// backwards or is not finite decays nothing) and raises it to speed_mps.
+float Extractor::update_recent_speed(double t, double speed_mps) {
+  if (std::isfinite(t)) {
+    if (have_recent_t_ && t > recent_t_) {
+      recent_speed_mps_ *= std::exp(-(t - recent_t_) / kRecentSpeedTauS);
+    }
+    if (!have_recent_t_ || t > recent_t_) recent_t_ = t;
+    have_recent_t_ = true;
+  }
+  recent_speed_mps_ = std::max(recent_speed_mps_, speed_mps);
+  return static_cast<float>(recent_speed_mps_);
 }
 
 std::array<float, kChannelCount> Extractor::push(const SensorFrame& frame) {
@@ -46,9 +64,13 @@ std::array<float, kChannelCount> Extractor::push(const SensorFrame& frame) {
   if (!fix) {
     have_fix_ = false;
     course_rate_dps_ = 0.0F;
+    // An outage keeps the decaying peak (a tunnel does not end a ride); a masked or absent
+    // receiver never had one, so it stays 0 — the same value apply_mask writes.
+    if (mask_.gnss) out[kRecentSpeed] = update_recent_speed(frame.t, 0.0);
     return out;  // gnss_speed and course_rate stay 0
   }
   out[kGnssSpeed] = frame.gnss_speed;
+  out[kRecentSpeed] = update_recent_speed(frame.t, std::max(0.0F, frame.gnss_speed));
   // GNSS is held between 1 Hz fixes: a new fix is a frame whose GNSS values changed.
   const bool new_fix = !have_fix_ || frame.lat != fix_lat_ || frame.lon != fix_lon_ ||
                        frame.gnss_speed != fix_speed_ || frame.gnss_course != fix_course_;
@@ -89,7 +111,7 @@ void apply_mask(std::span<float> features_TxC, ChannelMask mask) {
   for (std::size_t r = 0; r < rows; ++r) {
     float* row = features_TxC.data() + r * kChannelCount;
     if (!mask.gyro) row[kGyroX] = row[kGyroY] = row[kGyroZ] = 0.0F;
-    if (!mask.gnss) row[kGnssSpeed] = row[kCourseRate] = 0.0F;
+    if (!mask.gnss) row[kGnssSpeed] = row[kCourseRate] = row[kRecentSpeed] = 0.0F;
     if (!mask.spl) row[kSpl] = kSplNeutralDba;
   }
 }

@@ -75,10 +75,11 @@ double SnatchPhase::begin(Ctx& c, const Phase& /*p*/) {
   rot_angle_ = deg(r.uniform(90.0, 180.0));
   rot_s_ = r.uniform(0.3, 0.6);
   mount0_ = b.mount;
-  label_s_ = r.uniform(5.0, 8.0);
-  const double total = label_s_ + r.uniform(5.0, 15.0);
+  const double steady_s = r.uniform(5.0, 8.0);  // straight away from the victim, then wander
+  const double total = steady_s + r.uniform(5.0, 15.0);
+  label_s_ = r.uniform(1.0, 1.5);
   c.gait.start(thief, c.dt, r);
-  wander_.start(thief.heading_wander_rps, 1.0 / 60.0, c.t + label_s_);
+  wander_.start(thief.heading_wander_rps, 1.0 / 60.0, c.t + steady_s);
   b.placement = Placement::kHand;  // clutched in the thief's hand
   running_ = false;
   c.onsets.push_back({Label::kSnatch, c.index, c.t});
@@ -113,8 +114,9 @@ void SnatchPhase::step(Ctx& c, double t_rel) {
     const double x = std::min(1.0, t_rel / rot_s_);
     b.mount = normalized(mount0_ * axis_angle(rot_axis_, rot_angle_ * smooth_step(x)));
   }
-  // Labelled snatch from onset through the first 5–8 s of the carry-off, then the
-  // thief's run is ordinary running (docs/simulator.md, "Labels").
+  // Labelled snatch from the grab through the first strides (1–1.5 s), so every window the
+  // any_risky policy calls snatch holds the grab itself; the thief's run after that is
+  // ordinary running (docs/simulator.md, "Labels").
   b.label = t_rel < label_s_ ? Label::kSnatch : Label::kRunning;
 }
 

@@ -159,6 +159,10 @@ class DrivePhase {
  private:
   void next_manoeuvre(Ctx& c, double t_rel);
   void speed_to(double v, double t_rel, double max_acc);
+  // Seconds to change speed v0 → v1 under the ride's limits; to brake to rest and wait.
+  double ramp_s(double v0, double v1) const;
+  double stop_s(double v) const;
+  void final_stop(double t);
 
   double duration_ = 0.0, hold_until_ = 0.0, turn_speed_ = 5.0;
   double accel_max_ = 1.5, brake_max_ = 2.5, jerk_max_ = 2.0;

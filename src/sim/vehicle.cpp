@@ -143,9 +143,14 @@ double DrivePhase::begin(Ctx& c, const Phase& p) {
   jerk_max_ = r.uniform(1.5, 2.5);
   speed_ = Ramp::make(b.speed_mps, b.speed_mps, c.t, 0.0);
   heading_ = Ramp::make(b.heading_rad, b.heading_rad, c.t, 0.0);
-  hold_until_ = c.t + (b.speed_mps < 0.1 ? r.uniform(1.0, 4.0) : 0.0);
+  // Starting from rest: seat belt, engine, mirrors, then pull out (2–8 s). That wait is the
+  // idle, so the first manoeuvre is the departure, not another traffic-light stop (an
+  // earlier version added 5–35 s here, an idle at the kerb no window can tell from standing).
+  const bool at_rest = b.speed_mps < 0.1;
+  hold_until_ = c.t + (at_rest ? r.uniform(2.0, 8.0) : 0.0);
   pending_turn_ = 0;
-  final_stop_ = idled_ = false;
+  final_stop_ = false;
+  idled_ = at_rest;
   // Road excitation of the cabin in the 10–20 Hz band, plus body heave near 1–1.5 Hz
   // (sprung-mass natural frequency of passenger cars).
   const double nyq = 0.45 / c.dt;
@@ -165,51 +170,65 @@ void DrivePhase::speed_to(double v, double t, double max_acc) {
   speed_ = Ramp::make(v0, v, t, std::max(0.5, ramp_duration(v - v0, max_acc, jerk_max_)));
 }
 
+double DrivePhase::ramp_s(double v0, double v1) const {
+  return std::max(0.5, ramp_duration(v1 - v0, v1 > v0 ? accel_max_ : brake_max_, jerk_max_));
+}
+
+double DrivePhase::stop_s(double v) const {
+  return ramp_s(v, 0.0) + 8.0;
+}
+
+void DrivePhase::final_stop(double t) {
+  final_stop_ = true;
+  speed_to(0.0, t, brake_max_);
+}
+
+// Every manoeuvre must leave time to brake to rest before the ride ends: a ride that ends
+// while moving hands the next phase a speed with its ramp cut off (an acceleration step).
 void DrivePhase::next_manoeuvre(Ctx& c, double t_rel) {
   Rng& r = c.rng;
   const double t = c.t;
   const double v = speed_.value(t);
   const double remaining = duration_ - t_rel;
   if (final_stop_) return;
-  if (remaining < 2.0 * v / brake_max_ + 8.0) {
-    final_stop_ = true;
-    speed_to(0.0, t, brake_max_);
-    return;
-  }
+  if (remaining < stop_s(v)) return final_stop(t);
+  const auto change_speed = [&](double nv) {
+    if (ramp_s(v, nv) + stop_s(nv) > remaining) return final_stop(t);
+    speed_to(nv, t, nv > v ? accel_max_ : brake_max_);
+  };
   if (pending_turn_ == 2) {  // out of the turn: back up to traffic speed
     pending_turn_ = 0;
-    speed_to(r.uniform(8.0, 16.0), t, accel_max_);
-    return;
+    return change_speed(r.uniform(8.0, 16.0));
   }
   if (pending_turn_ != 0) {
     // Turning at an intersection: ~90° in 4–7 s at 4–7 m/s (centripetal ≈ v·ψ̇ ≲ 2.5 m/s²).
     const double angle = pending_turn_ * deg(r.uniform(80.0, 100.0));
-    heading_ = Ramp::make(c.body.heading_rad, c.body.heading_rad + angle, t, r.uniform(4.0, 7.0));
+    const double turn_s = r.uniform(4.0, 7.0);
+    if (turn_s + stop_s(v) > remaining) return final_stop(t);
+    heading_ = Ramp::make(c.body.heading_rad, c.body.heading_rad + angle, t, turn_s);
     pending_turn_ = 2;
     return;
   }
   if (v < 0.1) {
     if (!idled_) {  // traffic light, junction
       idled_ = true;
-      hold_until_ = t + r.uniform(5.0, 35.0);
+      hold_until_ = t + std::min(r.uniform(5.0, 35.0), remaining);
       return;
     }
     idled_ = false;
-    speed_to(r.chance(0.15) ? r.uniform(18.0, 25.0) : r.uniform(8.0, 16.0), t, accel_max_);
-    return;
+    return change_speed(r.chance(0.15) ? r.uniform(18.0, 25.0) : r.uniform(8.0, 16.0));
   }
   const double u = r.uniform();
   if (u < 0.3) {
-    const double nv = r.uniform(6.0, 16.0);
-    speed_to(nv, t, nv > v ? accel_max_ : brake_max_);
+    change_speed(r.uniform(6.0, 16.0));
   } else if (u < 0.55) {
     turn_speed_ = r.uniform(4.0, 7.0);
-    speed_to(std::min(v, turn_speed_), t, brake_max_);
-    pending_turn_ = r.chance(0.5) ? 1 : -1;
+    change_speed(std::min(v, turn_speed_));
+    if (!final_stop_) pending_turn_ = r.chance(0.5) ? 1 : -1;
   } else if (u < 0.75) {
     speed_to(0.0, t, brake_max_);
-  } else {
-    hold_until_ = t + r.uniform(5.0, 25.0);
+  } else {  // cruise, at most until the final stop must begin
+    hold_until_ = t + std::min(r.uniform(5.0, 25.0), std::max(0.0, remaining - stop_s(v)));
   }
 }
 

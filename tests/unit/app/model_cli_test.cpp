@@ -38,7 +38,7 @@ TEST_F(ModelCli, InfoReportsShapeParamsMacsAndArena) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["window"], 128);
-  EXPECT_EQ(j["input_channels"], 10);
+  EXPECT_EQ(j["input_channels"], 11);
   EXPECT_EQ(j["classes"].size(), 8U);
   // Parameters: every conv/dense op's weights + biases, summed independently here.
   std::uint64_t params = 0;
@@ -55,7 +55,7 @@ TEST_F(ModelCli, InfoReportsShapeParamsMacsAndArena) {
 
   auto text = run_citysafe("model info " + model_);
   EXPECT_EQ(text.exit_code, 0);
-  EXPECT_NE(text.out.find("conv1d 10->14 k3 d1"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("conv1d 11->14 k3 d1"), std::string::npos) << text.out;
 }
 
 TEST_F(ModelCli, BenchPrintsEveryMode) {

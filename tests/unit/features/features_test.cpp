@@ -148,6 +148,53 @@ TEST(Features, FixOutageRestartsCourseRateWithoutASpike) {
   EXPECT_EQ(x[210 * kChannelCount + kCourseRate], 0.0F);  // straight on at 120°
 }
 
+// A drive at 12 m/s for 20 s, then 60 s standing still with GNSS, then 30 s of outage.
+std::vector<SensorFrame> ride_then_stop() {
+  std::vector<SensorFrame> frames = turning(110, 12.0F, [](std::size_t) { return 90.0F; });
+  for (std::size_t i = 20 * 50; i < frames.size(); ++i) frames[i].gnss_speed = 0.0F;
+  for (std::size_t i = 80 * 50; i < frames.size(); ++i) frames[i].gnss_fix = false;
+  return frames;
+}
+
+TEST(Features, RecentSpeedHoldsThePeakAndForgetsInAMinute) {
+  const std::vector<SensorFrame> frames = ride_then_stop();
+  const std::vector<float> x = extract(frames);
+  auto recent = [&](double t_s) {
+    return x[static_cast<std::size_t>(t_s * 50.0) * kChannelCount + kRecentSpeed];
+  };
+  EXPECT_FLOAT_EQ(recent(10.0), 12.0F);  // the peak while driving
+  // Stopped at t = 20 s: the peak decays with τ = kRecentSpeedTauS, not to 0 at once.
+  for (double t : {30.0, 50.0, 79.0}) {
+    const double expected = 12.0 * std::exp(-(t - 19.98) / kRecentSpeedTauS);
+    EXPECT_NEAR(recent(t), expected, 1e-3 * expected) << t;
+  }
+  // An outage (t >= 80 s) keeps decaying at the same rate instead of dropping to 0.
+  EXPECT_NEAR(recent(100.0), 12.0 * std::exp(-(100.0 - 19.98) / kRecentSpeedTauS), 1e-3);
+  EXPECT_EQ(x[100 * 50 * kChannelCount + kGnssSpeed], 0.0F);
+  // A faster fix raises it immediately.
+  std::vector<SensorFrame> faster = frames;
+  faster[40 * 50].gnss_speed = 20.0F;
+  EXPECT_FLOAT_EQ(extract(faster)[40 * 50 * kChannelCount + kRecentSpeed], 20.0F);
+}
+
+TEST(Features, RecentSpeedSurvivesBadClocksAndResets) {
+  std::vector<SensorFrame> frames = ride_then_stop();
+  frames[1500].t = std::numeric_limits<double>::quiet_NaN();
+  frames[1501].t = 1.0;  // a clock jump backwards decays nothing
+  const std::vector<float> x = extract(frames);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const float v = x[i * kChannelCount + kRecentSpeed];
+    ASSERT_TRUE(std::isfinite(v)) << i;
+    ASSERT_GE(v, 0.0F) << i;
+    ASSERT_LE(v, 12.0F) << i;
+  }
+  Extractor ex;
+  for (std::size_t i = 0; i < 100; ++i) ex.push(frames[i]);
+  ex.reset();
+  SensorFrame still = at_rest();
+  EXPECT_EQ(ex.push(still)[kRecentSpeed], 0.0F);
+}
+
 TEST(Features, StreamingEqualsBatch) {
   const std::vector<SensorFrame> frames = mixed_stream(2000);
   const std::vector<float> batch = extract(frames);

@@ -69,10 +69,11 @@ TEST(Allocations, NoneDuringInitOrInference) {
   ASSERT_EQ(in.init(m, arena.span(need), cfg), Status::kOk);
   for (int k = 0; k < 3; ++k) ASSERT_EQ(in.run_window(x, probs), Status::kOk);
   ASSERT_EQ(in.init(m, arena.span(need), fcfg), Status::kOk);
-  ASSERT_EQ(in.run_window({x.data(), 1280}, probs), Status::kOk);
+  const std::size_t ch = std::size_t(m.input_channels());
+  ASSERT_EQ(in.run_window({x.data(), 128 * ch}, probs), Status::kOk);
   ASSERT_EQ(st.init(m, stream_arena.span(stream_need)), Status::kOk);
   for (std::size_t t = 0; t < 256; ++t)
-    ASSERT_EQ(st.push({x.data() + t * 10, 10}, probs, nullptr), Status::kOk);
+    ASSERT_EQ(st.push({x.data() + t * ch, ch}, probs, nullptr), Status::kOk);
   const long during = g_allocations.load() - before;
   EXPECT_EQ(during, 0);
 

@@ -132,7 +132,7 @@ TEST(Streaming, WindowOfOnlyWSamplesDiffersFromAWarmStream) {
   test::Arena arena(need);
   Streaming st;
   ASSERT_EQ(st.init(win.model, arena.span(need)), Status::kOk);
-  const std::size_t ch = 10, w = 128;
+  const std::size_t ch = std::size_t(win.model.input_channels()), w = 128;
   const auto x = test::random_input(win.model, 2 * w, 5);
   std::vector<float> ps(8), pw(8);
   for (std::size_t t = 0; t < 2 * w; ++t)
@@ -155,18 +155,19 @@ TEST(Streaming, RejectedSampleLeavesStateUntouched) {
   ASSERT_EQ(s2.init(m, a2.span(need)), Status::kOk);
   const auto x = test::random_input(m, 140, 9);
   std::vector<float> p1(8), p2(8);
-  std::vector<float> nan_sample(10, 0.0f);
+  const std::size_t ch = std::size_t(m.input_channels());
+  std::vector<float> nan_sample(ch, 0.0f);
   nan_sample[3] = std::numeric_limits<float>::quiet_NaN();
   for (std::size_t t = 0; t < 140; ++t) {
     if (t == 50) {
       EXPECT_EQ(s1.push(nan_sample, p1, nullptr), Status::kBadInput);
     }
-    ASSERT_EQ(s1.push({x.data() + t * 10, 10}, p1, nullptr), Status::kOk);
-    ASSERT_EQ(s2.push({x.data() + t * 10, 10}, p2, nullptr), Status::kOk);
+    ASSERT_EQ(s1.push({x.data() + t * ch, ch}, p1, nullptr), Status::kOk);
+    ASSERT_EQ(s2.push({x.data() + t * ch, ch}, p2, nullptr), Status::kOk);
   }
   EXPECT_EQ(0, std::memcmp(p1.data(), p2.data(), 8 * sizeof(float)));
-  EXPECT_EQ(s1.push({x.data(), 9}, p1, nullptr), Status::kBadInput);
-  EXPECT_EQ(s1.push({x.data(), 10}, {p1.data(), 7}, nullptr), Status::kBadInput);
+  EXPECT_EQ(s1.push({x.data(), ch - 1}, p1, nullptr), Status::kBadInput);
+  EXPECT_EQ(s1.push({x.data(), ch}, {p1.data(), 7}, nullptr), Status::kBadInput);
 }
 
 TEST(Engine, BadInputsGiveClearStatus) {
@@ -174,8 +175,9 @@ TEST(Engine, BadInputsGiveClearStatus) {
   ASSERT_EQ(e.init(test::default_model_bytes(), {}), Status::kOk);
   auto x = test::random_input(e.model, 128, 1);
   std::vector<float> probs(8);
-  EXPECT_EQ(e.interp.run_window({x.data(), 127 * 10}, probs), Status::kBadInput);  // < window
-  EXPECT_EQ(e.interp.run_window({x.data(), 1275}, probs), Status::kBadInput);      // ragged
+  const std::size_t ch = std::size_t(e.model.input_channels());
+  EXPECT_EQ(e.interp.run_window({x.data(), 127 * ch}, probs), Status::kBadInput);      // < window
+  EXPECT_EQ(e.interp.run_window({x.data(), 128 * ch - 5}, probs), Status::kBadInput);  // ragged
   EXPECT_EQ(e.interp.run_window(x, {probs.data(), 7}), Status::kBadInput);
   x[500] = std::numeric_limits<float>::infinity();
   EXPECT_EQ(e.interp.run_window(x, probs), Status::kBadInput);

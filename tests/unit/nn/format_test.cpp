@@ -90,7 +90,7 @@ TEST(Format, DefaultModelParses) {
   ParseDetail d;
   ASSERT_EQ(Model::parse(test::default_model_bytes(), m, &d), Status::kOk) << d.field;
   EXPECT_EQ(m.window(), 128u);
-  EXPECT_EQ(m.input_channels(), 10);
+  EXPECT_EQ(m.input_channels(), 11);  // features::kChannelCount; nn does not depend on it
   EXPECT_EQ(m.num_classes(), 8);
   EXPECT_GE(m.receptive_field(), 128u);
   EXPECT_STREQ(m.class_name(7), "snatch");

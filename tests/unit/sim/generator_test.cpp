@@ -143,7 +143,9 @@ TEST(SimScenarios, EachScenarioProducesItsLabel) {
     ASSERT_TRUE(r.ok());
     std::size_t count = 0;
     for (Label x : r->front().labels) count += x == l ? 1 : 0;
-    EXPECT_GT(count, 250U) << to_string(s);
+    // A snatch is labelled for only 1–1.5 s per incident (docs/simulator.md), a few incidents
+    // in two minutes; every other scenario holds its label for most of the run.
+    EXPECT_GT(count, s == Scenario::kSnatch ? 150U : 250U) << to_string(s);
   }
 }
 

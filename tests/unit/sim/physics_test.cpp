@@ -80,6 +80,7 @@ TEST(SimPhysics, RunningCadenceBandAndPeaks) {
 
 TEST(SimPhysics, SnatchHasImpulseRotationHeadingChangeAndSpeedJump) {
   int checked = 0;
+  std::vector<double> gyro_peaks;
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
     const Recording rec = make(Scenario::kSnatch, 150, seed);
     ASSERT_GE(rec.onsets.size(), 2U);
@@ -92,7 +93,11 @@ TEST(SimPhysics, SnatchHasImpulseRotationHeadingChangeAndSpeedJump) {
         peak_gyro = std::max(peak_gyro, norm3(rec.frames[i].gyro));
       }
       EXPECT_GT(peak_acc, 2.0 * kG);
-      EXPECT_GT(peak_gyro, 3.0);
+      // The wrench alone peaks at >= 3.9 rad/s (90° in 0.6 s, smooth step), but the thief's
+      // turn about the vertical can partly cancel it, so each onset only needs 2 rad/s and
+      // the median over all onsets the full wrench.
+      EXPECT_GT(peak_gyro, 2.0) << "seed " << seed << " onset " << o.index;
+      gyro_peaks.push_back(peak_gyro);
       // GNSS: last fix before the onset vs the fix ~4 s after.
       std::size_t before = 0, after = 0;
       for (std::size_t f : fixes) {
@@ -100,7 +105,8 @@ TEST(SimPhysics, SnatchHasImpulseRotationHeadingChangeAndSpeedJump) {
         if (f >= o.index + 200 && after == 0) after = f;
       }
       if (before == 0 || after == 0 || after > o.index + 260) continue;
-      if (rec.labels[after] != Label::kSnatch) continue;
+      // Still the thief's run (labelled snatch for 1–1.5 s, then running).
+      if (rec.labels[after] != Label::kSnatch && rec.labels[after] != Label::kRunning) continue;
       const auto& fb = rec.frames[before];
       const auto& fa = rec.frames[after];
       EXPECT_GT(course_diff_deg(fb.gnss_course, fa.gnss_course), 45.0);
@@ -110,6 +116,8 @@ TEST(SimPhysics, SnatchHasImpulseRotationHeadingChangeAndSpeedJump) {
     }
   }
   EXPECT_GE(checked, 4);
+  std::sort(gyro_peaks.begin(), gyro_peaks.end());
+  EXPECT_GT(gyro_peaks[gyro_peaks.size() / 2], 4.0);
 }
 
 TEST(SimPhysics, GnssSpeedAgreesWithDistanceBetweenFixes) {

@@ -57,7 +57,7 @@ TEST(FoldBatchNorm, FoldedConvEqualsConvPlusBatchNorm) {
 
 TEST(FoldBatchNorm, WholeFoldedNetworkMatchesEvalForward) {
   auto m = random_model(small_config(), 11);
-  const auto x = torch::randn({6, 10, 32});
+  const auto x = torch::randn({6, small_config().in_channels, 32});
   torch::NoGradGuard no_grad;
   EXPECT_LT((m->forward(x) - folded_forward(m, x)).abs().max().item<float>(), 1e-5f);
 }
@@ -85,7 +85,7 @@ TEST_F(ExportRoundTrip, EngineFloatMatchesLibTorchAndInt8StaysClose) {
   // Raw windows [N, T, C] whose normalised values are ~N(0, 1).
   const auto mean = torch::tensor(std::vector<float>(norm.mean.begin(), norm.mean.end()));
   const auto sd = torch::tensor(std::vector<float>(norm.std.begin(), norm.std.end()));
-  const auto calib = torch::randn({64, cfg.window, 10}) * sd + mean;
+  const auto calib = torch::randn({64, cfg.window, cfg.in_channels}) * sd + mean;
   const auto ckpt = dir_ / "best.pt";
   ASSERT_TRUE(save_checkpoint(ckpt, m, "{}", norm, calib));
 
@@ -98,7 +98,7 @@ TEST_F(ExportRoundTrip, EngineFloatMatchesLibTorchAndInt8StaysClose) {
 
   // Fresh inputs, not the calibration set.
   const int n = 16;
-  const auto x = torch::randn({n, cfg.window, 10}) * sd + mean;
+  const auto x = torch::randn({n, cfg.window, cfg.in_channels}) * sd + mean;
   const auto xc = x.contiguous();
   std::vector<float> raw(xc.data_ptr<float>(), xc.data_ptr<float>() + xc.numel());
   torch::NoGradGuard no_grad;

@@ -5,8 +5,10 @@
 // and these units (kChannelNames / kChannelUnits). Missing sensors map to
 // fixed neutral values (docs/features.md):
 //   no gyroscope (NaN)  → gyro channels 0
-//   no GNSS fix         → gnss_speed 0, course_rate 0
+//   no GNSS fix         → gnss_speed 0, course_rate 0; recent_speed keeps decaying
 //   no microphone (NaN) → spl kSplNeutralDba
+// recent_speed is the one channel with long memory (a minute): a 2.56 s window cannot
+// tell a car waiting at a light from a person standing still, the minute before can.
 // ChannelMask drops sensors on purpose (channel-dropout augmentation); a masked
 // channel is bit-identical to what an absent sensor produces.
 // Extractor holds a few scalars of state and never allocates in push().
@@ -22,12 +24,12 @@
 
 namespace css::features {
 
-inline constexpr std::size_t kChannelCount = 10;
+inline constexpr std::size_t kChannelCount = 11;
 inline constexpr std::array<std::string_view, kChannelCount> kChannelNames = {
-    "acc_x",      "acc_y",       "acc_z", "gyro_x", "gyro_y", "gyro_z", "acc_norm_minus_g",
-    "gnss_speed", "course_rate", "spl"};
+    "acc_x",      "acc_y",       "acc_z", "gyro_x",      "gyro_y", "gyro_z", "acc_norm_minus_g",
+    "gnss_speed", "course_rate", "spl",   "recent_speed"};
 inline constexpr std::array<std::string_view, kChannelCount> kChannelUnits = {
-    "m/s^2", "m/s^2", "m/s^2", "rad/s", "rad/s", "rad/s", "m/s^2", "m/s", "deg/s", "dBA"};
+    "m/s^2", "m/s^2", "m/s^2", "rad/s", "rad/s", "rad/s", "m/s^2", "m/s", "deg/s", "dBA", "m/s"};
 
 enum Channel : std::size_t {
   kAccX = 0,
@@ -39,7 +41,8 @@ enum Channel : std::size_t {
   kAccNormMinusG,
   kGnssSpeed,
   kCourseRate,
-  kSpl
+  kSpl,
+  kRecentSpeed
 };
 
 // Neutral SPL for "no microphone": a typical daytime urban street level.
@@ -53,6 +56,12 @@ inline constexpr float kSplNeutralDba = 60.0F;
 inline constexpr float kMinCourseSpeedMps = 0.5F;
 // A gap between fixes longer than this (outage) restarts the course-rate estimate.
 inline constexpr double kMaxFixGapS = 5.0;
+// recent_speed = max(speed now, recent_speed decayed by exp(−dt / τ)): a peak hold of the
+// GNSS speed that forgets with τ = 60 s. A minute covers a wait at urban traffic lights
+// (typical signal cycles are 60–120 s, so waits of up to about a minute; the simulator's
+// stops are 5–35 s), while a pedestrian's value falls back to walking speed within a few
+// minutes of leaving a vehicle.
+inline constexpr double kRecentSpeedTauS = 60.0;
 
 struct ChannelMask {
   bool gyro = true;  // false: treat as "no gyroscope"
@@ -65,17 +74,22 @@ class Extractor {
   Extractor() = default;
   explicit Extractor(ChannelMask mask) : mask_(mask) {}
 
-  // Forget the course-rate history (start of a new recording/stream).
+  // Forget the course-rate and recent-speed history (start of a new recording/stream).
   void reset();
   std::array<float, kChannelCount> push(const SensorFrame& frame);
 
  private:
+  float update_recent_speed(double t, double speed_mps);
+
   ChannelMask mask_{};
   bool have_fix_ = false;  // a reference fix for the course rate
   double fix_t_ = 0.0;     // s, time of the reference fix
   double fix_lat_ = 0.0, fix_lon_ = 0.0;
   float fix_speed_ = 0.0F, fix_course_ = 0.0F;
-  float course_rate_dps_ = 0.0F;  // held between fixes
+  float course_rate_dps_ = 0.0F;   // held between fixes
+  double recent_speed_mps_ = 0.0;  // decaying peak of gnss_speed
+  double recent_t_ = 0.0;          // s, time of the last frame that updated it
+  bool have_recent_t_ = false;
 };
 
 // [T, kChannelCount] row-major; a fresh Extractor pushed over frames.

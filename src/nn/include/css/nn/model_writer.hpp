@@ -77,7 +77,8 @@ bool calibrate(ModelWriter& writer, const std::vector<std::vector<float>>& input
                std::string* error = nullptr);
 
 struct DefaultModelOptions {
-  int input_channels = 10;  // acc xyz, gyro xyz, |acc|-g, gnss speed, course rate, spl
+  int input_channels =
+      11;  // acc xyz, gyro xyz, |acc|-g, gnss speed, course rate, spl, recent speed
   int classes = 8;
   std::uint32_t window = 128;
   int hidden = 14;

@@ -21,7 +21,7 @@
 namespace css::train {
 
 struct TcnConfig {
-  int in_channels = 10;  // features::kChannelCount
+  int in_channels = 11;  // features::kChannelCount (checked by the trainer)
   int classes = 8;       // css::kLabelCount
   int window = 128;      // samples pooled per window (2.56 s at 50 Hz)
   int width = 14;        // channels of every block (nn::DefaultModelOptions::hidden)
