@@ -2,7 +2,9 @@
 // conv_window_opt / conv_step_opt, add_m4.cpp's add_opt) against the engine's reference kernels on
 // seeded random shapes and parameters inside QEMU, including the edges of the 32-bit
 // requantisation paths (shift 0, large biases, act_max < 127, positive shifts) that must fall
-// back. The host cannot execute SMLAD/SMMULR, so this is where those paths are proven.
+// back, power-of-two multipliers (rounding ties) and activation floors above and below the
+// output zero point (the ReLU requantisation variant), and checks nothing is written past the
+// output. The host cannot execute SMLAD/SMMULR, so this is where those paths are proven.
 // startup_m4.cpp calls run_demo(); in this image that is the self-test. Exit status: the number
 // of failed cases (0 = all bit-exact).
 #include <cstddef>
@@ -32,12 +34,13 @@ struct Rng {
   std::int8_t byte() { return static_cast<std::int8_t>(next() & 0xFFU); }
 };
 
-constexpr int kMaxIn = 24, kMaxOut = 24, kMaxKernel = 5, kMaxSteps = 48, kSlack = 8;
+constexpr int kMaxIn = 24, kMaxOut = 24, kMaxKernel = 5, kMaxSteps = 160, kSlack = 8;
 std::int8_t g_weights[kMaxOut * kMaxKernel * kMaxIn];
 std::int32_t g_bias[kMaxOut], g_mult[kMaxOut], g_shift[kMaxOut];
 alignas(4) std::int8_t g_in[kMaxSteps * kMaxIn + kSlack];
 std::int8_t g_zp_row[kMaxIn + kSlack];
-std::int8_t g_out_ref[kMaxSteps * kMaxOut], g_out_opt[kMaxSteps * kMaxOut];
+std::int8_t g_out_ref[kMaxSteps * kMaxOut], g_out_opt[kMaxSteps * kMaxOut + kSlack];
+constexpr std::int8_t kCanary = 0x5A;
 alignas(4) std::int8_t g_scratch[2 * kMaxKernel * kMaxIn + kSlack];
 
 std::int32_t random_multiplier(Rng& r) {
@@ -57,7 +60,8 @@ bool conv_case(Rng& r, int index) {
   p.out_ch = r.range(1, kMaxOut);
   p.kernel = r.range(1, kMaxKernel);
   const int dilation = r.range(1, 4);
-  const int steps = r.range(1, kMaxSteps);
+  // Mostly short; every 8th long enough that a dilated layer's phases need several segments.
+  const int steps = index % 8 == 2 ? r.range(100, kMaxSteps) : r.range(1, 48);
   const int n = p.kernel * p.in_ch;
   for (int i = 0; i < p.out_ch * n; ++i) g_weights[i] = r.byte();
   const int variant = index % 8;  // 0..4 typical, 5..7 edges
@@ -68,6 +72,12 @@ bool conv_case(Rng& r, int index) {
     if (variant == 5 && o % 3 == 0) g_shift[o] = 0;         // exponent 0: slow path
     if (variant == 6 && o == 0) g_bias[o] = (1 << 30) - 5;  // bound check fails
     if (variant == 7) g_shift[o] = r.range(0, 2);           // left shifts
+    if (variant == 4 && o % 2 == 0) g_mult[o] = 1 << 30;    // power of two: rounding ties
+    if (variant == 4 && o % 4 == 1) {  // an exact negative tie: high = -2^(e-1), rounds to -1
+      for (int i = 0; i < n; ++i) g_weights[o * n + i] = 0;
+      g_mult[o] = 1 << 30;  // high = floor((bias + 1) / 2)
+      g_bias[o] = -(1 << -g_shift[o]) - (o % 8 == 1 ? 0 : 1);
+    }
   }
   p.weights = g_weights;
   p.bias_eff = g_bias;
@@ -75,14 +85,20 @@ bool conv_case(Rng& r, int index) {
   p.shift = g_shift;
   p.out_zp = r.range(-128, 127);
   p.act_min = index % 2 ? p.out_zp : -128;
+  if (index % 16 == 11) p.act_min = r.range(p.out_zp, 127);           // ReLU with a raised floor
+  if (index % 16 == 13) p.act_min = r.range(-128, p.out_zp);          // floor below the zero point
+  if (index % 16 == 12 && p.out_zp > -128) p.act_min = p.out_zp - 1;  // with ties (variant 4)
   p.act_max = index % 5 == 4 ? r.range(p.act_min, 127) : 127;
   for (int i = 0; i < steps * p.in_ch + kSlack; ++i) g_in[i] = r.byte();
+  for (int i = 0; i < steps * p.out_ch + kSlack; ++i) g_out_opt[i] = kCanary;
   const std::int8_t zp = r.byte();
   for (int i = 0; i < p.in_ch; ++i) g_zp_row[i] = zp;
 
   k::conv_window_ref(p, dilation, g_in, steps, g_zp_row, g_out_ref);
   k::conv_window_opt(p, dilation, g_in, steps, g_zp_row, g_out_opt, g_scratch);
   bool ok = same(g_out_ref, g_out_opt, steps * p.out_ch);
+  for (int i = steps * p.out_ch; i < steps * p.out_ch + kSlack; ++i)
+    ok = ok && g_out_opt[i] == kCanary;  // nothing written past the output
 
   const std::int8_t* taps[kMaxKernel];
   const int t = steps - 1;

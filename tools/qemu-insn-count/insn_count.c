@@ -7,6 +7,8 @@
  * At exit it prints one line per counter, `total N` then `range LOW-HIGH N`, to `out` or to
  * QEMU's log (stderr). Counting is exact per executed instruction: every instruction gets an
  * inline "add 1" on the counters it belongs to, so no helper call runs per instruction.
+ * profile=PATH (optional) also writes one `0xPC N` line per executed instruction inside the
+ * FIRST range, for finding where a kernel's instructions go (pair it with objdump -d).
  *
  * Debian's QEMU 7.2 ships no qemu-plugin.h, so the handful of API entry points used here are
  * declared below from the documented QEMU 7.2 plugin API (plugin API version 1; see
@@ -54,6 +56,8 @@ static uint64_t g_total;
 static struct Range g_ranges[kMaxRanges];
 static int g_num_ranges;
 static char g_out_path[512];
+static char g_profile_path[512];
+static uint64_t* g_profile; /* one counter per halfword of range 0 when profile= is given */
 
 static void on_tb_translate(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
   (void)id;
@@ -66,14 +70,34 @@ static void on_tb_translate(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
       if (pc >= g_ranges[r].low && pc < g_ranges[r].high) {
         qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
                                                    &g_ranges[r].count, 1);
+        if (r == 0 && g_profile != NULL) {
+          qemu_plugin_register_vcpu_insn_exec_inline(
+              insn, QEMU_PLUGIN_INLINE_ADD_U64, &g_profile[(pc - g_ranges[0].low) / 2], 1);
+        }
       }
     }
   }
 }
 
+static void write_profile(void) {
+  FILE* f = fopen(g_profile_path, "w");
+  if (f == NULL) {
+    qemu_plugin_outs("insn_count: cannot open profile= file\n");
+    return;
+  }
+  const uint64_t slots = (g_ranges[0].high - g_ranges[0].low + 1) / 2;
+  for (uint64_t i = 0; i < slots; ++i) {
+    if (g_profile[i] != 0) {
+      fprintf(f, "0x%" PRIx64 " %" PRIu64 "\n", g_ranges[0].low + 2 * i, g_profile[i]);
+    }
+  }
+  fclose(f);
+}
+
 static void on_qemu_exit(qemu_plugin_id_t id, void* userdata) {
   (void)id;
   (void)userdata;
+  if (g_profile != NULL) write_profile();
   char text[128 * (kMaxRanges + 1)];
   int used = snprintf(text, sizeof text, "total %" PRIu64 "\n", g_total);
   for (int r = 0; r < g_num_ranges && used > 0 && (size_t)used < sizeof text; ++r) {
@@ -107,6 +131,10 @@ static bool parse_arg(const char* arg, uint64_t* pending_low) {
     snprintf(g_out_path, sizeof g_out_path, "%s", arg + 4);
     return true;
   }
+  if (strncmp(arg, "profile=", 8) == 0) {
+    snprintf(g_profile_path, sizeof g_profile_path, "%s", arg + 8);
+    return true;
+  }
   if (strncmp(arg, "low=", 4) == 0) return parse_u64(arg + 4, pending_low);
   uint64_t low = 0, high = 0;
   if (strncmp(arg, "high=", 5) == 0) {
@@ -133,11 +161,19 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (!parse_arg(argv[i], &pending_low)) {
       char message[600];
       snprintf(message, sizeof message,
-               "insn_count: bad argument '%s' (expected range=LOW-HIGH, low=/high=, out=PATH)\n",
+               "insn_count: bad argument '%s' (expected range=LOW-HIGH, low=/high=, out=PATH, profile=PATH)\n",
                argv[i]);
       qemu_plugin_outs(message);
       return -1;
     }
+  }
+  if (g_profile_path[0] != '\0') {
+    if (g_num_ranges == 0) {
+      qemu_plugin_outs("insn_count: profile= needs a range\n");
+      return -1;
+    }
+    g_profile = calloc((size_t)((g_ranges[0].high - g_ranges[0].low + 1) / 2), sizeof *g_profile);
+    if (g_profile == NULL) return -1;
   }
   qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_translate);
   qemu_plugin_register_atexit_cb(id, on_qemu_exit, NULL);
