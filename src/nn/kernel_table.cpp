@@ -85,8 +85,22 @@ void pack_model(const Model& m, const KernelTable& kt, std::uint8_t* arena, std:
   }
 }
 
+bool conv_feeds_only_next_add(const Model& m, std::size_t i) {
+  if (i + 1 >= m.num_ops() || m.op(i).type != format::OpType::kConv1d) return false;
+  const OpView add = m.op(i + 1);
+  const std::size_t h = i + 1;  // the conv's output tensor
+  if (add.type != format::OpType::kAdd || (add.in0 == h) == (add.in1 == h)) return false;
+  for (std::size_t k = 0; k < m.num_ops(); ++k) {
+    if (k == i + 1) continue;
+    const OpView op = m.op(k);
+    if (op.in0 == h || (op.type == format::OpType::kAdd && op.in1 == h)) return false;
+  }
+  return true;
+}
+
 const KernelTable kPortableTable{Isa::kPortable, no_packing,       window_gather_bytes,
                                  gather_bytes,   pack_nothing,     conv_window,
-                                 conv_step,      kernels::add_opt, nullptr};
+                                 conv_step,      kernels::add_opt, nullptr,
+                                 nullptr,        nullptr};
 
 }  // namespace css::nn::detail

@@ -16,6 +16,26 @@
 
 namespace css::nn::detail {
 
+namespace planes {
+struct FusedAdd;
+}
+
+// Optional window-mode path over the plane layout (planes_x86.hpp: time in the vector lanes,
+// residual adds fused into the preceding conv). The interpreter uses it for every sequence
+// tensor when the table has one; `packed` is the op's packed pointer as for conv_window.
+struct PlaneKernels {
+  bool (*add_fusable)(const kernels::AddQ& q);
+  void (*conv)(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
+               const std::uint32_t* in, int steps, int pad, std::uint32_t* out,
+               const planes::FusedAdd* fuse);
+  void (*add)(const kernels::AddQ& q, const std::uint32_t* a, const std::uint32_t* b, int ch,
+              int steps, int pad, std::uint32_t* out);
+  void (*to_planes)(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,
+                    std::uint32_t* out);
+  void (*pool_sums)(const std::uint32_t* in, int steps, int pad, int ch, int window,
+                    std::int32_t zp, std::int32_t* sums);
+};
+
 struct KernelTable {
   Isa isa;
   std::size_t (*packed_bytes)(int in_ch, int out_ch, int kernel);  // 0: no packing
@@ -33,6 +53,14 @@ struct KernelTable {
   // (mean/stdv: ch floats each); false on a non-finite input. nullptr: use quantize_sample.
   bool (*quantize)(const float* raw, int steps, int ch, const float* mean, const float* stdv,
                    float scale, std::int32_t zp, std::int8_t* out);
+  // Window mode over planes (needs quantize too); nullptr: channels-last, op by op.
+  const PlaneKernels* planes;
+  // conv_step, then add(conv output, other) (conv_is_a) or add(other, conv output), in one
+  // call, bit-exact with the two; nullptr: the two calls.
+  void (*conv_step_add)(const kernels::ConvQ& p, const std::uint8_t* packed,
+                        const std::int8_t* const* taps, const kernels::AddQ& q,
+                        const std::int8_t* other, bool conv_is_a, std::int8_t* out,
+                        std::uint8_t* scratch);
 };
 
 // nullptr when the path is not built or the CPU lacks it; kAuto resolves first.
@@ -48,6 +76,9 @@ std::size_t model_packed_bytes(const Model& m, const KernelTable& kt);
 // Packs at arena + base (mean, std, then ops); packed_off[op] = the op's arena offset.
 void pack_model(const Model& m, const KernelTable& kt, std::uint8_t* arena, std::uint32_t base,
                 std::uint32_t* packed_off);
+// Op i is a Conv1d whose output is read by op i + 1, an Add, and by no other op (as exactly one
+// of the add's inputs): the pair can run as one fused kernel call.
+bool conv_feeds_only_next_add(const Model& m, std::size_t i);
 
 extern const KernelTable kPortableTable;  // kernel_table.cpp
 extern const KernelTable kAvx2Table;      // kernels_x86_avx2.cpp (x86-64 builds only)

@@ -287,9 +287,17 @@ void add(const kernels::AddQ& p, const std::int8_t* a, const std::int8_t* b, int
 
 }  // namespace
 
-const KernelTable kAvx2Table{Isa::kAvx2,         packed_bytes, window_scratch_bytes,
-                             step_scratch_bytes, pack,         conv_window,
-                             conv_step,          add,          nullptr};
+const KernelTable kAvx2Table{Isa::kAvx2,
+                             packed_bytes,
+                             window_scratch_bytes,
+                             step_scratch_bytes,
+                             pack,
+                             conv_window,
+                             conv_step,
+                             add,
+                             nullptr,
+                             nullptr,
+                             nullptr};
 
 }  // namespace css::nn::detail
 

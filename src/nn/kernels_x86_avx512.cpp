@@ -19,8 +19,11 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <limits>
 
+#include "css/nn/format.hpp"
 #include "kernel_table.hpp"
+#include "planes_x86.hpp"
 
 // GCC takes the target pragma; clang (the fuzz preset) needs its own form.
 #if defined(__clang__)
@@ -31,13 +34,31 @@
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512vnni")
 #endif
 
+#include "avx512_requant.hpp"  // after the target pragma: its functions are AVX-512 code
+
 namespace css::nn::detail {
 namespace {
 
 constexpr int kLanes = 16;
 // Per block of 16 output channels: six int32 parameter rows, then the weights
 // [kernel][groups][16 lanes][4 bytes].
-enum ParamRow { kCorr, kMult, kLeft, kMask, kHalf, kRight, kParamRows };
+// The last five rows hold conv_step's exact 64-bit form (avx512_requant.hpp): K and the shift
+// for the even and the odd channels (int64 lanes), and whether every channel of the block can
+// use it (kSimple[0] != 0).
+enum ParamRow {
+  kCorr,
+  kMult,
+  kLeft,
+  kMask,
+  kHalf,
+  kRight,
+  kKEven,
+  kKOdd,
+  kEEven,
+  kEOdd,
+  kSimple,
+  kParamRows
+};
 
 struct Layout {
   int cp, groups, blocks;
@@ -53,9 +74,13 @@ Layout layout(int in_ch, int out_ch, int kernel) {
   return l;
 }
 
-std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
+// The channels-last blocks (conv_step, conv_window), then the plane path's records.
+std::size_t block_bytes(int in_ch, int out_ch, int kernel) {
   const Layout l = layout(in_ch, out_ch, kernel);
   return std::size_t(l.blocks) * l.block_bytes;
+}
+std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
+  return block_bytes(in_ch, out_ch, kernel) + planes::packed_bytes(in_ch, out_ch, kernel);
 }
 std::size_t window_scratch_bytes(int in_ch, int kernel, int dilation, int steps) {
   return std::size_t(layout(in_ch, 1, kernel).cp) * std::size_t((kernel - 1) * dilation + steps);
@@ -65,23 +90,35 @@ std::size_t step_scratch_bytes(int, int) {
 }
 
 void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
+  planes::pack(p, dst + block_bytes(p.in_ch, p.out_ch, p.kernel));
   const Layout l = layout(p.in_ch, p.out_ch, p.kernel);
   for (int b = 0; b < l.blocks; ++b) {
     std::uint8_t* blk = dst + std::size_t(b) * l.block_bytes;
     std::memset(blk, 0, l.block_bytes);
     auto* prm = reinterpret_cast<std::int32_t*>(blk);
     auto* w = reinterpret_cast<std::int8_t*>(blk + kParamRows * 64);
+    std::int64_t k_e[8] = {}, k_o[8] = {}, e_e[8] = {}, e_o[8] = {};
+    bool simple = true;
     for (int lane = 0; lane < kLanes && b * kLanes + lane < p.out_ch; ++lane) {
       const int o = b * kLanes + lane;
       const std::int8_t* src = p.weights + std::ptrdiff_t(o) * p.kernel * p.in_ch;
       std::int32_t sum_w = 0;
+      std::int64_t sum_abs = 0;
       for (int j = 0; j < p.kernel; ++j) {
         for (int c = 0; c < p.in_ch; ++c) {
           const std::int8_t v = src[j * p.in_ch + c];
           sum_w += v;
+          sum_abs += v < 0 ? -v : v;
           w[((j * l.groups + c / 4) * kLanes + lane) * 4 + c % 4] = v;
         }
       }
+      const std::int32_t bias = p.bias_eff[o];
+      const avx512q::Rq r = avx512q::make_rq(
+          p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max,
+          (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs, p.act_min < p.out_zp);
+      simple = simple && r.fast != 0 && r.k_neg == 0 && r.e >= 32;
+      (lane % 2 == 0 ? k_e : k_o)[lane / 2] = r.k_pos;
+      (lane % 2 == 0 ? e_e : e_o)[lane / 2] = lane % 2 == 0 ? r.e : r.e - 32;
       const std::int32_t shift = p.shift[o];
       const std::int32_t right = shift > 0 ? 0 : -shift;
       const auto mask = static_cast<std::int32_t>((std::int64_t{1} << right) - 1);
@@ -92,6 +129,11 @@ void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
       prm[kHalf * kLanes + lane] = mask >> 1;
       prm[kRight * kLanes + lane] = right;
     }
+    std::memcpy(blk + kKEven * 64, k_e, 64);
+    std::memcpy(blk + kKOdd * 64, k_o, 64);
+    std::memcpy(blk + kEEven * 64, e_e, 64);
+    std::memcpy(blk + kEOdd * 64, e_o, 64);
+    prm[kSimple * kLanes] = simple ? 1 : 0;
   }
 }
 
@@ -237,47 +279,77 @@ void conv_window(const kernels::ConvQ& p, const std::uint8_t* packed, int dilati
   }
 }
 
-// One step from tap pointers (streaming, dense): the taps are int8 rows of in_ch bytes.
+// One step of one block of 16 output channels from tap pointers (streaming, dense): the taps are
+// int8 rows of in_ch bytes. Returns zp + 128 + mbqm(acc) (the uint8 domain), before the clamp.
+inline __m512i step_block(const kernels::ConvQ& p, const Layout& l, const std::uint8_t* blk,
+                          const std::int8_t* const* taps) {
+  const auto* prm = reinterpret_cast<const std::int32_t*>(blk);
+  const std::uint8_t* w = blk + kParamRows * 64;
+  // The K * groups input dwords (x + 128), then four accumulator chains over them: a streaming
+  // step is latency-bound (every op waits for the one before).
+  std::uint32_t xs[format::kMaxKernel * (format::kMaxChannels / 4)];
+  int n = 0;
+  for (int j = 0; j < p.kernel; ++j) {
+    const auto* tap = reinterpret_cast<const std::uint8_t*>(taps[j]);
+    for (int g = 0; g < l.groups; ++g, ++n) {
+      std::uint32_t v = 0;
+      if (4 * g + 4 <= p.in_ch) {
+        std::memcpy(&v, tap + 4 * g, 4);  // fixed size: one load, no library call
+      } else {
+        for (int c = 4 * g; c < p.in_ch; ++c) v |= std::uint32_t{tap[c]} << (8 * (c - 4 * g));
+      }
+      xs[n] = v ^ 0x80808080u;
+    }
+  }
+  auto dot = [&](__m512i acc, int i) {
+    return _mm512_dpbusd_epi32(acc, _mm512_set1_epi32(static_cast<int>(xs[i])),
+                               _mm512_loadu_si512(w + i * 64));
+  };
+  __m512i a0 = _mm512_loadu_si512(prm + kCorr * kLanes), a1 = _mm512_setzero_si512();
+  __m512i a2 = _mm512_setzero_si512(), a3 = _mm512_setzero_si512();
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    a0 = dot(a0, i);
+    a1 = dot(a1, i + 1);
+    a2 = dot(a2, i + 2);
+    a3 = dot(a3, i + 3);
+  }
+  for (; i < n; ++i) a0 = dot(a0, i);
+  const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3));
+  if (prm[kSimple * kLanes] != 0) {  // floor((acc * m + K) / 2^E), K holding zp + 128
+    const __m512i m = _mm512_loadu_si512(prm + kMult * kLanes);
+    const __m512i ve =
+        _mm512_add_epi64(_mm512_mul_epi32(sum, m), _mm512_loadu_si512(blk + kKEven * 64));
+    const __m512i vo =
+        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(sum, 32), _mm512_srli_epi64(m, 32)),
+                         _mm512_loadu_si512(blk + kKOdd * 64));
+    return _mm512_mask_blend_epi32(0xAAAA,
+                                   _mm512_srav_epi64(ve, _mm512_loadu_si512(blk + kEEven * 64)),
+                                   _mm512_srav_epi64(vo, _mm512_loadu_si512(blk + kEOdd * 64)));
+  }
+  return _mm512_add_epi32(mbqm(sum, load_requant(prm)), _mm512_set1_epi32(p.out_zp + 128));
+}
+
+__mmask16 block_lanes(int out_ch, int b) {
+  const int n = out_ch - b * kLanes < kLanes ? out_ch - b * kLanes : kLanes;
+  return static_cast<__mmask16>((1u << n) - 1);
+}
+
 void conv_step(const kernels::ConvQ& p, const std::uint8_t* packed, const std::int8_t* const* taps,
                std::int8_t* out, std::uint8_t*) {
   const Layout l = layout(p.in_ch, p.out_ch, p.kernel);
-  const __m512i zp = _mm512_set1_epi32(p.out_zp);
+  const __m512i zp = _mm512_set1_epi32(-128);  // step_block's uint8 domain back to int8
   const __m512i lo = _mm512_set1_epi32(p.act_min);
   const __m512i hi = _mm512_set1_epi32(p.act_max);
-  for (int b = 0; b < l.blocks; ++b) {
-    const std::uint8_t* blk = packed + std::size_t(b) * l.block_bytes;
-    const auto* prm = reinterpret_cast<const std::int32_t*>(blk);
-    const std::uint8_t* w = blk + kParamRows * 64;
-    __m512i acc = _mm512_loadu_si512(prm + kCorr * kLanes);
-    __m512i acc2 = _mm512_setzero_si512();  // second chain halves the dependency latency
-    for (int j = 0; j < p.kernel; ++j) {
-      const auto* tap = reinterpret_cast<const std::uint8_t*>(taps[j]);
-      for (int g = 0; g < l.groups; ++g) {
-        std::uint32_t v = 0;
-        if (4 * g + 4 <= p.in_ch) {
-          std::memcpy(&v, tap + 4 * g, 4);  // fixed size: one load, no library call
-        } else {
-          for (int c = 4 * g; c < p.in_ch; ++c) v |= std::uint32_t{tap[c]} << (8 * (c - 4 * g));
-        }
-        const __m512i xv = _mm512_set1_epi32(static_cast<int>(v ^ 0x80808080u));
-        const __m512i wv = _mm512_loadu_si512(w + (j * l.groups + g) * 64);
-        if (g & 1)
-          acc2 = _mm512_dpbusd_epi32(acc2, xv, wv);
-        else
-          acc = _mm512_dpbusd_epi32(acc, xv, wv);
-      }
-    }
-    const int n = p.out_ch - b * kLanes < kLanes ? p.out_ch - b * kLanes : kLanes;
-    store_out(mbqm(_mm512_add_epi32(acc, acc2), load_requant(prm)), zp, lo, hi,
-              static_cast<__mmask16>((1u << n) - 1), out + b * kLanes);
-  }
+  for (int b = 0; b < l.blocks; ++b)
+    store_out(step_block(p, l, packed + std::size_t(b) * l.block_bytes, taps), zp, lo, hi,
+              block_lanes(p.out_ch, b), out + b * kLanes);
 }
 
-inline void add_lanes(const kernels::AddQ& p, const Requant& ra, const Requant& rb,
-                      const Requant& ro, const std::int8_t* a, const std::int8_t* b, __mmask16 m,
-                      std::int8_t* out) {
-  const __m512i va = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, a));
-  const __m512i vb = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, b));
+// add_ref's arithmetic on 16 int8 values held as int32 lanes: mbqm of the saturated sum,
+// before the output zero point and clamp.
+inline __m512i add_vec(const kernels::AddQ& p, const Requant& ra, const Requant& rb,
+                       const Requant& ro, __m512i va, __m512i vb) {
   const __m512i sa = mbqm(
       _mm512_slli_epi32(_mm512_sub_epi32(va, _mm512_set1_epi32(p.a_zp)), kernels::kAddLeftShift),
       ra);
@@ -291,7 +363,15 @@ inline void add_lanes(const kernels::AddQ& p, const Requant& ra, const Requant& 
   const __m512i sat =
       _mm512_mask_blend_epi32(_mm512_cmplt_epi32_mask(sa, _mm512_setzero_si512()),
                               _mm512_set1_epi32(INT32_MAX), _mm512_set1_epi32(INT32_MIN));
-  store_out(mbqm(_mm512_mask_mov_epi32(sum, ovf, sat), ro), _mm512_set1_epi32(p.out_zp),
+  return mbqm(_mm512_mask_mov_epi32(sum, ovf, sat), ro);
+}
+
+inline void add_lanes(const kernels::AddQ& p, const Requant& ra, const Requant& rb,
+                      const Requant& ro, const std::int8_t* a, const std::int8_t* b, __mmask16 m,
+                      std::int8_t* out) {
+  const __m512i va = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, a));
+  const __m512i vb = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, b));
+  store_out(add_vec(p, ra, rb, ro, va, vb), _mm512_set1_epi32(p.out_zp),
             _mm512_set1_epi32(p.act_min), _mm512_set1_epi32(p.act_max), m, out);
 }
 
@@ -346,19 +426,25 @@ inline __m512i add_term(__m512i d, __m512i m_hi, __m512i m_lo, const Requant& r)
   return _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
 }
 
-inline void add_lanes_fast(const kernels::AddQ& p, const Requant& ra, const Requant& rb,
-                           const Requant& ro, const std::int8_t* a, const std::int8_t* b,
-                           __mmask16 m, std::int8_t* out) {
-  const __m512i da =
-      _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, a)), _mm512_set1_epi32(p.a_zp));
-  const __m512i db =
-      _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, b)), _mm512_set1_epi32(p.b_zp));
+// add_vec when neither input shifts left (add() checks).
+inline __m512i add_vec_fast(const kernels::AddQ& p, const Requant& ra, const Requant& rb,
+                            const Requant& ro, __m512i va, __m512i vb) {
+  const __m512i da = _mm512_sub_epi32(va, _mm512_set1_epi32(p.a_zp));
+  const __m512i db = _mm512_sub_epi32(vb, _mm512_set1_epi32(p.b_zp));
   const __m512i sa =
       add_term(da, _mm512_set1_epi32(p.a_mult >> 11), _mm512_set1_epi32(p.a_mult & 2047), ra);
   const __m512i sb =
       add_term(db, _mm512_set1_epi32(p.b_mult >> 11), _mm512_set1_epi32(p.b_mult & 2047), rb);
   // |sa|, |sb| < 2^28 here: the int32 sum cannot overflow.
-  store_out(mbqm(_mm512_add_epi32(sa, sb), ro), _mm512_set1_epi32(p.out_zp),
+  return mbqm(_mm512_add_epi32(sa, sb), ro);
+}
+
+inline void add_lanes_fast(const kernels::AddQ& p, const Requant& ra, const Requant& rb,
+                           const Requant& ro, const std::int8_t* a, const std::int8_t* b,
+                           __mmask16 m, std::int8_t* out) {
+  const __m512i va = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, a));
+  const __m512i vb = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, b));
+  store_out(add_vec_fast(p, ra, rb, ro, va, vb), _mm512_set1_epi32(p.out_zp),
             _mm512_set1_epi32(p.act_min), _mm512_set1_epi32(p.act_max), m, out);
 }
 
@@ -393,11 +479,69 @@ void add_general(const kernels::AddQ& p, const std::int8_t* a, const std::int8_t
     add_lanes(p, ra, rb, ro, a + i, b + i, static_cast<__mmask16>((1u << (n - i)) - 1), out + i);
 }
 
+// conv_step, then add_ref(conv output, other) (or add_ref(other, conv output)) on the values
+// still in registers: bit-exact with the two calls. With no input left shift the add runs in
+// the exact 32-bit term form of the plane kernels (avx512_requant.hpp).
+void conv_step_add(const kernels::ConvQ& p, const std::uint8_t* packed,
+                   const std::int8_t* const* taps, const kernels::AddQ& q, const std::int8_t* other,
+                   bool conv_is_a, std::int8_t* out, std::uint8_t*) {
+  const Layout l = layout(p.in_ch, p.out_ch, p.kernel);
+  const __m512i lo = _mm512_set1_epi32(p.act_min + 128);
+  const __m512i hi = _mm512_set1_epi32(p.act_max + 128);
+  const __m512i bias128 = _mm512_set1_epi32(128);
+  const avx512q::Rq out_rq = avx512q::add_out_rq(q);
+  const bool fast = avx512q::term_ok(q.a_shift) && avx512q::term_ok(q.b_shift) && out_rq.fast;
+  if (fast) {
+    const avx512q::Term ta = avx512q::make_term(q.a_mult, q.a_shift, q.a_zp);
+    const avx512q::Term tb = avx512q::make_term(q.b_mult, q.b_shift, q.b_zp);
+    const avx512q::RqV ro = avx512q::broadcast(out_rq);
+    for (int b = 0; b < l.blocks; ++b) {
+      const __mmask16 m = block_lanes(p.out_ch, b);
+      const __m512i uh = _mm512_min_epi32(
+          _mm512_max_epi32(step_block(p, l, packed + std::size_t(b) * l.block_bytes, taps), lo),
+          hi);
+      const __m512i uo = _mm512_add_epi32(
+          _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, other + b * kLanes)), bias128);
+      const __m512i s = _mm512_add_epi32(avx512q::term(conv_is_a ? uh : uo, ta),
+                                         avx512q::term(conv_is_a ? uo : uh, tb));
+      store_out(avx512q::requant(s, ro), _mm512_set1_epi32(-128), _mm512_set1_epi32(-128),
+                _mm512_set1_epi32(127), m, out + b * kLanes);
+    }
+    return;
+  }
+  const Requant ra = broadcast_requant(q.a_mult, q.a_shift);
+  const Requant rb = broadcast_requant(q.b_mult, q.b_shift);
+  const Requant ro = broadcast_requant(q.out_mult, q.out_shift);
+  for (int b = 0; b < l.blocks; ++b) {
+    const __mmask16 m = block_lanes(p.out_ch, b);
+    const __m512i h = _mm512_sub_epi32(
+        _mm512_min_epi32(
+            _mm512_max_epi32(step_block(p, l, packed + std::size_t(b) * l.block_bytes, taps), lo),
+            hi),
+        bias128);
+    const __m512i o = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, other + b * kLanes));
+    store_out(add_vec(q, ra, rb, ro, conv_is_a ? h : o, conv_is_a ? o : h),
+              _mm512_set1_epi32(q.out_zp), _mm512_set1_epi32(q.act_min),
+              _mm512_set1_epi32(q.act_max), m, out + b * kLanes);
+  }
+}
+
+void plane_conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
+                const std::uint32_t* in, int steps, int pad, std::uint32_t* out,
+                const planes::FusedAdd* fuse) {
+  planes::conv(p, packed + block_bytes(p.in_ch, p.out_ch, p.kernel), dilation, in, steps, pad, out,
+               fuse);
+}
+
+const PlaneKernels kPlanes{planes::add_fusable, plane_conv, planes::add, planes::to_planes,
+                           planes::pool_sums};
+
 }  // namespace
 
 const KernelTable kAvx512Table{Isa::kAvx512Vnni,   packed_bytes, window_scratch_bytes,
                                step_scratch_bytes, pack,         conv_window,
-                               conv_step,          add,          quantize};
+                               conv_step,          add,          quantize,
+                               &kPlanes,           conv_step_add};
 
 }  // namespace css::nn::detail
 

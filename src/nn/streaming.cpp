@@ -10,6 +10,18 @@
 namespace css::nn {
 namespace f = format;
 
+namespace {
+// SIMD paths cache every op decoded, with its kernel parameters, in the arena (init() writes
+// it): push() then reads no op table and builds no parameter struct per sample.
+struct StepOp {
+  OpView op;
+  kernels::ConvQ p;         // conv / dense
+  kernels::AddQ q;          // add, or the add fused into this conv
+  std::uint16_t other = 0;  // fused: the add's other operand
+  bool conv_is_a = true;    // fused: the conv output is the add's first input
+};
+}  // namespace
+
 Status Streaming::ring_lengths(const Model& m, std::uint16_t* ring_len) {
   for (std::size_t t = 0; t < m.num_tensors(); ++t) ring_len[t] = 1;
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
@@ -56,7 +68,9 @@ Status Streaming::plan(const Model& m, ArenaPlanner& planner, KernelSet kernels,
   planner.add(detail::model_scratch_bytes(m, *kt, 0), 0, end);  // kernel scratch
   planner.add(4u * m.tensor_channels(m.pool_op()), 0, end);     // pool running sums
   const std::size_t packed = detail::model_packed_bytes(m, *kt);
-  if (packed > 0) planner.add(packed, 0, end);  // packed weights: written once by init()
+  // SIMD paths: packed weights, then a copy of every decoded OpView (push() reads those
+  // instead of decoding the op table each sample); both written once by init().
+  if (packed > 0) planner.add(packed + op_cache_bytes(m), 0, end);
   planner.plan();
   return Status::kOk;
 }
@@ -83,11 +97,24 @@ Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, Kernel
   kernels_ = kernels;
   table_ = table_for(kernels, isa);
   simd_quantize_ = false;
+  op_cache_off_ = 0;
   if (detail::model_packed_bytes(model, *table_) > 0) {
     norm_off_ = offset_[sums_id() + 1];
     detail::pack_model(model, *table_, arena_, norm_off_, packed_off_);
     simd_quantize_ = table_->quantize != nullptr;
+    op_cache_off_ =
+        static_cast<std::uint32_t>(norm_off_ + detail::model_packed_bytes(model, *table_));
+    channels_off_ = static_cast<std::uint32_t>(op_cache_off_ + model.num_ops() * sizeof(StepOp));
   }
+  fused_ = 0;
+  if (kernels == KernelSet::kOptimized && table_->conv_step_add != nullptr) {
+    for (std::size_t i = 0; i + 1 < model.num_ops(); ++i) {
+      if (!detail::conv_feeds_only_next_add(model, i)) continue;
+      fused_ |= std::uint64_t{1} << i;
+      ++i;
+    }
+  }
+  if (op_cache_off_ != 0) fill_op_cache();
   reset();
   return Status::kOk;
 }
@@ -103,16 +130,49 @@ void Streaming::reset() {
   seen_ = 0;
 }
 
+std::size_t Streaming::op_cache_bytes(const Model& m) {
+  return m.num_ops() * sizeof(StepOp) + 2 * m.num_tensors();
+}
+
+void Streaming::fill_op_cache() {
+  const Model& m = *model_;
+  for (std::size_t i = 0; i < m.num_ops(); ++i) {
+    StepOp s;
+    s.op = m.op(i);
+    if (s.op.type == f::OpType::kConv1d || s.op.type == f::OpType::kDense)
+      s.p = detail::conv_params(m, s.op);
+    if (s.op.type == f::OpType::kAdd) s.q = detail::add_params(m, s.op);
+    if ((fused_ >> i) & 1) {
+      const OpView add = m.op(i + 1);
+      s.q = detail::add_params(m, add);
+      s.conv_is_a = add.in0 == i + 1;
+      s.other = s.conv_is_a ? add.in1 : add.in0;
+    }
+    std::memcpy(arena_ + op_cache_off_ + i * sizeof(StepOp), &s, sizeof s);
+  }
+  for (std::size_t t = 0; t < m.num_tensors(); ++t) {
+    const std::uint16_t ch = m.tensor_channels(t);
+    std::memcpy(arena_ + channels_off_ + 2 * t, &ch, 2);
+  }
+}
+
+inline std::uint16_t Streaming::channels(std::size_t tensor) const {
+  if (op_cache_off_ == 0) return model_->tensor_channels(tensor);
+  std::uint16_t ch;
+  std::memcpy(&ch, arena_ + channels_off_ + 2 * tensor, 2);
+  return ch;
+}
+
 // Row of `tensor` written `back` steps ago (back < ring length).
-const std::int8_t* Streaming::row(std::size_t tensor, std::uint32_t back) const {
+inline const std::int8_t* Streaming::row(std::size_t tensor, std::uint32_t back) const {
   const std::uint32_t len = ring_len_[tensor];
   const std::uint32_t p = pos_[tensor];
   const std::uint32_t slot = p >= back ? p - back : p + len - back;
   return reinterpret_cast<const std::int8_t*>(arena_ + offset_[tensor]) +
-         std::size_t{slot} * model_->tensor_channels(tensor);
+         std::size_t{slot} * channels(tensor);
 }
 
-std::int8_t* Streaming::current_row(std::size_t tensor) {
+inline std::int8_t* Streaming::current_row(std::size_t tensor) {
   return const_cast<std::int8_t*>(row(tensor, 0));
 }
 
@@ -136,8 +196,14 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
   const detail::KernelTable& kt = *table_;
   auto* sums = reinterpret_cast<std::int32_t*>(arena_ + offset_[sums_id()]);
   const bool opt = kernels_ == KernelSet::kOptimized;
+  const bool cached = op_cache_off_ != 0;
+  StepOp s;
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
-    const OpView op = m.op(i);
+    if (cached)  // the arena is only 4-byte aligned: copy, don't cast
+      std::memcpy(&s, arena_ + op_cache_off_ + i * sizeof(StepOp), sizeof s);
+    else
+      s.op = m.op(i);
+    const OpView& op = s.op;
     const std::int8_t* x = row(op.in0, 0);
     std::int8_t* y = op.type == f::OpType::kSoftmax ? nullptr : current_row(i + 1);
     switch (op.type) {
@@ -145,16 +211,20 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
         const std::int8_t* taps[f::kMaxKernel];
         for (int j = 0; j < op.kernel; ++j)
           taps[j] = row(op.in0, static_cast<std::uint32_t>(op.kernel - 1 - j) * op.dilation);
-        const kernels::ConvQ p = detail::conv_params(m, op);
-        if (opt)
+        const kernels::ConvQ p = cached ? s.p : detail::conv_params(m, op);
+        if ((fused_ >> i) & 1) {  // the conv's output feeds only the next op, an Add
+          kt.conv_step_add(p, arena_ + packed_off_[i], taps, s.q, row(s.other, 0), s.conv_is_a,
+                           current_row(i + 2), scratch);
+          ++i;
+        } else if (opt)
           kt.conv_step(p, arena_ + packed_off_[i], taps, y, scratch);
         else
           kernels::conv_step_ref(p, taps, y);
         break;
       }
       case f::OpType::kAdd:
-        (opt ? kt.add : kernels::add_ref)(detail::add_params(m, op), x, row(op.in1, 0),
-                                          op.out_channels, y);
+        (opt ? kt.add : kernels::add_ref)(cached ? s.q : detail::add_params(m, op), x,
+                                          row(op.in1, 0), op.out_channels, y);
         break;
       case f::OpType::kGlobalAvgPool: {
         const std::int8_t* leaving = row(op.in0, m.window());  // zero point until t >= window

@@ -31,11 +31,7 @@ std::vector<Isa> available_paths() {
   return out;
 }
 
-struct RandomConv {
-  std::vector<std::int8_t> w;
-  std::vector<std::int32_t> bias, mult, shift;
-  kernels::ConvQ p;
-};
+using test::RandomConv;
 
 // Shifts span right shifts up to 31 and left shifts up to 3 (saturation path); weights use
 // the full int8 range, -128 included.

@@ -7,6 +7,7 @@
 
 #include "css/nn/fixed_point.hpp"
 #include "css/nn/kernels.hpp"
+#include "test_util.hpp"
 
 namespace css::nn {
 namespace {
@@ -116,11 +117,7 @@ TEST(FloatKernels, TwoChannelConvAddPoolSoftmax) {
   EXPECT_NEAR(probs[1], 0.75f, 1e-6f);
 }
 
-struct RandomConv {
-  std::vector<std::int8_t> w;
-  std::vector<std::int32_t> bias, mult, shift;
-  kernels::ConvQ p;
-};
+using test::RandomConv;
 
 RandomConv random_conv(std::mt19937& rng, int in_ch, int out_ch, int kernel) {
   RandomConv r;

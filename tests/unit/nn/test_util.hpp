@@ -7,11 +7,20 @@
 #include <vector>
 
 #include "css/nn/format.hpp"
+#include "css/nn/kernels.hpp"
 #include "css/nn/model.hpp"
 #include "css/nn/model_writer.hpp"
 #include "css/nn/sha256.hpp"
 
 namespace css::nn::test {
+
+// A random conv layer's tensors and the ConvQ view of them (p points into the vectors, so
+// a RandomConv must not be copied after p is set). Each test file draws its own values.
+struct RandomConv {
+  std::vector<std::int8_t> w;
+  std::vector<std::int32_t> bias, mult, shift;
+  kernels::ConvQ p;
+};
 
 inline const std::vector<std::uint8_t>& default_model_bytes() {
   static const std::vector<std::uint8_t> bytes = build_default_random_model(42);

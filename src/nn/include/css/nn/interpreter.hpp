@@ -55,13 +55,15 @@ class Interpreter {
   }
   // The arena plan init() uses (for tests and tools): buffer ids 0..num_tensors()-2 are the
   // tensors, then int8 scratch (zero-point row, kernel scratch, pool sums) and, for SIMD
-  // paths, the packed weights (written by init, live for the whole run).
+  // paths, the packed weights (written by init, live for the whole run). On a path with plane
+  // kernels (AVX-512) the sequence tensors are sized as planes (docs/engine.md).
   // kBadParam when config.isa is not available on this CPU/build.
   static Status plan(const Model& model, const RunConfig& config, ArenaPlanner& out);
 
  private:
   Status run_int8(std::span<const float> input, std::uint32_t steps, std::span<float> probs);
   Status run_float(std::span<const float> input, std::uint32_t steps, std::span<float> probs);
+  Status run_planes(std::span<const float> input, std::uint32_t steps, std::span<float> probs);
   template <typename T>
   T* buffer(std::size_t id) const {
     return reinterpret_cast<T*>(arena_ + offset_[id]);
@@ -73,6 +75,9 @@ class Interpreter {
   RunConfig config_{};
   std::uint32_t norm_off_ = 0;  // input mean/std floats in the packed region (SIMD quantize)
   bool simd_quantize_ = false;
+  bool planes_ = false;      // plane layout for sequence tensors (kernel_table.hpp)
+  std::uint32_t pad_ = 0;    // plane mode: causal padding words in front of every plane
+  std::uint64_t fused_ = 0;  // plane mode: bit i = conv op i runs op i + 1 (an Add) too
   std::uint32_t packed_off_[format::kMaxOps] = {};        // by op index (optimised int8 only)
   std::uint32_t offset_[ArenaPlanner::kMaxBuffers] = {};  // by planner buffer id
   std::int8_t logits_q_[format::kMaxClasses] = {};

@@ -44,12 +44,15 @@ class Streaming {
   std::span<const std::int8_t> logits_q() const { return {logits_q_, model_->num_classes()}; }
   // The arena plan init() uses (for tests and tools): buffer ids 0..num_tensors()-2 are the
   // tensors' rings, then the kernel scratch, the pool's running sums and (SIMD paths) the
-  // packed weights.
+  // packed weights followed by a cache of the decoded ops.
   static Status plan(const Model& model, ArenaPlanner& out,
                      KernelSet kernels = KernelSet::kOptimized, Isa isa = Isa::kAuto);
 
  private:
   static Status ring_lengths(const Model& model, std::uint16_t* ring_len);
+  static std::size_t op_cache_bytes(const Model& model);
+  void fill_op_cache();
+  std::uint16_t channels(std::size_t tensor) const;
   const std::int8_t* row(std::size_t tensor, std::uint32_t back) const;
   std::int8_t* current_row(std::size_t tensor);
   std::size_t sums_id() const { return model_->num_tensors(); }  // gather scratch is one before
@@ -60,6 +63,9 @@ class Streaming {
   const detail::KernelTable* table_ = nullptr;
   std::uint32_t norm_off_ = 0;  // input mean/std floats in the packed region (SIMD quantize)
   bool simd_quantize_ = false;
+  std::uint64_t fused_ = 0;         // bit i: conv op i also runs op i + 1 (an Add), one call
+  std::uint32_t op_cache_off_ = 0;  // SIMD paths: decoded ops in the arena (0: none)
+  std::uint32_t channels_off_ = 0;  // SIMD paths: channels of every tensor in the arena
   std::uint32_t packed_off_[format::kMaxOps] = {};        // by op index (optimised only)
   std::uint32_t offset_[ArenaPlanner::kMaxBuffers] = {};  // by planner buffer id
   std::uint16_t ring_len_[format::kMaxOps + 1] = {};

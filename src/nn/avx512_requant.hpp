@@ -1,0 +1,183 @@
+// Private, AVX-512: the exact requantisation forms shared by the plane kernels and the
+// streaming step kernels (derivation: planes_x86.hpp, docs/engine.md). Include only after the
+// AVX-512 target pragma of kernels_x86_avx512*.cpp; values are in the uint8 domain u = q + 128.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+#include <limits>
+
+#include "css/nn/kernels.hpp"
+
+namespace css::nn::detail::avx512q {
+namespace {
+
+// Scalar form of one output requantisation (per conv channel, or per fused add).
+struct Rq {
+  std::int64_t k_pos = 0;      // K(+) + (zp + 128) * 2^E
+  std::int64_t k_neg = 0;      // K(-) - K(+): added when P < neg_below (0: sign never matters)
+  std::int64_t neg_below = 0;  // -2^30
+  std::int32_t mult = 0, e = 0;
+  std::int32_t shift = 0, zp_u = 0;  // the general form's inputs
+  std::int32_t lo = 0, hi = 255;     // clamp in the uint8 domain (act + 128)
+  std::int32_t fast = 0;             // 1: the 64-bit floor form holds for |acc| <= bound
+};
+
+// bound: max |acc|. need_sign: results below zero are not all clamped to lo.
+Rq make_rq(std::int32_t mult, std::int32_t shift, std::int32_t zp, std::int32_t act_min,
+           std::int32_t act_max, std::int64_t bound, bool need_sign) {
+  Rq r;
+  r.mult = mult;
+  r.shift = shift;
+  r.zp_u = zp + 128;
+  r.lo = act_min + 128;
+  r.hi = act_max + 128;
+  r.neg_below = -(std::int64_t{1} << 30);
+  if (bound < 0 || bound > std::numeric_limits<std::int32_t>::max()) return r;
+  if (std::uint64_t(bound) * std::uint64_t(mult) > (std::uint64_t{1} << 61)) return r;
+  if (shift > 0) {  // left shift: exact only when it cannot saturate
+    if (bound > (std::int64_t{std::numeric_limits<std::int32_t>::max()} >> shift)) return r;
+    r.e = 31 - shift;
+    r.k_pos = std::int64_t{1} << (30 - shift);
+  } else {
+    const int right = -shift;
+    if (right > 21) return r;  // keeps (zp + 128) * 2^E and the sum inside int64
+    r.e = 31 + right;
+    r.k_pos = (std::int64_t{1} << 30) + (right >= 1 ? std::int64_t{1} << (30 + right) : 0);
+    r.k_neg = right >= 1 && need_sign ? -(std::int64_t{1} << 31) : 0;
+  }
+  r.k_pos += std::int64_t{r.zp_u} << r.e;
+  r.fast = 1;
+  return r;
+}
+
+// Broadcast form of an Rq.
+struct RqV {
+  __m512i k_pos, k_neg, neg_below, mult, lo, hi, zp_u;
+  __m128i e, e_odd;
+  bool fast, sign, odd_high;
+  std::int32_t mult_s, shift_s;
+};
+
+RqV broadcast(const Rq& r) {
+  RqV v;
+  v.k_pos = _mm512_set1_epi64(r.k_pos);
+  v.k_neg = _mm512_set1_epi64(r.k_neg);
+  v.neg_below = _mm512_set1_epi64(r.neg_below);
+  v.mult = _mm512_set1_epi32(r.mult);
+  v.lo = _mm512_set1_epi32(r.lo);
+  v.hi = _mm512_set1_epi32(r.hi);
+  v.zp_u = _mm512_set1_epi32(r.zp_u);
+  v.odd_high = r.e >= 32;
+  v.e = _mm_cvtsi32_si128(r.e);
+  v.e_odd = _mm_cvtsi32_si128(v.odd_high ? r.e - 32 : r.e);
+  v.fast = r.fast != 0;
+  v.sign = r.k_neg != 0;
+  v.mult_s = r.mult;
+  v.shift_s = r.shift;
+  return v;
+}
+
+// multiply_by_quantized_multiplier on 16 lanes, any shift (the general form).
+__m512i mbqm_general(__m512i v, std::int32_t mult, std::int32_t shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  if (left > 0) {  // saturating left shift: overflowed iff shifting back loses bits
+    const __m128i l = _mm_cvtsi32_si128(left);
+    const __m512i sh = _mm512_sll_epi32(v, l);
+    const __mmask16 ovf = _mm512_cmpneq_epi32_mask(_mm512_sra_epi32(sh, l), v);
+    const __m512i sat =
+        _mm512_mask_blend_epi32(_mm512_cmplt_epi32_mask(v, _mm512_setzero_si512()),
+                                _mm512_set1_epi32(INT32_MAX), _mm512_set1_epi32(INT32_MIN));
+    v = _mm512_mask_mov_epi32(sh, ovf, sat);
+  }
+  const __m512i m = _mm512_set1_epi32(mult);
+  const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(v, m), nudge);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), m), nudge);
+  const __m512i hi =
+      _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+  if (right == 0) return hi;
+  const auto mask = static_cast<std::int32_t>((std::int64_t{1} << right) - 1);
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i rem = _mm512_and_si512(hi, _mm512_set1_epi32(mask));
+  const __m512i half = _mm512_set1_epi32(mask >> 1);
+  const __m512i thr =
+      _mm512_mask_add_epi32(half, _mm512_cmplt_epi32_mask(hi, _mm512_setzero_si512()), half, one);
+  const __m512i q = _mm512_sra_epi32(hi, _mm_cvtsi32_si128(right));
+  return _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
+}
+
+// clamp(zp + mbqm(acc)) + 128, as int32 lanes in [lo, hi].
+inline __m512i requant(__m512i acc, const RqV& r) {
+  __m512i v;
+  if (r.fast && !r.sign && r.odd_high) {  // the common case first, without inner branches
+    const __m512i ve = _mm512_add_epi64(_mm512_mul_epi32(acc, r.mult), r.k_pos);
+    const __m512i vo =
+        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), r.mult), r.k_pos);
+    v = _mm512_mask_blend_epi32(0xAAAA, _mm512_sra_epi64(ve, r.e), _mm512_sra_epi64(vo, r.e_odd));
+  } else if (r.fast) {
+    const __m512i pe = _mm512_mul_epi32(acc, r.mult);
+    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), r.mult);
+    __m512i ve = _mm512_add_epi64(pe, r.k_pos);
+    __m512i vo = _mm512_add_epi64(po, r.k_pos);
+    if (r.sign) {
+      ve = _mm512_mask_add_epi64(ve, _mm512_cmplt_epi64_mask(pe, r.neg_below), ve, r.k_neg);
+      vo = _mm512_mask_add_epi64(vo, _mm512_cmplt_epi64_mask(po, r.neg_below), vo, r.k_neg);
+    }
+    ve = _mm512_sra_epi64(ve, r.e);
+    vo = _mm512_sra_epi64(vo, r.e_odd);  // E - 32 when E >= 32: the result is the high dword
+    if (!r.odd_high) vo = _mm512_slli_epi64(vo, 32);
+    v = _mm512_mask_blend_epi32(0xAAAA, ve, vo);
+  } else {
+    v = _mm512_add_epi32(mbqm_general(acc, r.mult_s, r.shift_s), r.zp_u);
+  }
+  return _mm512_min_epi32(_mm512_max_epi32(v, r.lo), r.hi);
+}
+
+// One add input term mbqm((q - zp) << 20, m, s) for s <= 0, from u = q + 128 in [0, 255]:
+// with d = u - zp_u, Q = srdhm(d << 20, m) = d * (m >> 11) + ((d * (m & 2047) + 2^10) >> 11)
+// exactly (32-bit products), then rdp(Q, r) = (Q + 2^(r-1) - [Q < 0]) >> r.
+struct Term {
+  __m512i mh, ml, c1, c3, half;
+  __m128i r;
+  bool sign;
+};
+
+Term make_term(std::int32_t mult, std::int32_t shift, std::int32_t zp) {
+  const std::int32_t zp_u = zp + 128;
+  const std::int32_t mh = mult >> 11, ml = mult & 2047;
+  const int right = -shift;
+  const std::int32_t half = right >= 1 ? std::int32_t(std::int64_t{1} << (right - 1)) : 0;
+  Term t;
+  t.mh = _mm512_set1_epi32(mh);
+  t.ml = _mm512_set1_epi32(ml);
+  t.c1 = _mm512_set1_epi32((1 << 10) - zp_u * ml);
+  t.c3 = _mm512_set1_epi32(half - zp_u * mh);
+  t.half = _mm512_set1_epi32(half);
+  t.r = _mm_cvtsi32_si128(right);
+  t.sign = right >= 1 && zp_u > 0;  // d < 0 (so Q < 0) is possible
+  return t;
+}
+
+inline __m512i term(__m512i u, const Term& t) {
+  const __m512i lo = _mm512_srai_epi32(_mm512_add_epi32(_mm512_mullo_epi32(u, t.ml), t.c1), 11);
+  __m512i q = _mm512_add_epi32(_mm512_add_epi32(_mm512_mullo_epi32(u, t.mh), lo), t.c3);
+  if (t.sign)  // q holds Q + 2^(r-1): Q < 0 iff q < 2^(r-1)
+    q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(q, t.half), q, _mm512_set1_epi32(1));
+  return _mm512_sra_epi32(q, t.r);
+}
+
+bool term_ok(std::int32_t shift) {
+  return shift <= 0;
+}
+constexpr std::int64_t kAddBound = std::int64_t{1} << 29;  // |term_a + term_b| < 2^29
+
+Rq add_out_rq(const kernels::AddQ& q) {
+  return make_rq(q.out_mult, q.out_shift, q.out_zp, q.act_min, q.act_max, kAddBound,
+                 q.act_min < q.out_zp);
+}
+
+}  // namespace
+}  // namespace css::nn::detail::avx512q
