@@ -31,6 +31,7 @@ void Extractor::reset() {
   recent_speed_mps_ = 0.0;
   recent_t_ = 0.0;
   have_recent_t_ = false;
+  had_fix_ = false;
 }
 
 // Decays the recent-speed peak to frame time t (monotone clocks only: a time that goes
@@ -64,12 +65,15 @@ std::array<float, kChannelCount> Extractor::push(const SensorFrame& frame) {
   if (!fix) {
     have_fix_ = false;
     course_rate_dps_ = 0.0F;
-    // An outage keeps the decaying peak (a tunnel does not end a ride); a masked or absent
-    // receiver never had one, so it stays 0 — the same value apply_mask writes.
-    if (mask_.gnss) out[kRecentSpeed] = update_recent_speed(frame.t, 0.0);
+    // An outage keeps the decaying peak (a tunnel does not end a ride). Before the first fix
+    // (a masked or absent receiver never has one) the speed history is unknown, which must
+    // not read as "standing still for minutes": kRecentSpeedUnknown, what apply_mask writes.
+    out[kRecentSpeed] =
+        mask_.gnss && had_fix_ ? update_recent_speed(frame.t, 0.0) : kRecentSpeedUnknown;
     return out;  // gnss_speed and course_rate stay 0
   }
   out[kGnssSpeed] = frame.gnss_speed;
+  had_fix_ = true;
   out[kRecentSpeed] = update_recent_speed(frame.t, std::max(0.0F, frame.gnss_speed));
   // GNSS is held between 1 Hz fixes: a new fix is a frame whose GNSS values changed.
   const bool new_fix = !have_fix_ || frame.lat != fix_lat_ || frame.lon != fix_lon_ ||
@@ -111,7 +115,10 @@ void apply_mask(std::span<float> features_TxC, ChannelMask mask) {
   for (std::size_t r = 0; r < rows; ++r) {
     float* row = features_TxC.data() + r * kChannelCount;
     if (!mask.gyro) row[kGyroX] = row[kGyroY] = row[kGyroZ] = 0.0F;
-    if (!mask.gnss) row[kGnssSpeed] = row[kCourseRate] = row[kRecentSpeed] = 0.0F;
+    if (!mask.gnss) {
+      row[kGnssSpeed] = row[kCourseRate] = 0.0F;
+      row[kRecentSpeed] = kRecentSpeedUnknown;
+    }
     if (!mask.spl) row[kSpl] = kSplNeutralDba;
   }
 }

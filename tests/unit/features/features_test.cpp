@@ -135,6 +135,7 @@ TEST(Features, MissingSensorsMapToNeutralValues) {
   EXPECT_EQ(row[kGnssSpeed], 0.0F);
   EXPECT_EQ(row[kCourseRate], 0.0F);
   EXPECT_EQ(row[kSpl], kSplNeutralDba);
+  EXPECT_EQ(row[kRecentSpeed], kRecentSpeedUnknown);
   for (float v : row) EXPECT_TRUE(std::isfinite(v));
 }
 
@@ -191,8 +192,16 @@ TEST(Features, RecentSpeedSurvivesBadClocksAndResets) {
   Extractor ex;
   for (std::size_t i = 0; i < 100; ++i) ex.push(frames[i]);
   ex.reset();
-  SensorFrame still = at_rest();
-  EXPECT_EQ(ex.push(still)[kRecentSpeed], 0.0F);
+  SensorFrame still = at_rest();  // no fix since the reset: the history is unknown, not 0
+  EXPECT_EQ(ex.push(still)[kRecentSpeed], kRecentSpeedUnknown);
+  still.gnss_fix = true;
+  still.gnss_speed = 0.0F;
+  still.gnss_course = 0.0F;
+  still.t = 1.0;
+  EXPECT_EQ(ex.push(still)[kRecentSpeed], 0.0F);  // known and still
+  still.gnss_fix = false;
+  still.t = 2.0;
+  EXPECT_EQ(ex.push(still)[kRecentSpeed], 0.0F);  // an outage after it keeps what is known
 }
 
 TEST(Features, StreamingEqualsBatch) {

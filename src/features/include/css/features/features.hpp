@@ -5,7 +5,8 @@
 // and these units (kChannelNames / kChannelUnits). Missing sensors map to
 // fixed neutral values (docs/features.md):
 //   no gyroscope (NaN)  → gyro channels 0
-//   no GNSS fix         → gnss_speed 0, course_rate 0; recent_speed keeps decaying
+//   no GNSS fix         → gnss_speed 0, course_rate 0; recent_speed keeps decaying, or
+//                         kRecentSpeedUnknown (−1) before the stream's first fix
 //   no microphone (NaN) → spl kSplNeutralDba
 // recent_speed is the one channel with long memory (a minute): a 2.56 s window cannot
 // tell a car waiting at a light from a person standing still, the minute before can.
@@ -62,6 +63,9 @@ inline constexpr double kMaxFixGapS = 5.0;
 // stops are 5–35 s), while a pedestrian's value falls back to walking speed within a few
 // minutes of leaving a vehicle.
 inline constexpr double kRecentSpeedTauS = 60.0;
+// recent_speed before the first fix of a stream (no receiver, GNSS masked, cold start): a
+// value no real speed takes, so "unknown" never reads as "still for minutes" (0).
+inline constexpr float kRecentSpeedUnknown = -1.0F;
 
 struct ChannelMask {
   bool gyro = true;  // false: treat as "no gyroscope"
@@ -90,6 +94,7 @@ class Extractor {
   double recent_speed_mps_ = 0.0;  // decaying peak of gnss_speed
   double recent_t_ = 0.0;          // s, time of the last frame that updated it
   bool have_recent_t_ = false;
+  bool had_fix_ = false;  // any fix since reset(): the speed history is known
 };
 
 // [T, kChannelCount] row-major; a fresh Extractor pushed over frames.
