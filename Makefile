@@ -1,11 +1,12 @@
 # Thin wrapper over CMake presets; every target is also a plain command.
 #   make demo   build, then the end-to-end demo (today: a minute of mixed scenarios + summary)
 #   make test   build, run every test, the sanitizer preset on parsing/engine tests,
-#               a bounded libFuzzer run of every parser, and the format check
+#               a bounded libFuzzer run of every parser, the Cortex-M4 firmware check
+#               (sizes, QEMU run = host output, kernel self-test) and the format check
 #   make bench  bench/run all
 #   make fmt    clang-format every C++ file in place
 JOBS ?= $(shell nproc)
-.PHONY: build demo test test-asan fuzz-smoke bench fmt fmt-check clean
+.PHONY: build demo test test-asan fuzz-smoke firmware-check bench fmt fmt-check clean
 
 build:
 	@[ -f build/build.ninja ] || cmake --preset default
@@ -18,6 +19,7 @@ test: build
 	ctest --test-dir build --output-on-failure -j $(JOBS) --timeout 600
 	$(MAKE) test-asan
 	$(MAKE) fuzz-smoke
+	$(MAKE) firmware-check
 	$(MAKE) fmt-check
 
 test-asan:
@@ -29,6 +31,11 @@ test-asan:
 fuzz-smoke:
 	@[ -f build-fuzz/build.ninja ] || cmake --preset fuzz
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_smoke
+
+# Cortex-M4 image: prints text/data/bss and the flash/RAM budget, runs it in QEMU against the
+# host build, runs the kernel self-test and counts instructions (docs/firmware.md).
+firmware-check:
+	JOBS=$(JOBS) scripts/cross-check --m4-only
 
 bench: build
 	bench/run all
