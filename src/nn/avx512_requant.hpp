@@ -25,8 +25,8 @@ struct Rq {
 };
 
 // bound: max |acc|. need_sign: results below zero are not all clamped to lo.
-Rq make_rq(std::int32_t mult, std::int32_t shift, std::int32_t zp, std::int32_t act_min,
-           std::int32_t act_max, std::int64_t bound, bool need_sign) {
+inline Rq make_rq(std::int32_t mult, std::int32_t shift, std::int32_t zp, std::int32_t act_min,
+                  std::int32_t act_max, std::int64_t bound, bool need_sign) {
   Rq r;
   r.mult = mult;
   r.shift = shift;
@@ -60,7 +60,7 @@ struct RqV {
   std::int32_t mult_s, shift_s;
 };
 
-RqV broadcast(const Rq& r) {
+inline RqV broadcast(const Rq& r) {
   RqV v;
   v.k_pos = _mm512_set1_epi64(r.k_pos);
   v.k_neg = _mm512_set1_epi64(r.k_neg);
@@ -80,7 +80,7 @@ RqV broadcast(const Rq& r) {
 }
 
 // multiply_by_quantized_multiplier on 16 lanes, any shift (the general form).
-__m512i mbqm_general(__m512i v, std::int32_t mult, std::int32_t shift) {
+inline __m512i mbqm_general(__m512i v, std::int32_t mult, std::int32_t shift) {
   const int left = shift > 0 ? shift : 0;
   const int right = shift > 0 ? 0 : -shift;
   if (left > 0) {  // saturating left shift: overflowed iff shifting back loses bits
@@ -136,28 +136,71 @@ inline __m512i requant(__m512i acc, const RqV& r) {
   return _mm512_min_epi32(_mm512_max_epi32(v, r.lo), r.hi);
 }
 
+// requant() with the constants broadcast from an Rq at the point of use (per-op records). The
+// odd lanes' 64-bit results are shifted by E like the even ones and moved into place with one
+// in-lane dword shuffle, so no case split on E is needed.
+inline __m512i requant(__m512i acc, const Rq& r) {
+  __m512i v;
+  if (r.fast != 0) {
+    const __m512i m = _mm512_set1_epi32(r.mult);
+    const __m512i k = _mm512_set1_epi64(r.k_pos);
+    const __m512i pe = _mm512_mul_epi32(acc, m);
+    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), m);
+    __m512i ve = _mm512_add_epi64(pe, k);
+    __m512i vo = _mm512_add_epi64(po, k);
+    if (r.k_neg != 0) {
+      const __m512i nb = _mm512_set1_epi64(r.neg_below);
+      const __m512i kn = _mm512_set1_epi64(r.k_neg);
+      ve = _mm512_mask_add_epi64(ve, _mm512_cmplt_epi64_mask(pe, nb), ve, kn);
+      vo = _mm512_mask_add_epi64(vo, _mm512_cmplt_epi64_mask(po, nb), vo, kn);
+    }
+    const __m128i e = _mm_cvtsi32_si128(r.e);
+    v = _mm512_mask_shuffle_epi32(_mm512_sra_epi64(ve, e), 0xAAAA, _mm512_sra_epi64(vo, e),
+                                  _MM_PERM_CDAB);
+  } else {
+    v = _mm512_add_epi32(mbqm_general(acc, r.mult, r.shift), _mm512_set1_epi32(r.zp_u));
+  }
+  return _mm512_min_epi32(_mm512_max_epi32(v, _mm512_set1_epi32(r.lo)), _mm512_set1_epi32(r.hi));
+}
+
 // One add input term mbqm((q - zp) << 20, m, s) for s <= 0, from u = q + 128 in [0, 255]:
 // with d = u - zp_u, Q = srdhm(d << 20, m) = d * (m >> 11) + ((d * (m & 2047) + 2^10) >> 11)
 // exactly (32-bit products), then rdp(Q, r) = (Q + 2^(r-1) - [Q < 0]) >> r.
+// TermP holds the scalars (compact, for per-op records), Term their broadcasts (for loops).
+struct TermP {
+  std::int32_t mh = 0, ml = 0, c1 = 0, c3 = 0, half = 0, r = 0, sign = 0;
+};
+
+inline TermP make_term_p(std::int32_t mult, std::int32_t shift, std::int32_t zp) {
+  const std::int32_t zp_u = zp + 128;
+  const int right = -shift;
+  TermP t;
+  t.mh = mult >> 11;
+  t.ml = mult & 2047;
+  t.half = right >= 1 ? std::int32_t(std::int64_t{1} << (right - 1)) : 0;
+  t.c1 = (1 << 10) - zp_u * t.ml;
+  t.c3 = t.half - zp_u * t.mh;
+  t.r = right;
+  t.sign = right >= 1 && zp_u > 0 ? 1 : 0;  // d < 0 (so Q < 0) is possible
+  return t;
+}
+
 struct Term {
   __m512i mh, ml, c1, c3, half;
   __m128i r;
   bool sign;
 };
 
-Term make_term(std::int32_t mult, std::int32_t shift, std::int32_t zp) {
-  const std::int32_t zp_u = zp + 128;
-  const std::int32_t mh = mult >> 11, ml = mult & 2047;
-  const int right = -shift;
-  const std::int32_t half = right >= 1 ? std::int32_t(std::int64_t{1} << (right - 1)) : 0;
+inline Term make_term(std::int32_t mult, std::int32_t shift, std::int32_t zp) {
+  const TermP p = make_term_p(mult, shift, zp);
   Term t;
-  t.mh = _mm512_set1_epi32(mh);
-  t.ml = _mm512_set1_epi32(ml);
-  t.c1 = _mm512_set1_epi32((1 << 10) - zp_u * ml);
-  t.c3 = _mm512_set1_epi32(half - zp_u * mh);
-  t.half = _mm512_set1_epi32(half);
-  t.r = _mm_cvtsi32_si128(right);
-  t.sign = right >= 1 && zp_u > 0;  // d < 0 (so Q < 0) is possible
+  t.mh = _mm512_set1_epi32(p.mh);
+  t.ml = _mm512_set1_epi32(p.ml);
+  t.c1 = _mm512_set1_epi32(p.c1);
+  t.c3 = _mm512_set1_epi32(p.c3);
+  t.half = _mm512_set1_epi32(p.half);
+  t.r = _mm_cvtsi32_si128(p.r);
+  t.sign = p.sign != 0;
   return t;
 }
 
@@ -169,12 +212,46 @@ inline __m512i term(__m512i u, const Term& t) {
   return _mm512_sra_epi32(q, t.r);
 }
 
-bool term_ok(std::int32_t shift) {
+// term() with the constants broadcast from a TermP at the point of use.
+inline __m512i term(__m512i u, const TermP& t) {
+  const __m512i lo = _mm512_srai_epi32(
+      _mm512_add_epi32(_mm512_mullo_epi32(u, _mm512_set1_epi32(t.ml)), _mm512_set1_epi32(t.c1)),
+      11);
+  __m512i q = _mm512_add_epi32(_mm512_add_epi32(_mm512_mullo_epi32(u, _mm512_set1_epi32(t.mh)), lo),
+                               _mm512_set1_epi32(t.c3));
+  if (t.sign != 0)
+    q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(q, _mm512_set1_epi32(t.half)), q,
+                              _mm512_set1_epi32(1));
+  return _mm512_sra_epi32(q, _mm_cvtsi32_si128(t.r));
+}
+
+// std::round (half away from zero): truncate, then step away from zero when the dropped
+// fraction is >= 0.5 (exact: v - trunc(v) is representable).
+inline __m512 round_half_away(__m512 v) {
+  const __m512 r = _mm512_roundscale_ps(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+  const __mmask16 up =
+      _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_sub_ps(v, r)), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
+  const __m512 one = _mm512_castsi512_ps(
+      _mm512_or_si512(_mm512_castps_si512(_mm512_set1_ps(1.0f)),
+                      _mm512_and_si512(_mm512_castps_si512(v), _mm512_set1_epi32(INT32_MIN))));
+  return _mm512_mask_add_ps(r, up, r, one);
+}
+
+// detail::quantize_sample on 16 finite lanes: q = clamp(round((x - mean) / std / scale) + zp),
+// as int32 lanes (the same float operations in the same order, so the same results).
+inline __m512i quantize(__m512 x, __m512 mean, __m512 stdv, __m512 scale, __m512 zp) {
+  const __m512 xn = _mm512_div_ps(_mm512_sub_ps(x, mean), stdv);
+  __m512 v = _mm512_add_ps(round_half_away(_mm512_div_ps(xn, scale)), zp);
+  v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(-128.0f)), _mm512_set1_ps(127.0f));
+  return _mm512_cvttps_epi32(v);
+}
+
+inline bool term_ok(std::int32_t shift) {
   return shift <= 0;
 }
 constexpr std::int64_t kAddBound = std::int64_t{1} << 29;  // |term_a + term_b| < 2^29
 
-Rq add_out_rq(const kernels::AddQ& q) {
+inline Rq add_out_rq(const kernels::AddQ& q) {
   return make_rq(q.out_mult, q.out_shift, q.out_zp, q.act_min, q.act_max, kAddBound,
                  q.act_min < q.out_zp);
 }

@@ -101,6 +101,6 @@ bool conv_feeds_only_next_add(const Model& m, std::size_t i) {
 const KernelTable kPortableTable{Isa::kPortable, no_packing,       window_gather_bytes,
                                  gather_bytes,   pack_nothing,     conv_window,
                                  conv_step,      kernels::add_opt, nullptr,
-                                 nullptr,        nullptr};
+                                 nullptr,        nullptr,          nullptr};
 
 }  // namespace css::nn::detail

@@ -36,6 +36,21 @@ struct PlaneKernels {
                     std::int32_t zp, std::int32_t* sums);
 };
 
+// Optional whole-network streaming step (Streaming uses it instead of running op by op when
+// bytes() != 0). It owns one arena region holding the rings, running sums and every op's packed
+// parameters, and runs a whole sample per call with the newest row in registers, bit-exact
+// with the op-by-op path. ring_len: per tensor, as Streaming computes them.
+struct StreamKernels {
+  // Region size for this model; 0 when its shape is outside what the kernel handles.
+  std::size_t (*bytes)(const Model& m, const std::uint16_t* ring_len);
+  // Packs the program into the region (4-byte aligned, bytes() long) and resets it.
+  void (*init)(const Model& m, const std::uint16_t* ring_len, std::uint8_t* region);
+  void (*reset)(std::uint8_t* region);  // every ring to its tensor's zero point, sums to 0
+  // One raw sample (input_channels floats); false (state untouched) on a non-finite value.
+  // logits_q: at least 16 bytes (the first num_classes are the logits).
+  bool (*push)(std::uint8_t* region, const float* sample, std::int8_t* logits_q, float* probs);
+};
+
 struct KernelTable {
   Isa isa;
   std::size_t (*packed_bytes)(int in_ch, int out_ch, int kernel);  // 0: no packing
@@ -61,6 +76,7 @@ struct KernelTable {
                         const std::int8_t* const* taps, const kernels::AddQ& q,
                         const std::int8_t* other, bool conv_is_a, std::int8_t* out,
                         std::uint8_t* scratch);
+  const StreamKernels* stream;  // nullptr: Streaming runs op by op
 };
 
 // nullptr when the path is not built or the CPU lacks it; kAuto resolves first.
@@ -80,8 +96,9 @@ void pack_model(const Model& m, const KernelTable& kt, std::uint8_t* arena, std:
 // of the add's inputs): the pair can run as one fused kernel call.
 bool conv_feeds_only_next_add(const Model& m, std::size_t i);
 
-extern const KernelTable kPortableTable;  // kernel_table.cpp
-extern const KernelTable kAvx2Table;      // kernels_x86_avx2.cpp (x86-64 builds only)
-extern const KernelTable kAvx512Table;    // kernels_x86_avx512.cpp (x86-64 builds only)
+extern const KernelTable kPortableTable;   // kernel_table.cpp
+extern const KernelTable kAvx2Table;       // kernels_x86_avx2.cpp (x86-64 builds only)
+extern const KernelTable kAvx512Table;     // kernels_x86_avx512.cpp (x86-64 builds only)
+extern const StreamKernels kAvx512Stream;  // stream_x86_avx512.cpp (x86-64 builds only)
 
 }  // namespace css::nn::detail

@@ -297,6 +297,7 @@ const KernelTable kAvx2Table{Isa::kAvx2,
                              add,
                              nullptr,
                              nullptr,
+                             nullptr,
                              nullptr};
 
 }  // namespace css::nn::detail

@@ -10,14 +10,6 @@
 //    once with per-lane multiplier/shift and stores straight into the channels-last output.
 // Requantisation evaluates the gemmlowp roundings of fixed_point.hpp lane by lane in 32-bit
 // form (high-mul via two vpmuldq, rounding shift via mask/threshold): bit-exact.
-// All headers come before the target pragma so no inline function of theirs is compiled with
-// AVX-512 (the linker could otherwise keep that copy for callers on any CPU).
-// GCC 12 reports its own intrinsic headers' _mm*_undefined_* operands as (maybe-)uninitialized;
-// silenced here, before they are included, so every build that compiles this file agrees.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#include <immintrin.h>
-
 #include <cstring>
 #include <limits>
 
@@ -25,16 +17,7 @@
 #include "kernel_table.hpp"
 #include "planes_x86.hpp"
 
-// GCC takes the target pragma; clang (the fuzz preset) needs its own form.
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))), \
-                             apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx512vnni")
-#endif
-
-#include "avx512_requant.hpp"  // after the target pragma: its functions are AVX-512 code
+#include "avx512_target_begin.hpp"  // last include: AVX-512 code from here on
 
 namespace css::nn::detail {
 namespace {
@@ -375,24 +358,11 @@ inline void add_lanes(const kernels::AddQ& p, const Requant& ra, const Requant& 
             _mm512_set1_epi32(p.act_min), _mm512_set1_epi32(p.act_max), m, out);
 }
 
-// std::round (half away from zero): truncate, then step away from zero when the dropped
-// fraction is >= 0.5 (exact: v - trunc(v) is representable).
-inline __m512 round_half_away(__m512 v) {
-  const __m512 r = _mm512_roundscale_ps(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-  const __mmask16 up =
-      _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_sub_ps(v, r)), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
-  const __m512 one = _mm512_castsi512_ps(
-      _mm512_or_si512(_mm512_castps_si512(_mm512_set1_ps(1.0f)),
-                      _mm512_and_si512(_mm512_castps_si512(v), _mm512_set1_epi32(INT32_MIN))));
-  return _mm512_mask_add_ps(r, up, r, one);
-}
-
 bool quantize(const float* raw, int steps, int ch, const float* mean, const float* stdv,
               float scale, std::int32_t zp, std::int8_t* out) {
   const __m512 inf = _mm512_set1_ps(__builtin_inff());
   const __m512 vscale = _mm512_set1_ps(scale);
   const __m512 vzp = _mm512_set1_ps(static_cast<float>(zp));
-  const __m512 lo = _mm512_set1_ps(-128.0f), hi = _mm512_set1_ps(127.0f);
   for (int c0 = 0; c0 < ch; c0 += kLanes) {
     const int n = ch - c0 < kLanes ? ch - c0 : kLanes;
     const auto m = static_cast<__mmask16>((1u << n) - 1);
@@ -401,11 +371,8 @@ bool quantize(const float* raw, int steps, int ch, const float* mean, const floa
     for (int t = 0; t < steps; ++t) {
       const __m512 x = _mm512_maskz_loadu_ps(m, raw + std::ptrdiff_t(t) * ch + c0);
       if (_mm512_cmp_ps_mask(_mm512_abs_ps(x), inf, _CMP_LT_OQ) != 0xFFFF) return false;
-      const __m512 xn = _mm512_div_ps(_mm512_sub_ps(x, mu), sd);
-      __m512 v = _mm512_add_ps(round_half_away(_mm512_div_ps(xn, vscale)), vzp);
-      v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
       _mm_mask_storeu_epi8(out + std::ptrdiff_t(t) * ch + c0, m,
-                           _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
+                           _mm512_cvtepi32_epi8(avx512q::quantize(x, mu, sd, vscale, vzp)));
     }
   }
   return true;
@@ -538,15 +505,11 @@ const PlaneKernels kPlanes{planes::add_fusable, plane_conv, planes::add, planes:
 
 }  // namespace
 
-const KernelTable kAvx512Table{Isa::kAvx512Vnni,   packed_bytes, window_scratch_bytes,
-                               step_scratch_bytes, pack,         conv_window,
-                               conv_step,          add,          quantize,
-                               &kPlanes,           conv_step_add};
+const KernelTable kAvx512Table{Isa::kAvx512Vnni,   packed_bytes,  window_scratch_bytes,
+                               step_scratch_bytes, pack,          conv_window,
+                               conv_step,          add,           quantize,
+                               &kPlanes,           conv_step_add, &kAvx512Stream};
 
 }  // namespace css::nn::detail
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "avx512_target_end.hpp"

@@ -3,27 +3,13 @@
 // channels is computed together so its four results pack into one plane word vector. The
 // residual add can run in the conv's epilogue (FusedAdd), bit-exact with add_ref applied to the
 // conv's int8 output.
-// GCC 12 reports its own intrinsic headers' _mm*_undefined_* operands as (maybe-)uninitialized;
-// silenced here, before they are included, so every build that compiles this file agrees.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#include <immintrin.h>
-
 #include <cstring>
 #include <limits>
 
 #include "css/nn/fixed_point.hpp"
 #include "planes_x86.hpp"
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))), \
-                             apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx512vnni")
-#endif
-
-#include "avx512_requant.hpp"  // after the target pragma: its functions are AVX-512 code
+#include "avx512_target_begin.hpp"  // last include: AVX-512 code from here on
 
 namespace css::nn::detail::planes {
 namespace {
@@ -306,8 +292,4 @@ void pool_sums(const std::uint32_t* in, int steps, int pad, int ch, int window, 
 
 }  // namespace css::nn::detail::planes
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "avx512_target_end.hpp"

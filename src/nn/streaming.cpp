@@ -39,6 +39,13 @@ namespace {
 const detail::KernelTable* table_for(KernelSet kernels, Isa isa) {
   return detail::kernel_table(kernels == KernelSet::kOptimized ? isa : Isa::kPortable);
 }
+
+// Bytes of the path's whole-network step region for this model; 0: run op by op.
+std::size_t step_bytes(const Model& m, KernelSet kernels, const detail::KernelTable& kt,
+                       const std::uint16_t* ring_len) {
+  if (kernels != KernelSet::kOptimized || kt.stream == nullptr) return 0;
+  return kt.stream->bytes(m, ring_len);
+}
 }  // namespace
 
 Status Streaming::plan(const Model& m, ArenaPlanner& planner, KernelSet kernels, Isa isa) {
@@ -48,6 +55,12 @@ Status Streaming::plan(const Model& m, ArenaPlanner& planner, KernelSet kernels,
   if (kt == nullptr) return Status::kBadParam;
   std::uint16_t ring_len[f::kMaxOps + 1];
   if (const Status s = ring_lengths(m, ring_len); s != Status::kOk) return s;
+  const int end = static_cast<int>(m.num_ops());
+  if (const std::size_t step = step_bytes(m, kernels, *kt, ring_len); step > 0) {
+    planner.add(step, 0, end);  // rings, sums and packed program in one region
+    planner.plan();
+    return Status::kOk;
+  }
   int last_use[f::kMaxOps + 1];
   for (std::size_t t = 0; t < m.num_tensors(); ++t) last_use[t] = t == 0 ? 0 : int(t) - 1;
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
@@ -55,7 +68,6 @@ Status Streaming::plan(const Model& m, ArenaPlanner& planner, KernelSet kernels,
     last_use[op.in0] = static_cast<int>(i);
     if (op.type == f::OpType::kAdd) last_use[op.in1] = static_cast<int>(i);
   }
-  const int end = static_cast<int>(m.num_ops());
   for (std::size_t t = 0; t + 1 < m.num_tensors(); ++t) {
     const std::size_t bytes = std::size_t{ring_len[t]} * m.tensor_channels(t);
     // A ring carries history across samples, so it lives for the whole run; a one-step
@@ -98,6 +110,12 @@ Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, Kernel
   table_ = table_for(kernels, isa);
   simd_quantize_ = false;
   op_cache_off_ = 0;
+  step_ = step_bytes(model, kernels, *table_, ring_len_) > 0;
+  if (step_) {
+    table_->stream->init(model, ring_len_, arena_ + offset_[0]);
+    seen_ = 0;
+    return Status::kOk;
+  }
   if (detail::model_packed_bytes(model, *table_) > 0) {
     norm_off_ = offset_[sums_id() + 1];
     detail::pack_model(model, *table_, arena_, norm_off_, packed_off_);
@@ -121,13 +139,17 @@ Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, Kernel
 
 void Streaming::reset() {
   if (model_ == nullptr) return;
+  seen_ = 0;
+  if (step_) {
+    table_->stream->reset(arena_ + offset_[0]);
+    return;
+  }
   for (std::size_t t = 0; t + 1 < model_->num_tensors(); ++t) {
     std::memset(arena_ + offset_[t], model_->tensor_quant(t).zero_point,
                 std::size_t{ring_len_[t]} * model_->tensor_channels(t));
     pos_[t] = 0;
   }
   std::memset(arena_ + offset_[sums_id()], 0, 4u * model_->tensor_channels(model_->pool_op()));
-  seen_ = 0;
 }
 
 std::size_t Streaming::op_cache_bytes(const Model& m) {
@@ -181,6 +203,13 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
   const Model& m = *model_;
   if (sample.size() != m.input_channels() || probs.size() != m.num_classes())
     return Status::kBadInput;
+  if (step_) {
+    if (!table_->stream->push(arena_ + offset_[0], sample.data(), logits_q_, probs.data()))
+      return Status::kBadInput;
+    ++seen_;
+    if (ready != nullptr) *ready = seen_ >= m.window();
+    return Status::kOk;
+  }
   std::int8_t staged[f::kMaxChannels];  // keep the state untouched if the sample is rejected
   if (simd_quantize_) {
     const auto* norm = reinterpret_cast<const float*>(arena_ + norm_off_);

@@ -44,7 +44,9 @@ class Streaming {
   std::span<const std::int8_t> logits_q() const { return {logits_q_, model_->num_classes()}; }
   // The arena plan init() uses (for tests and tools): buffer ids 0..num_tensors()-2 are the
   // tensors' rings, then the kernel scratch, the pool's running sums and (SIMD paths) the
-  // packed weights followed by a cache of the decoded ops.
+  // packed weights followed by a cache of the decoded ops. A path with a whole-network step
+  // kernel that supports the model (AVX-512 VNNI, tensors of <= 16 channels) plans one buffer
+  // instead: its rings, sums and packed program.
   static Status plan(const Model& model, ArenaPlanner& out,
                      KernelSet kernels = KernelSet::kOptimized, Isa isa = Isa::kAuto);
 
@@ -63,7 +65,8 @@ class Streaming {
   const detail::KernelTable* table_ = nullptr;
   std::uint32_t norm_off_ = 0;  // input mean/std floats in the packed region (SIMD quantize)
   bool simd_quantize_ = false;
-  std::uint64_t fused_ = 0;         // bit i: conv op i also runs op i + 1 (an Add), one call
+  bool step_ = false;        // the table's whole-network step runs push() (its region: buffer 0)
+  std::uint64_t fused_ = 0;  // bit i: conv op i also runs op i + 1 (an Add), one call
   std::uint32_t op_cache_off_ = 0;  // SIMD paths: decoded ops in the arena (0: none)
   std::uint32_t channels_off_ = 0;  // SIMD paths: channels of every tensor in the arena
   std::uint32_t packed_off_[format::kMaxOps] = {};        // by op index (optimised only)
