@@ -95,6 +95,7 @@ def main():
     ap.add_argument("--balance-power", type=float, default=0.5)  # = configs/train.toml
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--dropout", type=float, default=0.05)  # = configs/train.toml
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -118,7 +119,7 @@ def main():
     p = w[ytr_t.numpy()]
     p /= p.sum()
 
-    model = Tcn(xtr.shape[2], len(classes))
+    model = Tcn(xtr.shape[2], len(classes), p=a.dropout)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
     steps_per_epoch = (a.samples_per_epoch + a.batch_size - 1) // a.batch_size
     total = steps_per_epoch * a.epochs
