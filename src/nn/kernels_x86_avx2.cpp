@@ -6,8 +6,10 @@
 // Requantisation: the 32-bit-lane evaluation of fixed_point.hpp (bit-exact).
 // GCC 12 reports its own intrinsic headers' _mm*_undefined_* operands as (maybe-)uninitialized;
 // silenced here, before they are included, so every build that compiles this file agrees.
+#if !defined(__clang__)  // clang has no -Wmaybe-uninitialized and does not warn here
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <immintrin.h>
 
 #include <cstring>

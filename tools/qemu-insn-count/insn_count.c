@@ -71,8 +71,8 @@ static void on_tb_translate(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
         qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
                                                    &g_ranges[r].count, 1);
         if (r == 0 && g_profile != NULL) {
-          qemu_plugin_register_vcpu_insn_exec_inline(
-              insn, QEMU_PLUGIN_INLINE_ADD_U64, &g_profile[(pc - g_ranges[0].low) / 2], 1);
+          qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
+                                                     &g_profile[(pc - g_ranges[0].low) / 2], 1);
         }
       }
     }
@@ -161,7 +161,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (!parse_arg(argv[i], &pending_low)) {
       char message[600];
       snprintf(message, sizeof message,
-               "insn_count: bad argument '%s' (expected range=LOW-HIGH, low=/high=, out=PATH, profile=PATH)\n",
+               "insn_count: bad argument '%s' (expected range=LOW-HIGH, low=/high=, out=PATH, "
+               "profile=PATH)\n",
                argv[i]);
       qemu_plugin_outs(message);
       return -1;
