@@ -40,10 +40,9 @@ Status Pipeline::init(std::span<const std::uint8_t> csm, const PipelineConfig& c
   if (auto s = nn::Model::parse(csm, model_, &detail); s != nn::Status::kOk)
     return make_error(ErrorCode::kParse, "model: invalid .csm (" + std::string(nn::status_name(s)) +
                                              " at " + detail.field + ")");
-  if (model_.input_channels() != features::kChannelCount)
-    return model_error("expects " + std::to_string(model_.input_channels()) +
-                       " input channels, the feature extractor gives " +
-                       std::to_string(features::kChannelCount));
+  if (auto s = features::check_model_inputs(model_.input_channels(), model_.metadata("features"));
+      !s)
+    return s.error();
   if (model_.num_classes() > kMaxDetectorClasses)
     return model_error(std::to_string(model_.num_classes()) + " classes, at most " +
                        std::to_string(kMaxDetectorClasses) + " supported");

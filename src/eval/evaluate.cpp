@@ -32,11 +32,8 @@ Result<nn::Model> open_model(std::span<const std::uint8_t> csm, EvalReport& repo
   if (auto s = nn::Model::parse(csm, model, &detail); s != nn::Status::kOk)
     return make_error(ErrorCode::kParse, std::string("model: invalid .csm (") + nn::status_name(s) +
                                              " at " + detail.field + ")");
-  if (model.input_channels() != features::kChannelCount)
-    return make_error(ErrorCode::kInvalidArgument,
-                      "model: expects " + std::to_string(model.input_channels()) +
-                          " input channels, the feature extractor gives " +
-                          std::to_string(features::kChannelCount));
+  if (auto s = features::check_model_inputs(model.input_channels(), model.metadata("features")); !s)
+    return s.error();
   auto labels = edge::model_class_labels(model);
   if (!labels) return labels.error();
   report.class_names.clear();

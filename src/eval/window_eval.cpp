@@ -98,11 +98,8 @@ Result<train::ConfusionMatrix> evaluate_windows(std::span<const std::uint8_t> cs
   if (auto s = nn::Model::parse(csm, model, &detail); s != nn::Status::kOk)
     return make_error(ErrorCode::kParse, std::string("model: invalid .csm (") + nn::status_name(s) +
                                              " at " + detail.field + ")");
-  if (model.input_channels() != features::kChannelCount)
-    return make_error(ErrorCode::kInvalidArgument,
-                      "model: expects " + std::to_string(model.input_channels()) +
-                          " input channels, the feature extractor gives " +
-                          std::to_string(features::kChannelCount));
+  if (auto s = features::check_model_inputs(model.input_channels(), model.metadata("features")); !s)
+    return s.error();
   if (precision == nn::Precision::kFloat && !model.has_float_weights())
     return make_error(ErrorCode::kInvalidArgument,
                       "model: no float weights (int8-only file); use --precision int8");

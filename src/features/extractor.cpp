@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <string_view>
 
 #include "css/core/units.hpp"
 #include "css/features/features.hpp"
@@ -21,6 +23,20 @@ double wrapped_course_diff_deg(double a, double b) {
 }
 
 }  // namespace
+
+Status check_model_inputs(std::size_t channels, const char* version) {
+  if (version != nullptr && *version != '\0' && std::string_view(version) != kFeaturesVersion)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "model: made for features version " + std::string(version) +
+                          ", this build computes version " + std::string(kFeaturesVersion) +
+                          " (retrain the model, or run it with the build it came from)");
+  if (channels != kChannelCount)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "model: expects " + std::to_string(channels) +
+                          " input channels, the feature extractor gives " +
+                          std::to_string(kChannelCount));
+  return Ok{};
+}
 
 void Extractor::reset() {
   have_fix_ = false;

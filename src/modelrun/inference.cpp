@@ -46,11 +46,8 @@ class WindowRunner {
 Result<std::vector<WindowResult>> infer_recordings(const nn::Model& m,
                                                    const std::vector<Recording>& recs,
                                                    const InferenceOptions& o) {
-  if (m.input_channels() != features::kChannelCount)
-    return make_error(ErrorCode::kInvalidArgument, "model expects " +
-                                                       std::to_string(m.input_channels()) +
-                                                       " input channels, the features give " +
-                                                       std::to_string(features::kChannelCount));
+  if (auto s = features::check_model_inputs(m.input_channels(), m.metadata("features")); !s)
+    return s.error();
   if (o.hop == 0)
     return make_error(ErrorCode::kInvalidArgument, "--hop: must be at least 1 sample");
   WindowRunner runner;

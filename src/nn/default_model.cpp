@@ -119,6 +119,7 @@ std::vector<std::uint8_t> build_default_random_model(std::uint64_t seed,
     classes.push_back(k < 8 ? kLabels[k] : "class_" + std::to_string(k));
   w.set_classes(classes);
   w.set_metadata("generator", "build_default_random_model seed=" + std::to_string(seed));
+  if (!opt.features_version.empty()) w.set_metadata("features", opt.features_version);
   w.set_include_float(true);
 
   TensorId x = ModelWriter::input();

@@ -113,6 +113,7 @@ std::string meta_json(const TrainConfig& c, int epoch, double val_f1) {
   nlohmann::json j = {{"classes", std::vector<std::string>(kLabelNames.begin(), kLabelNames.end())},
                       {"channels", std::vector<std::string>(features::kChannelNames.begin(),
                                                             features::kChannelNames.end())},
+                      {"features", std::string(features::kFeaturesVersion)},
                       {"seed", c.seed},
                       {"sim_seed", c.sim.seed},
                       {"data", c.data_path.string()},

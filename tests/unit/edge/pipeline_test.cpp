@@ -129,6 +129,16 @@ TEST(Pipeline, RefusesModelsThatDoNotFitTheFeatures) {
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().message.find("input channels"), std::string::npos);
 
+  // Right channel count, but made for other feature definitions: refused, naming both.
+  nn::DefaultModelOptions old_features;
+  old_features.features_version = "1";
+  st = p.init(nn::build_default_random_model(1, old_features), {});
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("features version 1"), std::string::npos) << st.error().message;
+  nn::DefaultModelOptions current;
+  current.features_version = std::string(features::kFeaturesVersion);
+  EXPECT_TRUE(p.init(nn::build_default_random_model(1, current), {}));
+
   nn::DefaultModelOptions ten_classes;
   ten_classes.classes = 10;  // class_8, class_9 are no labels
   st = p.init(nn::build_default_random_model(1, ten_classes), {});

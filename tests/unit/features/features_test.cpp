@@ -204,6 +204,21 @@ TEST(Features, RecentSpeedSurvivesBadClocksAndResets) {
   EXPECT_EQ(ex.push(still)[kRecentSpeed], 0.0F);  // an outage after it keeps what is known
 }
 
+TEST(Features, ModelInputsMustMatchCountAndVersion) {
+  EXPECT_TRUE(check_model_inputs(kChannelCount, nullptr));  // not recorded: hand-built model
+  EXPECT_TRUE(check_model_inputs(kChannelCount, ""));
+  EXPECT_TRUE(check_model_inputs(kChannelCount, std::string(kFeaturesVersion).c_str()));
+  const auto wrong_count = check_model_inputs(kChannelCount - 1, nullptr);
+  ASSERT_FALSE(wrong_count);
+  EXPECT_NE(wrong_count.error().message.find("input channels"), std::string::npos);
+  const auto old = check_model_inputs(kChannelCount, "1");
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(old.error().message.find("features version 1"), std::string::npos);
+  EXPECT_NE(old.error().message.find("version " + std::string(kFeaturesVersion)),
+            std::string::npos);
+}
+
 TEST(Features, StreamingEqualsBatch) {
   const std::vector<SensorFrame> frames = mixed_stream(2000);
   const std::vector<float> batch = extract(frames);

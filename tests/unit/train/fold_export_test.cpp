@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checkpoint.hpp"
+#include "css/features/features.hpp"
 #include "css/nn/interpreter.hpp"
 #include "css/train/engine_eval.hpp"
 #include "css/train/exporter.hpp"
@@ -128,6 +129,17 @@ TEST_F(ExportRoundTrip, EngineFloatMatchesLibTorchAndInt8StaysClose) {
   auto pq2 = run_model(small->csm, nn::Precision::kInt8, raw, n);
   ASSERT_TRUE(pq2);
   EXPECT_EQ(*pq2, *pq);
+
+  // The features version a checkpoint was trained on travels into the model's metadata, so a
+  // model made for other features is refused before it runs on the wrong inputs.
+  ASSERT_TRUE(save_checkpoint(ckpt, m, R"({"features":"1"})", norm, calib));
+  auto old = export_model(eo);
+  ASSERT_TRUE(old) << old.error().message;
+  nn::Model parsed;
+  ASSERT_EQ(nn::Model::parse(old->csm, parsed), nn::Status::kOk);
+  ASSERT_NE(parsed.metadata("features"), nullptr);
+  EXPECT_STREQ(parsed.metadata("features"), "1");
+  EXPECT_FALSE(features::check_model_inputs(parsed.input_channels(), parsed.metadata("features")));
 }
 
 TEST_F(ExportRoundTrip, MissingOrForeignCheckpointIsAClearError) {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "css/core/result.hpp"
 #include "css/core/sensor_frame.hpp"
 
 namespace css::features {
@@ -31,6 +32,13 @@ inline constexpr std::array<std::string_view, kChannelCount> kChannelNames = {
     "gnss_speed", "course_rate", "spl",   "recent_speed"};
 inline constexpr std::array<std::string_view, kChannelCount> kChannelUnits = {
     "m/s^2", "m/s^2", "m/s^2", "rad/s", "rad/s", "rad/s", "m/s^2", "m/s", "deg/s", "dBA", "m/s"};
+
+// The version of the channel definitions in this file. Bump it whenever a channel's meaning,
+// unit or neutral value changes: training records it in the checkpoint, `citysafe export`
+// copies it into the model's "features" metadata, and check_model_inputs refuses a model made
+// for other features (which would otherwise run and give wrong answers without any error).
+// 1: the 10 channels up to spl. 2: + recent_speed (−1 before the first fix).
+inline constexpr std::string_view kFeaturesVersion = "2";
 
 enum Channel : std::size_t {
   kAccX = 0,
@@ -66,6 +74,11 @@ inline constexpr double kRecentSpeedTauS = 60.0;
 // recent_speed before the first fix of a stream (no receiver, GNSS masked, cold start): a
 // value no real speed takes, so "unknown" never reads as "still for minutes" (0).
 inline constexpr float kRecentSpeedUnknown = -1.0F;
+
+// Ok when a model with `channels` inputs, made for features version `version` (nullptr or
+// empty: not recorded, e.g. a hand-built model), can take these features; otherwise an
+// kInvalidArgument error whose one-line message names both sides.
+Status check_model_inputs(std::size_t channels, const char* version);
 
 struct ChannelMask {
   bool gyro = true;  // false: treat as "no gyroscope"

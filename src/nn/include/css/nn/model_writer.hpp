@@ -87,6 +87,7 @@ struct DefaultModelOptions {
   int convs_per_block = 1;
   bool include_float = true;
   int calibration_windows = 8;
+  std::string features_version;  // written as "features" metadata when not empty
 };
 // ~23 k parameters: hidden 32, 4 blocks of two k=3 convs (dilations 1, 2, 4, 8).
 DefaultModelOptions large_model_options();
