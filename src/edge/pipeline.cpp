@@ -13,6 +13,14 @@ Error model_error(const std::string& what) {
 
 }  // namespace
 
+Status open_model(std::span<const std::uint8_t> csm, nn::Model& model) {
+  nn::ParseDetail detail;
+  if (auto s = nn::Model::parse(csm, model, &detail); s != nn::Status::kOk)
+    return make_error(ErrorCode::kParse, "model: invalid .csm (" + std::string(nn::status_name(s)) +
+                                             " at " + detail.field + ")");
+  return features::check_model_inputs(model.input_channels(), model.metadata("features"));
+}
+
 Result<std::vector<Label>> model_class_labels(const nn::Model& model) {
   std::vector<Label> labels;
   for (std::size_t i = 0; i < model.num_classes(); ++i) {
@@ -36,13 +44,7 @@ std::size_t Pipeline::required_arena_bytes(std::span<const std::uint8_t> csm,
 Status Pipeline::init(std::span<const std::uint8_t> csm, const PipelineConfig& config,
                       std::span<std::uint8_t> arena) {
   initialised_ = false;
-  nn::ParseDetail detail;
-  if (auto s = nn::Model::parse(csm, model_, &detail); s != nn::Status::kOk)
-    return make_error(ErrorCode::kParse, "model: invalid .csm (" + std::string(nn::status_name(s)) +
-                                             " at " + detail.field + ")");
-  if (auto s = features::check_model_inputs(model_.input_channels(), model_.metadata("features"));
-      !s)
-    return s.error();
+  if (auto s = open_model(csm, model_); !s) return s;
   if (model_.num_classes() > kMaxDetectorClasses)
     return model_error(std::to_string(model_.num_classes()) + " classes, at most " +
                        std::to_string(kMaxDetectorClasses) + " supported");

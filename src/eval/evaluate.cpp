@@ -28,12 +28,7 @@ std::string fmt(const char* format, double v) {
 // Parses the model and checks what both levels need; fills class names and checksum.
 Result<nn::Model> open_model(std::span<const std::uint8_t> csm, EvalReport& report) {
   nn::Model model;
-  nn::ParseDetail detail;
-  if (auto s = nn::Model::parse(csm, model, &detail); s != nn::Status::kOk)
-    return make_error(ErrorCode::kParse, std::string("model: invalid .csm (") + nn::status_name(s) +
-                                             " at " + detail.field + ")");
-  if (auto s = features::check_model_inputs(model.input_channels(), model.metadata("features")); !s)
-    return s.error();
+  if (auto s = edge::open_model(csm, model); !s) return s.error();
   auto labels = edge::model_class_labels(model);
   if (!labels) return labels.error();
   report.class_names.clear();

@@ -94,12 +94,7 @@ Result<train::ConfusionMatrix> evaluate_windows(std::span<const std::uint8_t> cs
                                                 std::span<const Recording> recordings,
                                                 const WindowEvalSpec& spec) {
   nn::Model model;
-  nn::ParseDetail detail;
-  if (auto s = nn::Model::parse(csm, model, &detail); s != nn::Status::kOk)
-    return make_error(ErrorCode::kParse, std::string("model: invalid .csm (") + nn::status_name(s) +
-                                             " at " + detail.field + ")");
-  if (auto s = features::check_model_inputs(model.input_channels(), model.metadata("features")); !s)
-    return s.error();
+  if (auto s = edge::open_model(csm, model); !s) return s.error();
   if (precision == nn::Precision::kFloat && !model.has_float_weights())
     return make_error(ErrorCode::kInvalidArgument,
                       "model: no float weights (int8-only file); use --precision int8");

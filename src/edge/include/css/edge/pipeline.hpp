@@ -78,6 +78,11 @@ class Pipeline {
   std::uint64_t rejected_ = 0;
 };
 
+// Parses a .csm into `model` (zero-copy: it points into `csm`, which must outlive it) and
+// checks that it takes this build's features (features::check_model_inputs). The error names
+// what is wrong: an invalid file (kParse, with the status and field) or a feature mismatch.
+Status open_model(std::span<const std::uint8_t> csm, nn::Model& model);
+
 // The Label of each class of a parsed model, in class order; an unknown class name is an
 // error naming it.
 Result<std::vector<Label>> model_class_labels(const nn::Model& model);
