@@ -41,16 +41,8 @@ void set_counters(benchmark::State& state, std::uint64_t macs) {
                          benchmark::Counter::kIsRate);
 }
 
-// range(0): model (0 default, 1 large); range(1): 0 float, 1 int8 ref, 2 int8 opt.
-void BM_Window(benchmark::State& state) {
-  Model m;
-  if (Model::parse(model_bytes(static_cast<int>(state.range(0))), m) != Status::kOk) {
-    state.SkipWithError("parse");
-    return;
-  }
-  const int mode = static_cast<int>(state.range(1));
-  const RunConfig cfg{mode == 0 ? Precision::kFloat : Precision::kInt8,
-                      mode == 2 ? KernelSet::kOptimized : KernelSet::kReference, 0};
+// Times run_window on one window of model m under cfg; the label names the path.
+void time_window(benchmark::State& state, const Model& m, const RunConfig& cfg, const char* label) {
   std::vector<std::uint32_t> arena(Interpreter::required_arena_bytes(m, cfg) / 4 + 1);
   Interpreter in;
   if (in.init(m, {reinterpret_cast<std::uint8_t*>(arena.data()), arena.size() * 4}, cfg) !=
@@ -65,7 +57,20 @@ void BM_Window(benchmark::State& state) {
     benchmark::DoNotOptimize(probs.data());
   }
   set_counters(state, count_macs(m, m.window()));
-  state.SetLabel(mode == 0 ? "float" : (mode == 1 ? "int8_ref" : "int8_opt"));
+  state.SetLabel(label);
+}
+
+// range(0): model (0 default, 1 large); range(1): 0 float, 1 int8 ref, 2 int8 opt.
+void BM_Window(benchmark::State& state) {
+  Model m;
+  if (Model::parse(model_bytes(static_cast<int>(state.range(0))), m) != Status::kOk) {
+    state.SkipWithError("parse");
+    return;
+  }
+  const int mode = static_cast<int>(state.range(1));
+  const RunConfig cfg{mode == 0 ? Precision::kFloat : Precision::kInt8,
+                      mode == 2 ? KernelSet::kOptimized : KernelSet::kReference, 0};
+  time_window(state, m, cfg, mode == 0 ? "float" : (mode == 1 ? "int8_ref" : "int8_opt"));
 }
 
 // range(0): model; range(1): forced ISA path (Isa enum value: 1 portable, 2 avx2, 3 avx512vnni).
@@ -81,21 +86,7 @@ void BM_WindowIsa(benchmark::State& state) {
     return;
   }
   const RunConfig cfg{Precision::kInt8, KernelSet::kOptimized, 0, isa};
-  std::vector<std::uint32_t> arena(Interpreter::required_arena_bytes(m, cfg) / 4 + 1);
-  Interpreter in;
-  if (in.init(m, {reinterpret_cast<std::uint8_t*>(arena.data()), arena.size() * 4}, cfg) !=
-      Status::kOk) {
-    state.SkipWithError("init");
-    return;
-  }
-  const auto x = input(m, m.window());
-  std::vector<float> probs(m.num_classes());
-  for (auto _ : state) {
-    in.run_window(x, probs);
-    benchmark::DoNotOptimize(probs.data());
-  }
-  set_counters(state, count_macs(m, m.window()));
-  state.SetLabel(isa_name(isa));
+  time_window(state, m, cfg, isa_name(isa));
 }
 
 // range(0): model; range(1): 1 int8 ref, 2 int8 opt. One iteration = one pushed sample.

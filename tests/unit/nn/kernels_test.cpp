@@ -132,13 +132,7 @@ RandomConv random_conv(std::mt19937& rng, int in_ch, int out_ch, int kernel) {
     r.mult.push_back(mult(rng));
     r.shift.push_back(shift(rng));
   }
-  r.p.in_ch = in_ch;
-  r.p.out_ch = out_ch;
-  r.p.kernel = kernel;
-  r.p.weights = r.w.data();
-  r.p.bias_eff = r.bias.data();
-  r.p.multiplier = r.mult.data();
-  r.p.shift = r.shift.data();
+  r.bind(in_ch, out_ch, kernel);
   r.p.out_zp = i8(rng);
   r.p.act_min = (rng() % 2) != 0 ? r.p.out_zp : -128;
   return r;

@@ -53,13 +53,7 @@ RandomConv random_conv(std::mt19937& rng, int in_ch, int out_ch, int kernel) {
     r.shift.push_back(style == 2 ? static_cast<std::int32_t>(rng() % 35) - 31
                                  : static_cast<std::int32_t>(rng() % 14) - 13);
   }
-  r.p.in_ch = in_ch;
-  r.p.out_ch = out_ch;
-  r.p.kernel = kernel;
-  r.p.weights = r.w.data();
-  r.p.bias_eff = r.bias.data();
-  r.p.multiplier = r.mult.data();
-  r.p.shift = r.shift.data();
+  r.bind(in_ch, out_ch, kernel);
   r.p.out_zp = static_cast<int>(rng() % 256) - 128;
   r.p.act_min = rng() % 2 == 0 ? r.p.out_zp : -128;
   r.p.act_max = rng() % 4 == 0 ? 100 : 127;

@@ -20,6 +20,17 @@ struct RandomConv {
   std::vector<std::int8_t> w;
   std::vector<std::int32_t> bias, mult, shift;
   kernels::ConvQ p;
+
+  // Points p at the vectors (filled by the caller) and sets its shape.
+  void bind(int in_ch, int out_ch, int kernel) {
+    p.in_ch = in_ch;
+    p.out_ch = out_ch;
+    p.kernel = kernel;
+    p.weights = w.data();
+    p.bias_eff = bias.data();
+    p.multiplier = mult.data();
+    p.shift = shift.data();
+  }
 };
 
 inline const std::vector<std::uint8_t>& default_model_bytes() {
