@@ -162,6 +162,9 @@ class DrivePhase {
   // Seconds to change speed v0 → v1 under the ride's limits; to brake to rest and wait.
   double ramp_s(double v0, double v1) const;
   double stop_s(double v) const;
+  // The highest speed ≤ nv (1 m/s steps, not below 3 m/s) reachable from v that still
+  // leaves time to stop within `remaining` s; −1 when none does.
+  double fitting_speed(double v, double nv, double remaining) const;
   void final_stop(double t);
 
   double duration_ = 0.0, hold_until_ = 0.0, turn_speed_ = 5.0;

@@ -178,6 +178,15 @@ double DrivePhase::stop_s(double v) const {
   return ramp_s(v, 0.0) + 8.0;
 }
 
+double DrivePhase::fitting_speed(double v, double nv, double remaining) const {
+  // Town traffic crawls at ≥ 3 m/s (~10 km/h); below that the trip is over.
+  constexpr double kSlowest = 3.0;
+  for (double s = nv; s >= std::min(nv, kSlowest); s -= 1.0) {
+    if (ramp_s(v, s) + stop_s(s) <= remaining) return s;
+  }
+  return -1.0;
+}
+
 void DrivePhase::final_stop(double t) {
   final_stop_ = true;
   speed_to(0.0, t, brake_max_);
@@ -192,9 +201,13 @@ void DrivePhase::next_manoeuvre(Ctx& c, double t_rel) {
   const double remaining = duration_ - t_rel;
   if (final_stop_) return;
   if (remaining < stop_s(v)) return final_stop(t);
+  // A trip too short for the drawn speed drives slower instead: an earlier version stopped
+  // for good here, so the 25–45 s rides of short mixes sat parked from start to end and
+  // their in_vehicle label covered a still phone no window can tell from standing.
   const auto change_speed = [&](double nv) {
-    if (ramp_s(v, nv) + stop_s(nv) > remaining) return final_stop(t);
-    speed_to(nv, t, nv > v ? accel_max_ : brake_max_);
+    const double fit = fitting_speed(v, nv, remaining);
+    if (fit < 0.0) return final_stop(t);
+    speed_to(fit, t, fit > v ? accel_max_ : brake_max_);
   };
   if (pending_turn_ == 2) {  // out of the turn: back up to traffic speed
     pending_turn_ = 0;

@@ -192,6 +192,30 @@ TEST(SimPhysics, VehicleSpeedProfileIsSmooth) {
   EXPECT_LT(spl / double(n), 78.0);
 }
 
+// The short trips of 4-minute recordings (rides of 25–45 s) must drive, not sit parked
+// under an in_vehicle label (a bug once left nearly all of them at rest).
+TEST(SimPhysics, ShortTripsDrive) {
+  int rides = 0;
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    const Recording rec = make(Scenario::kEnteringVehicle, 240, seed);
+    for (const auto& seg : rec.segments) {
+      // Whole rides only: the recording may end in the middle of one.
+      if (seg.label != Label::kInVehicle || seg.end >= rec.frames.size()) continue;
+      ++rides;
+      float vmax = 0;
+      std::size_t moving = 0;
+      for (std::size_t i = seg.begin; i < seg.end; ++i) {
+        vmax = std::max(vmax, rec.frames[i].gnss_speed);
+        moving += rec.frames[i].gnss_speed > 1.0F ? 1 : 0;
+      }
+      EXPECT_GT(vmax, 3.0F) << "seed " << seed
+                            << ": a ride at t=" << double(seg.begin) / rec.rate_hz;
+      EXPECT_GT(double(moving), 0.15 * double(seg.end - seg.begin)) << "seed " << seed;
+    }
+  }
+  EXPECT_GE(rides, 4);
+}
+
 TEST(SimPhysics, DroppingThePhoneIsFreeFallThenImpactAndNotRisky) {
   int drops = 0;
   for (std::uint64_t seed = 1; seed <= 12 && drops < 2; ++seed) {
