@@ -135,7 +135,7 @@ class EnterVehiclePhase {
 
  private:
   Ramp stop_, turn_, sit_;
-  double sit_t0_ = 0.0, door_t_ = 0.0, engine_t_ = 0.0, jolt_amp_ = 1.0;
+  double door_open_t_ = 0.0, sit_t0_ = 0.0, door_t_ = 0.0, engine_t_ = 0.0, jolt_amp_ = 1.0;
   bool sat_ = false, slammed_ = false, engine_on_ = false;
 };
 

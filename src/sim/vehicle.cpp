@@ -50,7 +50,8 @@ double EnterVehiclePhase::begin(Ctx& c, const Phase& /*p*/) {
   door_t_ = sit_t0_ + sit_s + r.uniform(1.0, 2.0);
   engine_t_ = door_t_ + r.uniform(1.5, 3.0);
   jolt_amp_ = r.uniform(0.5, 1.5);
-  c.spl.add_event(sit_t0_ - 0.6, r.uniform(62.0, 70.0), 0.02, 0.1, 40.0);  // door opens
+  door_open_t_ = sit_t0_ - 0.6;
+  c.spl.add_event(door_open_t_, r.uniform(62.0, 70.0), 0.02, 0.1, 40.0);  // door opens
   sat_ = slammed_ = engine_on_ = false;
   return engine_t_ - c.t + r.uniform(1.0, 3.0);
 }
@@ -84,7 +85,10 @@ void EnterVehiclePhase::step(Ctx& c, double /*t_rel*/) {
     c.spl.add_event(c.t, c.rng.uniform(70.0, 78.0), 0.3, 0.8, 10.0);
     c.spl.set_environment(Acoustic::kCabin);
   }
-  b.label = Label::kEnteringVehicle;
+  // Stopping at the car and waiting for the door is standing, exactly as StillPhase labels
+  // it: `entering_vehicle` starts when the door opens. An earlier version labelled the stop
+  // too, 2–3.5 s no window can tell from a walker stopping anywhere else.
+  b.label = c.t < door_open_t_ ? Label::kStationary : Label::kEnteringVehicle;
 }
 
 double ExitVehiclePhase::begin(Ctx& c, const Phase& /*p*/) {

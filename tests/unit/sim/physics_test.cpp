@@ -216,6 +216,24 @@ TEST(SimPhysics, ShortTripsDrive) {
   EXPECT_GE(rides, 4);
 }
 
+// entering_vehicle starts at the door: the walker has stopped, under a stationary label.
+TEST(SimPhysics, EnteringAVehicleStartsAtTheDoor) {
+  int entries = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    TruthTrace truth;
+    const Recording rec = make(Scenario::kEnteringVehicle, 240, seed, &truth);
+    for (std::size_t k = 1; k < rec.segments.size(); ++k) {
+      if (rec.segments[k].label != Label::kEnteringVehicle) continue;
+      ++entries;
+      EXPECT_EQ(rec.segments[k - 1].label, Label::kStationary) << "seed " << seed;
+      EXPECT_LT(truth.speed_mps[rec.segments[k].begin], 0.05F) << "seed " << seed;
+      EXPECT_GE(rec.segments[k - 1].end - rec.segments[k - 1].begin, std::size_t{50})
+          << "the stop and the wait for the door last ≥ 1 s";
+    }
+  }
+  EXPECT_GE(entries, 4);
+}
+
 TEST(SimPhysics, DroppingThePhoneIsFreeFallThenImpactAndNotRisky) {
   int drops = 0;
   for (std::uint64_t seed = 1; seed <= 12 && drops < 2; ++seed) {
