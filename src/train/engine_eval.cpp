@@ -63,18 +63,35 @@ Result<std::vector<std::uint8_t>> read_model_file(const std::filesystem::path& p
   return bytes;
 }
 
+namespace {
+
+// Steps per window when `values` floats hold n windows of the model's channels: at least the
+// model's window (more = history before it).
+Result<std::size_t> window_steps(const nn::Model& model, std::size_t values, std::size_t n,
+                                 const std::string& what) {
+  const std::size_t c = model.input_channels();
+  const std::size_t steps = n > 0 ? values / (n * c) : 0;
+  if (n == 0 || steps * n * c != values || steps < model.window())
+    return make_error(ErrorCode::kInvalidArgument,
+                      what + ": " + std::to_string(values) + " values for " + std::to_string(n) +
+                          " windows of >= " + std::to_string(model.window()) + " x " +
+                          std::to_string(c));
+  return steps;
+}
+
+}  // namespace
+
 Result<std::vector<float>> run_model(std::span<const std::uint8_t> csm, nn::Precision precision,
                                      std::span<const float> windows, std::size_t n) {
   auto model = parse(csm, "model");
   if (!model) return model.error();
-  const std::size_t row = std::size_t{model->window()} * model->input_channels();
-  if (windows.size() != n * row)
-    return make_error(ErrorCode::kInvalidArgument,
-                      "windows: " + std::to_string(windows.size()) + " values for " +
-                          std::to_string(n) + " windows of " + std::to_string(model->window()) +
-                          " x " + std::to_string(model->input_channels()));
+  if (n == 0 && windows.empty()) return std::vector<float>{};
+  auto steps = window_steps(*model, windows.size(), n, "windows");
+  if (!steps) return steps.error();
+  const std::size_t row = *steps * model->input_channels();
   nn::RunConfig rc;
   rc.precision = precision;
+  rc.max_steps = static_cast<std::uint32_t>(*steps);
   Arena arena(nn::Interpreter::required_arena_bytes(*model, rc));
   nn::Interpreter interp;
   if (auto s = interp.init(*model, arena.span(), rc); s != nn::Status::kOk)
@@ -117,12 +134,9 @@ Result<CalibrationReport> calibrate_int8(nn::ModelWriter& writer, std::span<cons
   if (!model) return model.error();
   if (!model->has_float_weights())
     return make_error(ErrorCode::kInvalidArgument, "calibration needs a model with float weights");
-  const std::size_t row = std::size_t{model->window()} * model->input_channels();
-  if (n == 0 || windows.size() != n * row)
-    return make_error(ErrorCode::kInvalidArgument,
-                      "calibration data: expected windows of " + std::to_string(model->window()) +
-                          " x " + std::to_string(model->input_channels()) + " values, got " +
-                          std::to_string(windows.size()) + " values for " + std::to_string(n));
+  auto steps = window_steps(*model, windows.size(), n, "calibration data");
+  if (!steps) return steps.error();
+  const std::size_t row = *steps * model->input_channels();
   CalibrationReport rep;
   rep.windows = n;
   std::vector<std::vector<float>> values(model->num_tensors());
@@ -134,6 +148,7 @@ Result<CalibrationReport> calibrate_int8(nn::ModelWriter& writer, std::span<cons
   }
   nn::RunConfig rc;
   rc.precision = nn::Precision::kFloat;
+  rc.max_steps = static_cast<std::uint32_t>(*steps);
   Arena arena(nn::Interpreter::required_arena_bytes(*model, rc));
   nn::Interpreter interp;
   if (auto s = interp.init(*model, arena.span(), rc); s != nn::Status::kOk)

@@ -100,9 +100,11 @@ struct Windows {
   std::size_t n = 0;
 };
 
-// Windows of a dataset (.npy), every `hop` samples, label policy any_risky.
+// Windows of a dataset (.npy) with `context` rows of history each, every `hop` samples,
+// label policy any_risky. History before a recording's first frame is its mean.
 Result<Windows> dataset_windows(const std::filesystem::path& path, std::size_t length,
-                                std::size_t hop, std::size_t cap) {
+                                std::size_t context, std::size_t hop,
+                                const features::Normalization& norm, std::size_t cap) {
   auto ds = data::read_dataset(path);
   if (!ds) return ds.error();
   data::WindowSpec spec{length, hop, data::LabelPolicy::kAnyRisky, 32};
@@ -115,18 +117,27 @@ Result<Windows> dataset_windows(const std::filesystem::path& path, std::size_t l
   const std::size_t stride = cap > 0 && set->windows.size() > cap ? set->windows.size() / cap : 1;
   for (std::size_t i = 0; i < set->windows.size() && (cap == 0 || out.n < cap); i += stride) {
     const auto& w = set->windows[i];
-    const auto& tr = set->tracks[w.recording];
-    out.x.insert(out.x.end(), tr.values.begin() + static_cast<std::ptrdiff_t>(w.begin * kC),
-                 tr.values.begin() + static_cast<std::ptrdiff_t>((w.begin + length) * kC));
+    const std::size_t at = out.x.size(), values = (context + length) * kC;
+    out.x.resize(at + values);
+    gather_raw(set->tracks[w.recording], w.begin, context, norm,
+               std::span<float>(out.x).subspan(at, values));
     out.y.push_back(static_cast<int>(w.label));
     ++out.n;
   }
   return out;
 }
 
+// History rows the model was trained with (meta "context"; absent in older checkpoints = 0).
+std::size_t checkpoint_context(const std::string& meta_json) {
+  const auto meta = nlohmann::json::parse(meta_json, nullptr, false);
+  if (!meta.is_object() || !meta.contains("context") || !meta["context"].is_number_unsigned())
+    return 0;
+  return meta["context"].get<std::size_t>();
+}
+
 std::vector<float> torch_probs(Checkpoint& ck, const std::vector<float>& raw, std::size_t n) {
   torch::NoGradGuard no_grad;
-  const auto T = static_cast<std::size_t>(ck.model->config.window);
+  const std::size_t T = n > 0 ? raw.size() / (n * kC) : 0;  // window + context
   std::vector<float> norm = raw;
   features::normalize(norm, ck.norm);
   std::vector<float> out;
@@ -149,6 +160,7 @@ Result<ExportResult> export_model(const ExportOptions& o) {
   ck->model->eval();
   const auto& cfg = ck->model->config;
   const auto T = static_cast<std::size_t>(cfg.window);
+  const std::size_t context = checkpoint_context(ck->meta_json);
   // Calibration runs the float graph through the engine, so float weights stay in
   // until the ranges are known; include_float only applies to the final bytes.
   auto writer = build_writer(*ck, true);
@@ -156,8 +168,8 @@ Result<ExportResult> export_model(const ExportOptions& o) {
 
   Windows calib;
   if (!o.calibration.empty()) {
-    auto w =
-        dataset_windows(o.calibration, T, T / 2, static_cast<std::size_t>(o.calibration_windows));
+    auto w = dataset_windows(o.calibration, T, context, T / 2, ck->norm,
+                             static_cast<std::size_t>(o.calibration_windows));
     if (!w) return make_error(w.error().code, "--calibration: " + w.error().message);
     calib = std::move(*w);
   } else {
@@ -189,6 +201,7 @@ Result<ExportResult> export_model(const ExportOptions& o) {
                       {"parameters", r.parameters},
                       {"receptive_field", cfg.receptive_field()},
                       {"window", cfg.window},
+                      {"context", context},
                       {"streaming_arena_bytes", r.streaming_arena_bytes},
                       {"window_arena_bytes_int8", r.window_arena_bytes},
                       {"calibration_windows", r.calibration_windows},
@@ -198,16 +211,16 @@ Result<ExportResult> export_model(const ExportOptions& o) {
   Windows ev;
   auto eval_path = o.eval.empty() ? o.checkpoint.parent_path() / "eval.pt" : o.eval;
   if (eval_path.extension() == ".npy") {
-    auto w = dataset_windows(eval_path, T, T / 4, 0);
+    auto w = dataset_windows(eval_path, T, context, T / 4, ck->norm, 0);
     if (!w) return make_error(w.error().code, "--eval: " + w.error().message);
     ev = std::move(*w);
   } else if (std::filesystem::exists(eval_path)) {
     auto e = load_eval_windows(eval_path);
     if (!e) return e.error();
-    if (e->x.size(1) != static_cast<std::int64_t>(T))
+    if (e->x.size(1) < static_cast<std::int64_t>(T))
       return make_error(ErrorCode::kInvalidArgument,
                         "'" + eval_path.string() + "': windows of " + std::to_string(e->x.size(1)) +
-                            " samples, model needs " + std::to_string(T));
+                            " samples, model needs at least " + std::to_string(T));
     ev.x = to_vector(e->x);
     ev.n = static_cast<std::size_t>(e->x.size(0));
     const auto y = e->y.contiguous();

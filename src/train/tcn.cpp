@@ -52,7 +52,12 @@ TcnImpl::TcnImpl(const TcnConfig& cfg) : config(cfg) {
 torch::Tensor TcnImpl::forward(const torch::Tensor& x) {
   auto y = x;
   for (auto& b : blocks) y = b->forward(y);
-  return head->forward(y.mean(2));
+  return head->forward(pool_window(y, config.window));
+}
+
+torch::Tensor pool_window(const torch::Tensor& y, int window) {
+  const auto steps = y.size(2);
+  return steps > window ? y.narrow(2, steps - window, window).mean(2) : y.mean(2);
 }
 
 FoldedConv fold_conv_bn(const torch::nn::Conv1d& conv, const torch::nn::BatchNorm1d& bn) {
@@ -86,7 +91,7 @@ torch::Tensor folded_forward(Tcn& model, const torch::Tensor& x) {
     const auto residual = block->projection ? block->projection->forward(y) : y;
     y = torch::relu(h + residual);
   }
-  return model->head->forward(y.mean(2));
+  return model->head->forward(pool_window(y, model->config.window));
 }
 
 }  // namespace css::train

@@ -34,7 +34,8 @@ TORCH_MODULE(TcnBlock);
 
 struct TcnImpl : torch::nn::Module {
   explicit TcnImpl(const TcnConfig& cfg);
-  // x: [B, in_channels, T] normalised features → logits [B, classes] (pool over all T).
+  // x: [B, in_channels, T] normalised features, T >= window → logits [B, classes]. Pools over
+  // the last `window` steps: earlier steps are history (context), as on the warm edge.
   torch::Tensor forward(const torch::Tensor& x);
 
   TcnConfig config;
@@ -42,6 +43,10 @@ struct TcnImpl : torch::nn::Module {
   torch::nn::Linear head{nullptr};
 };
 TORCH_MODULE(Tcn);
+
+// Mean over the last `window` steps of [B, C, T] (over all T when T <= window): the engine's
+// GlobalAvgPool in window mode.
+torch::Tensor pool_window(const torch::Tensor& y, int window);
 
 // Conv weight/bias with its eval-mode BatchNorm folded in:
 // w' = w·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β. Shapes: w [out, in, k], b [out].

@@ -6,16 +6,17 @@ namespace css::train {
 namespace {
 constexpr std::size_t kC = features::kChannelCount;
 
-// Raw windows (no mask, no normalisation) at the given window indices.
-torch::Tensor raw_windows(const WindowSet& set, std::span<const std::size_t> idx) {
+// Raw windows with their context (no mask, no normalisation) at the given window indices.
+torch::Tensor raw_windows(const WindowSet& set, const features::Normalization& norm,
+                          std::size_t context, std::span<const std::size_t> idx) {
   const auto n = static_cast<std::int64_t>(idx.size());
-  auto x = torch::empty({n, static_cast<std::int64_t>(set.length), static_cast<std::int64_t>(kC)});
+  const std::size_t steps = context + set.length;
+  auto x = torch::empty({n, static_cast<std::int64_t>(steps), static_cast<std::int64_t>(kC)});
   float* dst = x.data_ptr<float>();
   for (std::size_t i = 0; i < idx.size(); ++i) {
     const auto& w = set.windows[idx[i]];
-    const auto& t = set.tracks[w.recording];
-    std::copy_n(t.values.begin() + static_cast<std::ptrdiff_t>(w.begin * kC), set.length * kC,
-                dst + i * set.length * kC);
+    gather_raw(set.tracks[w.recording], w.begin, context, norm,
+               std::span<float>(dst + i * steps * kC, steps * kC));
   }
   return x;
 }
@@ -29,8 +30,8 @@ torch::Tensor windows_to_tensor(std::span<const float> values, std::size_t n, st
   return t.permute({0, 2, 1}).contiguous();
 }
 
-torch::Tensor calibration_windows(const WindowSet& set, const features::Normalization& /*norm*/,
-                                  int count, std::uint64_t seed) {
+torch::Tensor calibration_windows(const WindowSet& set, const features::Normalization& norm,
+                                  std::size_t context, int count, std::uint64_t seed) {
   std::vector<std::size_t> idx(set.windows.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   SplitMix rng(seed ^ 0xC0FFEEULL);
@@ -38,27 +39,27 @@ torch::Tensor calibration_windows(const WindowSet& set, const features::Normaliz
   for (std::size_t i = idx.size(); i > 1; --i) std::swap(idx[i - 1], idx[rng.below(i)]);
   idx.resize(std::min(idx.size(), static_cast<std::size_t>(std::max(count, 0))));
   std::sort(idx.begin(), idx.end());
-  return raw_windows(set, idx);
+  return raw_windows(set, norm, context, idx);
 }
 
 ConfusionMatrix evaluate_torch(Tcn& model, const WindowSet& set,
-                               const features::Normalization& norm,
+                               const features::Normalization& norm, std::size_t context,
                                const features::ChannelMask& mask) {
   torch::NoGradGuard no_grad;
   model->eval();
   ConfusionMatrix cm(model->config.classes);
   constexpr std::size_t kBatch = 512;
-  const std::size_t wlen = set.length * kC;
+  const std::size_t steps = context + set.length, wlen = steps * kC;
   std::vector<float> buf;
   for (std::size_t b0 = 0; b0 < set.windows.size(); b0 += kBatch) {
     const std::size_t bn = std::min(kBatch, set.windows.size() - b0);
     buf.resize(bn * wlen);
     for (std::size_t i = 0; i < bn; ++i) {
       const auto& w = set.windows[b0 + i];
-      gather_window(set.tracks[w.recording], w.begin, mask, norm,
+      gather_window(set.tracks[w.recording], w.begin, context, mask, norm,
                     std::span<float>(buf.data() + i * wlen, wlen));
     }
-    const auto pred = model->forward(windows_to_tensor(buf, bn, set.length)).argmax(1).contiguous();
+    const auto pred = model->forward(windows_to_tensor(buf, bn, steps)).argmax(1).contiguous();
     const auto* p = pred.data_ptr<std::int64_t>();
     for (std::size_t i = 0; i < bn; ++i)
       cm.add(static_cast<int>(set.windows[b0 + i].label), static_cast<int>(p[i]));
@@ -66,7 +67,8 @@ ConfusionMatrix evaluate_torch(Tcn& model, const WindowSet& set,
   return cm;
 }
 
-Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set) {
+Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set,
+                         const features::Normalization& norm, std::size_t context) {
   std::vector<std::size_t> idx(set.windows.size());
   std::vector<std::int64_t> labels(set.windows.size());
   for (std::size_t i = 0; i < idx.size(); ++i) {
@@ -75,7 +77,7 @@ Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set
   }
   try {
     torch::serialize::OutputArchive a;
-    a.write("x", raw_windows(set, idx));
+    a.write("x", raw_windows(set, norm, context, idx));
     a.write("y", torch::tensor(labels, torch::kInt64));
     a.save_to(path.string());
   } catch (const c10::Error& e) {

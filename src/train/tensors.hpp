@@ -17,22 +17,27 @@ namespace css::train {
 // n windows of [length, C] row-major floats → [n, C, length] tensor (a copy).
 torch::Tensor windows_to_tensor(std::span<const float> values, std::size_t n, std::size_t length);
 
-// Up to `count` raw (unnormalised, all sensors) training windows, evenly spread
-// over the set in a seed-dependent order: [N, length, C].
+// `context` below is the number of history rows fed before each window (gather_window):
+// the model pools over the last `length` steps only, as the warm edge engine does.
+
+// Up to `count` raw (unnormalised, all sensors) training windows with their context, evenly
+// spread over the set in a seed-dependent order: [N, context + length, C].
 torch::Tensor calibration_windows(const WindowSet& set, const features::Normalization& norm,
-                                  int count, std::uint64_t seed);
+                                  std::size_t context, int count, std::uint64_t seed);
 
 // Eval-mode LibTorch predictions of every window of the set (all sensors present).
 ConfusionMatrix evaluate_torch(Tcn& model, const WindowSet& set,
-                               const features::Normalization& norm,
+                               const features::Normalization& norm, std::size_t context,
                                const features::ChannelMask& mask = {});
 
-// Held-out windows for export-time evaluation: "x" [N, length, C] raw features, "y" [N] int64.
+// Held-out windows for export-time evaluation: "x" [N, context + length, C] raw features,
+// "y" [N] int64.
 struct EvalWindows {
   torch::Tensor x;
   torch::Tensor y;
 };
-Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set);
+Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set,
+                         const features::Normalization& norm, std::size_t context);
 Result<EvalWindows> load_eval_windows(const std::filesystem::path& path);
 
 }  // namespace css::train

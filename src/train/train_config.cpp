@@ -33,6 +33,10 @@ constexpr std::array kTrainSettings = {
     S("train.window", T::kInt, "128", "samples", "Window length (2.56 s at 50 Hz).", 8, 4096),
     S("train.hop", T::kInt, "16", "samples", "Hop between training windows.", 1, 4096),
     S("train.eval_hop", T::kInt, "32", "samples", "Hop between validation/test windows.", 1, 4096),
+    S("train.context", T::kInt, "0", "samples",
+      "History fed before every window; the model pools over the window only. "
+      "Receptive field - 1 = what the warm edge engine computes; 0 = bare windows.",
+      0, 4096),
     S("train.label_policy", T::kString, "any_risky", "",
       "Window label: any_risky | majority | last | center (docs/datasets.md)."),
     S("train.risky_tail", T::kInt, "32", "samples",
@@ -126,6 +130,7 @@ Result<TrainConfig> train_config_from(const Config& c) {
   t.sim.seed = static_cast<std::uint64_t>(c.get_int("train.sim.seed"));
   t.windows.length = static_cast<std::size_t>(i("train.window"));
   t.windows.hop = static_cast<std::size_t>(i("train.hop"));
+  t.context = static_cast<std::size_t>(i("train.context"));
   t.windows.risky_tail = static_cast<std::size_t>(i("train.risky_tail"));
   t.eval_hop = static_cast<std::size_t>(i("train.eval_hop"));
   const auto& policy = c.get_string("train.label_policy");

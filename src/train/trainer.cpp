@@ -120,6 +120,7 @@ std::string meta_json(const TrainConfig& c, int epoch, double val_f1) {
                       {"epoch", epoch},
                       {"val_macro_f1", val_f1},
                       {"window", c.windows.length},
+                      {"context", c.context},
                       {"hop", c.windows.hop}};
   return j.dump();
 }
@@ -220,7 +221,8 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
   rep.test_windows = test_set->windows.size();
   rep.best_checkpoint = out_dir / "best.pt";
   rep.last_checkpoint = out_dir / "last.pt";
-  const auto calibration = calibration_windows(*train_set, norm, c.calibration_windows, c.seed);
+  const auto calibration =
+      calibration_windows(*train_set, norm, c.context, c.calibration_windows, c.seed);
   const bool tty_updates = static_cast<bool>(progress);
 
   SplitMix rng(c.seed);
@@ -238,19 +240,19 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
     std::int64_t loss_n = 0;
     for (std::size_t b0 = 0; b0 < order.size(); b0 += static_cast<std::size_t>(c.batch_size)) {
       const std::size_t bn = std::min(order.size() - b0, static_cast<std::size_t>(c.batch_size));
-      const std::size_t wlen = c.windows.length * kC;
+      const std::size_t steps = c.context + c.windows.length, wlen = steps * kC;
       batch_x.resize(bn * wlen);
       std::vector<std::int64_t> batch_y(bn);
       for (std::size_t i = 0; i < bn; ++i) {
         const auto& w = ed->windows[order[b0 + i]];
-        gather_window(*ed->tracks[w.recording], w.begin, random_mask(c, rng), norm,
+        gather_window(*ed->tracks[w.recording], w.begin, c.context, random_mask(c, rng), norm,
                       std::span<float>(batch_x.data() + i * wlen, wlen));
         batch_y[i] = static_cast<std::int64_t>(w.label);
       }
       const double lr = lr_at(c, step, total_steps);
       for (auto& g : opt.param_groups())
         static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
-      const auto x = windows_to_tensor(batch_x, bn, c.windows.length);
+      const auto x = windows_to_tensor(batch_x, bn, steps);
       const auto y =
           torch::from_blob(batch_y.data(), {static_cast<std::int64_t>(bn)}, torch::kInt64);
       opt.zero_grad();
@@ -273,7 +275,7 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
     EpochStats es;
     es.epoch = epoch;
     es.train_loss = loss_sum / static_cast<double>(std::max<std::int64_t>(loss_n, 1));
-    es.val_macro_f1 = evaluate_torch(model, *val_set, norm).macro_f1();
+    es.val_macro_f1 = evaluate_torch(model, *val_set, norm, c.context).macro_f1();
     es.lr = lr_at(c, step - 1, total_steps);
     es.seconds = seconds_since(te);
     rep.history.push_back(es);
@@ -315,13 +317,14 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
 
   auto best = load_checkpoint(rep.best_checkpoint);
   if (!best) return best.error();
-  const auto cm = evaluate_torch(best->model, *test_set, norm);
+  const auto cm = evaluate_torch(best->model, *test_set, norm, c.context);
   rep.test_macro_f1 = cm.macro_f1();
   rep.test_accuracy = cm.accuracy();
   rep.test_table = cm.format(kLabelNames);
   rep.seconds = seconds_since(t0);
 
-  if (auto st = save_eval_windows(out_dir / "eval.pt", *test_set); !st) return st.error();
+  if (auto st = save_eval_windows(out_dir / "eval.pt", *test_set, norm, c.context); !st)
+    return st.error();
   if (auto st = write_text(out_dir / "model.json", c.model.to_json() + "\n"); !st)
     return st.error();
   if (auto st = write_text(out_dir / "summary.txt", summary_text(model)); !st) return st.error();

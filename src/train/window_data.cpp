@@ -85,13 +85,42 @@ Result<WindowSet> build_windows(std::span<const Recording> recordings,
   return set;
 }
 
-void gather_window(const FeatureTrack& track, std::size_t begin, const features::ChannelMask& mask,
-                   const features::Normalization& norm, std::span<float> out) {
+namespace {
+
+// Rows of `out` before the track's first frame (when context reaches back beyond it).
+std::size_t missing_rows(std::size_t begin, std::size_t context) {
+  return context > begin ? context - begin : 0;
+}
+
+void copy_rows(const FeatureTrack& track, std::size_t begin, std::size_t context,
+               std::span<float> out) {
   constexpr std::size_t kC = features::kChannelCount;
-  std::copy_n(track.values.begin() + static_cast<std::ptrdiff_t>(begin * kC), out.size(),
-              out.begin());
-  if (!mask.gyro || !mask.gnss || !mask.spl) features::apply_mask(out, mask);
-  features::normalize(out, norm);
+  const std::size_t missing = missing_rows(begin, context);
+  const std::size_t first = begin + missing - context;
+  std::copy_n(track.values.begin() + static_cast<std::ptrdiff_t>(first * kC),
+              out.size() - missing * kC, out.begin() + static_cast<std::ptrdiff_t>(missing * kC));
+}
+
+}  // namespace
+
+void gather_window(const FeatureTrack& track, std::size_t begin, std::size_t context,
+                   const features::ChannelMask& mask, const features::Normalization& norm,
+                   std::span<float> out) {
+  constexpr std::size_t kC = features::kChannelCount;
+  copy_rows(track, begin, context, out);
+  const std::size_t missing = missing_rows(begin, context) * kC;
+  auto seen = out.subspan(missing);
+  if (!mask.gyro || !mask.gnss || !mask.spl) features::apply_mask(seen, mask);
+  features::normalize(seen, norm);
+  std::fill_n(out.begin(), missing, 0.0f);
+}
+
+void gather_raw(const FeatureTrack& track, std::size_t begin, std::size_t context,
+                const features::Normalization& norm, std::span<float> out) {
+  constexpr std::size_t kC = features::kChannelCount;
+  copy_rows(track, begin, context, out);
+  for (std::size_t r = 0; r < missing_rows(begin, context); ++r)
+    for (std::size_t c = 0; c < kC; ++c) out[r * kC + c] = norm.mean[c];
 }
 
 std::vector<std::int64_t> class_counts(std::span<const data::Window> windows) {

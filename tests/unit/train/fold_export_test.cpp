@@ -142,6 +142,59 @@ TEST_F(ExportRoundTrip, EngineFloatMatchesLibTorchAndInt8StaysClose) {
   EXPECT_FALSE(features::check_model_inputs(parsed.input_channels(), parsed.metadata("features")));
 }
 
+// A model trained with history (train.context) sees T > window steps and pools over the last
+// `window` only: exactly the engine's window mode with history, and so the warm Streaming.
+TEST_F(ExportRoundTrip, HistoryBeforeTheWindowMatchesTheEngine) {
+  const auto cfg = small_config();
+  auto m = random_model(cfg, 13);
+  features::Normalization norm;
+  norm.mean.fill(0.0f);
+  norm.std.fill(1.0f);
+  torch::manual_seed(17);
+  const int steps = cfg.window + cfg.receptive_field() - 1;
+  const auto calib = torch::randn({32, steps, cfg.in_channels});
+  const auto ckpt = dir_ / "history.pt";
+  ASSERT_TRUE(save_checkpoint(ckpt, m, R"({"context":14})", norm, calib));
+  ExportOptions eo;
+  eo.checkpoint = ckpt;
+  auto ex = export_model(eo);
+  ASSERT_TRUE(ex) << ex.error().message;
+
+  const int n = 8;
+  const auto x = torch::randn({n, steps, cfg.in_channels}).contiguous();
+  const std::vector<float> raw(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+  torch::NoGradGuard no_grad;
+  const auto full = torch::softmax(m->forward(x.permute({0, 2, 1}).contiguous()), 1).contiguous();
+  const auto last = x.narrow(1, steps - cfg.window, cfg.window).permute({0, 2, 1}).contiguous();
+  const auto bare = torch::softmax(m->forward(last), 1).contiguous();
+  auto pf = run_model(ex->csm, nn::Precision::kFloat, raw, n);
+  ASSERT_TRUE(pf) << pf.error().message;
+  double max_diff = 0.0, history_effect = 0.0;
+  for (std::size_t i = 0; i < pf->size(); ++i) {
+    max_diff =
+        std::max(max_diff, static_cast<double>(std::abs((*pf)[i] - full.data_ptr<float>()[i])));
+    history_effect = std::max(
+        history_effect,
+        static_cast<double>(std::abs(full.data_ptr<float>()[i] - bare.data_ptr<float>()[i])));
+  }
+  EXPECT_LT(max_diff, 1e-4);
+  EXPECT_GT(history_effect, 1e-3);  // the history really changes the output
+  EXPECT_LT((m->forward(x.permute({0, 2, 1}).contiguous()) -
+             folded_forward(m, x.permute({0, 2, 1}).contiguous()))
+                .abs()
+                .max()
+                .item<float>(),
+            1e-5f);
+  // Fewer steps than the window is refused with the sizes named.
+  auto short_run = run_model(ex->csm, nn::Precision::kFloat,
+                             std::span<const float>(raw).first(
+                                 static_cast<std::size_t>(n * (cfg.window - 1) * cfg.in_channels)),
+                             n);
+  ASSERT_FALSE(short_run);
+  EXPECT_NE(short_run.error().message.find(">= 32"), std::string::npos)
+      << short_run.error().message;
+}
+
 TEST_F(ExportRoundTrip, MissingOrForeignCheckpointIsAClearError) {
   ExportOptions eo;
   eo.checkpoint = dir_ / "nope.pt";

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "css/sim/generator.hpp"
+#include "css/train/exporter.hpp"
 #include "css/train/train_config.hpp"
 #include "css/train/trainer.hpp"
 
@@ -84,6 +85,25 @@ TEST_F(Training, LearnsStationaryVersusRunning) {
   for (const char* f :
        {"best.pt", "last.pt", "model.json", "summary.txt", "eval.pt", "train_metrics.json"})
     EXPECT_TRUE(std::filesystem::exists(dir_ / "a" / f)) << f;
+}
+
+// train.context: every window comes with the receptive field's history, and the export's
+// held-out check runs those same rows through LibTorch and the engine.
+TEST_F(Training, WithHistoryTheExportSeesTheSameRows) {
+  const auto recs = two_class_recordings();
+  auto c = tiny_config();
+  c.epochs = 2;
+  c.context = static_cast<std::size_t>(c.model.receptive_field() - 1);
+  auto rep = train_on(recs, c, dir_ / "h");
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_GT(rep->test_accuracy, 0.8) << rep->test_table;
+  ExportOptions eo;
+  eo.checkpoint = dir_ / "h" / "best.pt";
+  auto ex = export_model(eo);
+  ASSERT_TRUE(ex) << ex.error().message;
+  EXPECT_EQ(ex->eval_windows, rep->test_windows);
+  EXPECT_LT(ex->max_prob_diff_float, 1e-4);
+  EXPECT_NE(ex->metrics_json.find("\"context\": " + std::to_string(c.context)), std::string::npos);
 }
 
 TEST_F(Training, SameSeedGivesIdenticalWeights) {

@@ -3,7 +3,8 @@
 // and tests share it.
 //
 // Windows are raw feature rows as features::extract gives them, [N, T, C]
-// row-major with T = the model's window; the engine normalises inside.
+// row-major with T >= the model's window (rows before the last `window` are history the
+// convolutions see but the pool does not); the engine normalises inside.
 #pragma once
 
 #include <cstdint>

@@ -27,6 +27,7 @@ struct TrainConfig {
   std::filesystem::path data_path;  // empty: simulate with `sim`
   data::WindowSpec windows{128, 16, data::LabelPolicy::kAnyRisky, 32};
   std::size_t eval_hop = 32;  // hop of validation/test windows
+  std::size_t context = 0;    // history rows before each window (train.context)
   data::SplitKey split_key = data::SplitKey::kSubject;
   double val_frac = 0.15;
   double test_frac = 0.15;

@@ -54,10 +54,18 @@ struct WindowSet {
 Result<WindowSet> build_windows(std::span<const Recording> recordings,
                                 const data::WindowSpec& spec);
 
-// Copies frames [begin, begin + out.size()/C) of a track into out ([length, C]),
-// applying mask (as if the sensor were absent) then normalisation.
-void gather_window(const FeatureTrack& track, std::size_t begin, const features::ChannelMask& mask,
-                   const features::Normalization& norm, std::span<float> out);
+// Copies frames [begin − context, begin − context + out.size()/C) of a track into out
+// ([context + length, C]), applying mask (as if the sensor were absent) then normalisation.
+// Rows before the recording's first frame are 0 after normalisation (the channel mean): the
+// history a device has not seen yet. context = 0 is the bare window.
+void gather_window(const FeatureTrack& track, std::size_t begin, std::size_t context,
+                   const features::ChannelMask& mask, const features::Normalization& norm,
+                   std::span<float> out);
+
+// The same rows raw (unnormalised, all sensors): history before the first frame is the
+// normalisation mean, so the engine (which normalises inside) sees 0 there too.
+void gather_raw(const FeatureTrack& track, std::size_t begin, std::size_t context,
+                const features::Normalization& norm, std::span<float> out);
 
 // Windows per class (size kLabelCount).
 std::vector<std::int64_t> class_counts(std::span<const data::Window> windows);
