@@ -94,6 +94,7 @@ double StillPhase::begin(Ctx& c, const Phase& p) {
   const double v = c.body.speed_mps;
   const double dur = v > 0.05 ? std::max(0.8, ramp_duration(v, 1.5, 6.0)) : 0.0;
   stop_ = Ramp::make(v, 0.0, c.t, dur);
+  moving_ = v > 0.05 ? c.gait.params().label : Label::kStationary;
   if (p.handle) handle_to(c, p.handle_to, c.rng.uniform(1.0, 1.6));
   return p.duration_s;
 }
@@ -105,7 +106,10 @@ void StillPhase::step(Ctx& c, double /*t_rel*/) {
   b.heading_rate = 0.0;
   const double v_gait = std::max(0.3, c.gait.params().speed_mps);
   c.gait.step(std::min(1.0, b.speed_mps / v_gait), b, c.rng);
-  b.label = Label::kStationary;
+  // The last steps of a walk are still that walk, as the first steps are (GaitPhase labels
+  // its speed-up): stationary starts at rest. An earlier version labelled the ~1 s slow-down
+  // stationary, so the short stops of a mix became windows that were mostly steps.
+  b.label = stop_.done(c.t) ? Label::kStationary : moving_;
 }
 
 double GaitPhase::begin(Ctx& c, const Phase& p) {

@@ -92,6 +92,7 @@ class StillPhase {
 
  private:
   Ramp stop_;
+  Label moving_ = Label::kStationary;  // the gait's label while the last steps slow down
 };
 
 class GaitPhase {
@@ -136,6 +137,7 @@ class EnterVehiclePhase {
  private:
   Ramp stop_, turn_, sit_;
   double door_open_t_ = 0.0, sit_t0_ = 0.0, door_t_ = 0.0, engine_t_ = 0.0, jolt_amp_ = 1.0;
+  Label moving_ = Label::kStationary;
   bool sat_ = false, slammed_ = false, engine_on_ = false;
 };
 

@@ -39,6 +39,7 @@ double EnterVehiclePhase::begin(Ctx& c, const Phase& /*p*/) {
   const double v = c.body.speed_mps;
   const double stop_s = std::max(1.0, ramp_duration(v, 1.5, 6.0));
   stop_ = Ramp::make(v, 0.0, c.t, stop_s);
+  moving_ = v > 0.05 ? c.gait.params().label : Label::kStationary;
   const double pause = r.uniform(1.0, 2.5);  // opening the door
   sit_t0_ = c.t + stop_s + pause;
   const double sit_s = r.uniform(1.2, 2.0);
@@ -85,10 +86,15 @@ void EnterVehiclePhase::step(Ctx& c, double /*t_rel*/) {
     c.spl.add_event(c.t, c.rng.uniform(70.0, 78.0), 0.3, 0.8, 10.0);
     c.spl.set_environment(Acoustic::kCabin);
   }
-  // Stopping at the car and waiting for the door is standing, exactly as StillPhase labels
-  // it: `entering_vehicle` starts when the door opens. An earlier version labelled the stop
-  // too, 2–3.5 s no window can tell from a walker stopping anywhere else.
-  b.label = c.t < door_open_t_ ? Label::kStationary : Label::kEnteringVehicle;
+  // Stopping at the car and waiting for the door are labelled exactly as StillPhase labels
+  // them (the last steps are the walk, then stationary): `entering_vehicle` starts when the
+  // door opens. An earlier version labelled the stop too, 2–3.5 s no window can tell from a
+  // walker stopping anywhere else.
+  if (!stop_.done(c.t)) {
+    b.label = moving_;
+  } else {
+    b.label = c.t < door_open_t_ ? Label::kStationary : Label::kEnteringVehicle;
+  }
 }
 
 double ExitVehiclePhase::begin(Ctx& c, const Phase& /*p*/) {
@@ -127,8 +133,11 @@ void ExitVehiclePhase::step(Ctx& c, double /*t_rel*/) {
     c.spl.add_event(c.t, c.rng.uniform(80.0, 90.0), 0.01, 0.05, 35.0);
   }
   if (slammed_) b.body_acc = b.body_acc + door_jolt(c.t - door_t_, 0.4);
-  // Getting out is not a class of its own (DESIGN §3): it is labelled stationary.
-  b.label = Label::kStationary;
+  // Getting out is not a class of its own (DESIGN §3): it is labelled stationary from the
+  // moment the passenger rises out of the seat. Until then they sit in the parked car, as in
+  // the last seconds of the ride (DrivePhase's final stop), and are in_vehicle. An earlier
+  // version labelled the seated 1.5–3 s stationary: windows identical to a car at a light.
+  b.label = c.t < stand_t0_ ? Label::kInVehicle : Label::kStationary;
 }
 
 double DrivePhase::begin(Ctx& c, const Phase& p) {
