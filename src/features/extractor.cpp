@@ -45,21 +45,33 @@ void Extractor::reset() {
   fix_speed_ = fix_course_ = 0.0F;
   course_rate_dps_ = 0.0F;
   recent_speed_mps_ = 0.0;
-  recent_t_ = 0.0;
-  have_recent_t_ = false;
+  clock_t_ = 0.0;
+  have_clock_ = false;
+  foot_power_ = foot_run_s_ = 0.0;
   had_fix_ = false;
 }
 
-// Decays the recent-speed peak to frame time t (monotone clocks only: a time that goes
-// backwards or is not finite decays nothing) and raises it to speed_mps.
-float Extractor::update_recent_speed(double t, double speed_mps) {
-  if (std::isfinite(t)) {
-    if (have_recent_t_ && t > recent_t_) {
-      recent_speed_mps_ *= std::exp(-(t - recent_t_) / kRecentSpeedTauS);
-    }
-    if (!have_recent_t_ || t > recent_t_) recent_t_ = t;
-    have_recent_t_ = true;
-  }
+// Seconds since the previous frame; 0 for the first frame and for a clock that stalls, jumps
+// back or is not finite (such a frame decays and accumulates nothing).
+double Extractor::advance_clock(double t) {
+  if (!std::isfinite(t)) return 0.0;
+  const double dt = have_clock_ && t > clock_t_ ? t - clock_t_ : 0.0;
+  if (!have_clock_ || t > clock_t_) clock_t_ = t;
+  have_clock_ = true;
+  return dt;
+}
+
+void Extractor::update_on_foot(double dt, float acc_norm_minus_g) {
+  const double x = acc_norm_minus_g;
+  foot_power_ += (1.0 - std::exp(-dt / kOnFootTauS)) * (x * x - foot_power_);
+  foot_run_s_ = foot_power_ > kOnFootRmsMps2 * kOnFootRmsMps2 ? foot_run_s_ + dt : 0.0;
+}
+
+// Decays the recent-speed peak by dt, ends a ride when the bearer is on foot, and raises the
+// peak to speed_mps.
+float Extractor::update_recent_speed(double dt, double speed_mps) {
+  recent_speed_mps_ *= std::exp(-dt / kRecentSpeedTauS);
+  if (foot_run_s_ >= kOnFootConfirmS) recent_speed_mps_ = std::min(recent_speed_mps_, speed_mps);
   recent_speed_mps_ = std::max(recent_speed_mps_, speed_mps);
   return static_cast<float>(recent_speed_mps_);
 }
@@ -68,12 +80,16 @@ std::array<float, kChannelCount> Extractor::push(const SensorFrame& frame) {
   std::array<float, kChannelCount> out{};
   // A glitching accelerometer (non-finite) reads as zero rather than poisoning the model.
   double norm_sq = 0.0;
+  bool acc_ok = true;
   for (std::size_t k = 0; k < 3; ++k) {
+    acc_ok = acc_ok && std::isfinite(frame.acc[k]);
     out[kAccX + k] = finite_or(frame.acc[k], 0.0F);
     norm_sq += static_cast<double>(out[kAccX + k]) * out[kAccX + k];
     out[kGyroX + k] = mask_.gyro ? finite_or(frame.gyro[k], 0.0F) : 0.0F;
   }
   out[kAccNormMinusG] = static_cast<float>(std::sqrt(norm_sq) - units::kGravity);
+  const double dt = advance_clock(frame.t);
+  if (acc_ok) update_on_foot(dt, out[kAccNormMinusG]);  // a glitch (read as 0) is not a step
   out[kSpl] = mask_.spl ? finite_or(frame.spl, kSplNeutralDba) : kSplNeutralDba;
 
   const bool fix = mask_.gnss && frame.gnss_fix && std::isfinite(frame.gnss_speed) &&
@@ -84,13 +100,12 @@ std::array<float, kChannelCount> Extractor::push(const SensorFrame& frame) {
     // An outage keeps the decaying peak (a tunnel does not end a ride). Before the first fix
     // (a masked or absent receiver never has one) the speed history is unknown, which must
     // not read as "standing still for minutes": kRecentSpeedUnknown, what apply_mask writes.
-    out[kRecentSpeed] =
-        mask_.gnss && had_fix_ ? update_recent_speed(frame.t, 0.0) : kRecentSpeedUnknown;
+    out[kRecentSpeed] = mask_.gnss && had_fix_ ? update_recent_speed(dt, 0.0) : kRecentSpeedUnknown;
     return out;  // gnss_speed and course_rate stay 0
   }
   out[kGnssSpeed] = frame.gnss_speed;
   had_fix_ = true;
-  out[kRecentSpeed] = update_recent_speed(frame.t, std::max(0.0F, frame.gnss_speed));
+  out[kRecentSpeed] = update_recent_speed(dt, std::max(0.0F, frame.gnss_speed));
   // GNSS is held between 1 Hz fixes: a new fix is a frame whose GNSS values changed.
   const bool new_fix = !have_fix_ || frame.lat != fix_lat_ || frame.lon != fix_lon_ ||
                        frame.gnss_speed != fix_speed_ || frame.gnss_course != fix_course_;

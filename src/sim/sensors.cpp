@@ -103,6 +103,7 @@ void SplModel::init(double street_dba, double rate_hz, Rng& rng) {
   dt_ = 1.0 / rate_hz;
   street_ = street_dba;
   slow_ = slow_next_ = 3.0 * rng.normal();
+  cabin_idle_ = rng.uniform(44.0, 55.0);
   level_ = street_ + slow_;
   // "Fast" time weighting of sound level meters: τ = 125 ms (IEC 61672-1).
   alpha_ = 1.0 - std::exp(-dt_ / 0.125);
@@ -120,9 +121,12 @@ void SplModel::add_event(double t0, double peak, double attack, double hold, dou
 
 double SplModel::background(double speed_mps) const {
   if (env_ == Acoustic::kCabin) {
-    // Passenger-car interior: ~60 dBA idling, ~65–75 dBA at 50–100 km/h (typical values in
-    // vehicle NVH literature); road/wind noise grows with speed.
-    return 59.0 + 0.17 * std::min(speed_mps * 3.6, 120.0) + 0.5 * slow_;
+    // Passenger-car interior: ~40–50 dBA idling in current cars (road tests measure idle
+    // cabin noise in the low 40s), up to ~55 in older cars, taxis and buses; road and wind
+    // noise add ~0.17 dB per km/h, so ~61–72 dBA at 100 km/h (typical NVH figures: 63–70).
+    // An earlier version idled at 59 dBA, inside the street's range: a car at a light
+    // sounded like the pavement, which no real cabin with closed doors does.
+    return cabin_idle_ + 0.17 * std::min(speed_mps * 3.6, 120.0) + 0.5 * slow_;
   }
   return street_ + slow_;
 }

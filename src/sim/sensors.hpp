@@ -64,6 +64,7 @@ class SplModel {
   Acoustic env_ = Acoustic::kStreet;
   double dt_ = 0.02;
   double street_ = 62.0;
+  double cabin_idle_ = 50.0;  // dBA in this device's vehicle with the engine idling
   double slow_ = 0.0, slow_next_ = 0.0, fast_ = 0.0;  // dB offsets (OU processes)
   double next_slow_t_ = 0.0, next_fast_t_ = 0.0, prev_slow_t_ = 0.0;
   double level_ = 62.0;  // smoothed (fast time weighting)

@@ -204,6 +204,38 @@ TEST(Features, RecentSpeedSurvivesBadClocksAndResets) {
   EXPECT_EQ(ex.push(still)[kRecentSpeed], 0.0F);  // an outage after it keeps what is known
 }
 
+// Steps: |a| oscillating around g with amplitude amp_mps2 at 2 Hz, from second `from` on.
+void add_steps(std::vector<SensorFrame>& frames, double from_s, double amp_mps2) {
+  for (std::size_t i = static_cast<std::size_t>(from_s * 50.0); i < frames.size(); ++i)
+    frames[i].acc[2] += static_cast<float>(
+        amp_mps2 * std::sin(2.0 * 3.14159265358979 * 2.0 * static_cast<double>(i) / 50.0));
+}
+
+TEST(Features, WalkingAwayEndsTheRide) {
+  // The ride of ride_then_stop, then from t = 30 s the bearer walks off at 1.4 m/s.
+  std::vector<SensorFrame> frames = ride_then_stop();
+  for (std::size_t i = 30 * 50; i < 80 * 50; ++i) frames[i].gnss_speed = 1.4F;
+  add_steps(frames, 30.0, 3.0);
+  const std::vector<float> x = extract(frames);
+  auto recent = [&](double t_s) {
+    return x[static_cast<std::size_t>(t_s * 50.0) * kChannelCount + kRecentSpeed];
+  };
+  EXPECT_GT(recent(31.0), 8.0F);  // a second of shaking is not yet a walk
+  EXPECT_FLOAT_EQ(recent(36.0), 1.4F);
+  EXPECT_FLOAT_EQ(recent(79.0), 1.4F);
+  EXPECT_FLOAT_EQ(recent(90.0), 0.0F);  // outage while walking: nothing of the ride is left
+}
+
+TEST(Features, CabinVibrationAndGlitchesAreNotWalking) {
+  std::vector<SensorFrame> frames = ride_then_stop();
+  add_steps(frames, 0.0, 0.5);  // a rough road and an idling engine: well below a step
+  for (std::size_t i = 25 * 50; i < 35 * 50; ++i)
+    frames[i].acc = {std::numeric_limits<float>::quiet_NaN(), 0.0F, 0.0F};  // glitch: read as 0
+  const std::vector<float> x = extract(frames);
+  const double expected = 12.0 * std::exp(-(50.0 - 19.98) / kRecentSpeedTauS);
+  EXPECT_NEAR(x[50 * 50 * kChannelCount + kRecentSpeed], expected, 1e-3 * expected);
+}
+
 TEST(Features, ModelInputsMustMatchCountAndVersion) {
   EXPECT_TRUE(check_model_inputs(kChannelCount, nullptr));  // not recorded: hand-built model
   EXPECT_TRUE(check_model_inputs(kChannelCount, ""));

@@ -178,18 +178,25 @@ TEST(SimPhysics, VehicleSpeedProfileIsSmooth) {
   // GNSS speed follows the true speed at each fix.
   for (std::size_t i : fix_indices(rec))
     EXPECT_NEAR(rec.frames[i].gnss_speed, truth.speed_mps[i], 0.6);
-  // Cabin noise.
-  double spl = 0;
-  std::size_t n = 0;
+  // Cabin noise: idling at 44–55 dBA (closed doors, below the street's 57–67), road and wind
+  // noise growing with speed.
+  double spl = 0, idle = 0;
+  std::size_t n = 0, n_idle = 0;
   for (std::size_t i = 0; i < rec.frames.size(); ++i) {
     if (truth.speed_mps[i] > 10.0) {
       spl += rec.frames[i].spl;
       ++n;
+    } else if (truth.speed_mps[i] < 0.05 && rec.labels[i] == Label::kInVehicle) {
+      idle += rec.frames[i].spl;
+      ++n_idle;
     }
   }
   ASSERT_GT(n, 100U);
-  EXPECT_GT(spl / double(n), 63.0);
+  ASSERT_GT(n_idle, 100U);
+  EXPECT_GT(spl / double(n), 55.0);
   EXPECT_LT(spl / double(n), 78.0);
+  EXPECT_LT(idle / double(n_idle), 57.0);
+  EXPECT_GT(spl / double(n) - idle / double(n_idle), 4.0);
 }
 
 // The short trips of 4-minute recordings (rides of 25–45 s) must drive, not sit parked

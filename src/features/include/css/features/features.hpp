@@ -37,8 +37,9 @@ inline constexpr std::array<std::string_view, kChannelCount> kChannelUnits = {
 // unit or neutral value changes: training records it in the checkpoint, `citysafe export`
 // copies it into the model's "features" metadata, and check_model_inputs refuses a model made
 // for other features (which would otherwise run and give wrong answers without any error).
-// 1: the 10 channels up to spl. 2: + recent_speed (−1 before the first fix).
-inline constexpr std::string_view kFeaturesVersion = "2";
+// 1: the 10 channels up to spl. 2: + recent_speed (−1 before the first fix). 3: recent_speed
+// drops to the speed now once the bearer is on foot (kOnFoot*).
+inline constexpr std::string_view kFeaturesVersion = "3";
 
 enum Channel : std::size_t {
   kAccX = 0,
@@ -71,6 +72,15 @@ inline constexpr double kMaxFixGapS = 5.0;
 // stops are 5–35 s), while a pedestrian's value falls back to walking speed within a few
 // minutes of leaving a vehicle.
 inline constexpr double kRecentSpeedTauS = 60.0;
+// On foot: walking or running shakes the phone far more than any ride. When the power of
+// |a| − g (an exponential average over kOnFootTauS) stays above kOnFootRmsMps2² for
+// kOnFootConfirmS, the bearer is on foot and recent_speed drops to the speed now: a ride's
+// speed stops counting once they walk away from the vehicle. Pedestrians' |a| − g RMS is
+// ~1–4 m/s² (pocket or hand); cabin vibration stays below ~0.6 m/s² even on rough roads
+// (ISO 2631-1 calls 0.63 m/s² "fairly uncomfortable"), and bumps last a fraction of a second.
+inline constexpr double kOnFootTauS = 1.0;
+inline constexpr double kOnFootRmsMps2 = 0.8;
+inline constexpr double kOnFootConfirmS = 2.0;
 // recent_speed before the first fix of a stream (no receiver, GNSS masked, cold start): a
 // value no real speed takes, so "unknown" never reads as "still for minutes" (0).
 inline constexpr float kRecentSpeedUnknown = -1.0F;
@@ -96,7 +106,9 @@ class Extractor {
   std::array<float, kChannelCount> push(const SensorFrame& frame);
 
  private:
-  float update_recent_speed(double t, double speed_mps);
+  double advance_clock(double t);
+  void update_on_foot(double dt, float acc_norm_minus_g);
+  float update_recent_speed(double dt, double speed_mps);
 
   ChannelMask mask_{};
   bool have_fix_ = false;  // a reference fix for the course rate
@@ -105,9 +117,11 @@ class Extractor {
   float fix_speed_ = 0.0F, fix_course_ = 0.0F;
   float course_rate_dps_ = 0.0F;   // held between fixes
   double recent_speed_mps_ = 0.0;  // decaying peak of gnss_speed
-  double recent_t_ = 0.0;          // s, time of the last frame that updated it
-  bool have_recent_t_ = false;
-  bool had_fix_ = false;  // any fix since reset(): the speed history is known
+  double clock_t_ = 0.0;           // s, latest frame time seen
+  bool have_clock_ = false;
+  double foot_power_ = 0.0;  // (m/s²)², average of (|a| − g)²
+  double foot_run_s_ = 0.0;  // s, time foot_power_ has stayed above the on-foot level
+  bool had_fix_ = false;     // any fix since reset(): the speed history is known
 };
 
 // [T, kChannelCount] row-major; a fresh Extractor pushed over frames.
