@@ -45,9 +45,11 @@ Status run_window_level(std::span<const std::uint8_t> csm, std::span<const Recor
     if (progress)
       progress(std::string("window level (") + (context ? "context" : "bare") + " windows, " +
                (o.precision == nn::Precision::kFloat ? "float" : "int8") + ")…");
-    auto cm = evaluate_windows(csm, o.precision, recs, spec);
+    train::ConfusionMatrix single(1);
+    auto cm = evaluate_windows(csm, o.precision, recs, spec, &single);
     if (!cm) return cm.error();
     (context ? report.window_context : report.window_bare) = std::move(*cm);
+    (context ? report.window_context_single : report.window_bare_single) = std::move(single);
   }
   return Ok{};
 }
@@ -142,6 +144,10 @@ std::string format_report(const EvalReport& r) {
        << (r.window_context ? fmt("%.4f", r.window_context->macro_f1()) : std::string("-"))
        << " (context); accuracy " << fmt("%.4f", r.window_bare->accuracy()) << " over "
        << r.window_bare->total() << " windows\n";
+  if (r.window_bare_single && r.window_context_single)
+    os << "  windows with one label only (" << r.window_bare_single->total() << "): macro-F1 "
+       << fmt("%.4f", r.window_bare_single->macro_f1()) << " (bare), "
+       << fmt("%.4f", r.window_context_single->macro_f1()) << " (context)\n";
   if (r.events) {
     const auto& e = *r.events;
     os << "events: recall " << fmt("%.4f", e.recall) << " (" << e.hits << "/" << e.events

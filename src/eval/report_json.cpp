@@ -91,6 +91,10 @@ std::string report_json(const EvalReport& r, const EvalOptions& o) {
   if (r.window_bare) {
     j["window"] = window_json(*r.window_bare, r.class_names);
     if (r.window_context) j["window"]["context"] = window_json(*r.window_context, r.class_names);
+    if (r.window_bare_single)
+      j["window"]["single_label"] = window_json(*r.window_bare_single, r.class_names);
+    if (r.window_context && r.window_context_single)
+      j["window"]["context"]["single_label"] = window_json(*r.window_context_single, r.class_names);
   }
   if (r.events) j["events"] = events_json(*r.events);
   j["config"] = config_json(r, o);

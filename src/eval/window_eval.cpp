@@ -34,10 +34,9 @@ Error label_error(Label label, const Recording& rec, std::size_t index) {
                                                      "') is not a class of the model");
 }
 
-// Bare windows: W rows each, in chunks through train::run_model.
+// Bare windows: W rows each, in chunks through train::run_model. Appends to pred.
 Status run_bare(std::span<const std::uint8_t> csm, nn::Precision precision,
-                const train::WindowSet& set, const std::vector<int>& truth,
-                train::ConfusionMatrix& cm) {
+                const train::WindowSet& set, int classes, std::vector<int>& pred) {
   const std::size_t c = features::kChannelCount, row = set.length * c;
   std::vector<float> buf;
   for (std::size_t first = 0; first < set.windows.size(); first += kChunkWindows) {
@@ -50,15 +49,15 @@ Status run_bare(std::span<const std::uint8_t> csm, nn::Precision precision,
     }
     auto probs = train::run_model(csm, precision, buf, n);
     if (!probs) return probs.error();
-    const auto pred = train::argmax_rows(*probs, cm.classes());
-    for (std::size_t i = 0; i < n; ++i) cm.add(truth[first + i], pred[i]);
+    const auto p = train::argmax_rows(*probs, classes);
+    pred.insert(pred.end(), p.begin(), p.end());
   }
   return Ok{};
 }
 
 // Context windows: up to context_length rows ending where the window ends.
 Status run_context(const nn::Model& model, nn::Precision precision, const train::WindowSet& set,
-                   const std::vector<int>& truth, train::ConfusionMatrix& cm) {
+                   std::vector<int>& pred) {
   nn::RunConfig rc;
   rc.precision = precision;
   rc.max_steps = model.context_length();
@@ -82,9 +81,17 @@ Status run_context(const nn::Model& model, nn::Precision precision, const train:
     if (auto s = interp.run_window(rows, probs); s != nn::Status::kOk)
       return make_error(ErrorCode::kInvalidArgument,
                         "window " + std::to_string(i) + ": " + nn::status_name(s));
-    cm.add(truth[i], train::argmax_rows(probs, cm.classes())[0]);
+    pred.push_back(train::argmax_rows(probs, model.num_classes())[0]);
   }
   return Ok{};
+}
+
+// True when every frame of the window carries the same label (no change of activity).
+bool one_label(const train::WindowSet& set, const data::Window& w) {
+  const auto& labels = set.tracks[w.recording].labels;
+  const auto first = labels.begin() + static_cast<std::ptrdiff_t>(w.begin);
+  return std::all_of(first, first + static_cast<std::ptrdiff_t>(set.length),
+                     [&](Label l) { return l == *first; });
 }
 
 }  // namespace
@@ -92,7 +99,8 @@ Status run_context(const nn::Model& model, nn::Precision precision, const train:
 Result<train::ConfusionMatrix> evaluate_windows(std::span<const std::uint8_t> csm,
                                                 nn::Precision precision,
                                                 std::span<const Recording> recordings,
-                                                const WindowEvalSpec& spec) {
+                                                const WindowEvalSpec& spec,
+                                                train::ConfusionMatrix* single_label) {
   nn::Model model;
   if (auto s = edge::open_model(csm, model); !s) return s.error();
   if (precision == nn::Precision::kFloat && !model.has_float_weights())
@@ -110,10 +118,17 @@ Result<train::ConfusionMatrix> evaluate_windows(std::span<const std::uint8_t> cs
     truth[i] = (*classes)[static_cast<std::size_t>(w.label)];
     if (truth[i] < 0) return label_error(w.label, recordings[w.recording], w.recording);
   }
-  train::ConfusionMatrix cm(model.num_classes());
-  const Status st = spec.context ? run_context(model, precision, *set, truth, cm)
-                                 : run_bare(csm, precision, *set, truth, cm);
+  std::vector<int> pred;
+  pred.reserve(truth.size());
+  const Status st = spec.context ? run_context(model, precision, *set, pred)
+                                 : run_bare(csm, precision, *set, model.num_classes(), pred);
   if (!st) return st.error();
+  train::ConfusionMatrix cm(model.num_classes());
+  if (single_label) *single_label = train::ConfusionMatrix(model.num_classes());
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    cm.add(truth[i], pred[i]);
+    if (single_label && one_label(*set, set->windows[i])) single_label->add(truth[i], pred[i]);
+  }
   return cm;
 }
 

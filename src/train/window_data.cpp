@@ -78,6 +78,7 @@ Result<WindowSet> build_windows(std::span<const Recording> recordings,
                                                          " Hz differs from the first recording's");
     FeatureTrack t;
     t.values = features::extract(rec.frames);
+    t.labels = rec.labels;
     t.frames = rec.frames.size();
     set.tracks.push_back(std::move(t));
   }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "css/eval/centroid_baseline.hpp"
@@ -35,6 +36,31 @@ TEST(WindowEval, CountsEveryWindowAndBothVariantsRun) {
   auto ctx = evaluate_windows(csm, nn::Precision::kFloat, recs, spec);
   ASSERT_TRUE(ctx) << ctx.error().message;
   EXPECT_EQ(ctx->total(), bare->total());
+}
+
+// single_label counts exactly the windows that do not straddle a change of label, with the
+// same predictions as the full matrix.
+TEST(WindowEval, SingleLabelWindowsAreTheOnesWithoutAChange) {
+  const auto csm = nn::build_default_random_model(11);
+  const auto recs = small_mix(120.0, 2);
+  WindowEvalSpec spec;
+  spec.context = true;
+  train::ConfusionMatrix single(1);
+  auto all = evaluate_windows(csm, nn::Precision::kInt8, recs, spec, &single);
+  ASSERT_TRUE(all) << all.error().message;
+  std::int64_t expected = 0, changes = 0;
+  for (const auto& r : recs)
+    for (std::size_t b = 0; b + 128 <= r.labels.size(); b += 32) {
+      const bool one = std::all_of(r.labels.begin() + static_cast<std::ptrdiff_t>(b),
+                                   r.labels.begin() + static_cast<std::ptrdiff_t>(b + 128),
+                                   [&](Label l) { return l == r.labels[b]; });
+      expected += one ? 1 : 0;
+      changes += one ? 0 : 1;
+    }
+  EXPECT_GT(changes, 0) << "a mix changes activity within two minutes";
+  EXPECT_EQ(single.total(), expected);
+  for (int t = 0; t < single.classes(); ++t)
+    for (int p = 0; p < single.classes(); ++p) EXPECT_LE(single.count(t, p), all->count(t, p));
 }
 
 TEST(WindowEval, RejectsUnknownLabelsChannelsAndFloatOnInt8Only) {

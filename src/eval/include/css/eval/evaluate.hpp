@@ -37,6 +37,8 @@ struct EvalOptions {
 struct EvalReport {
   std::vector<std::string> class_names;
   std::optional<train::ConfusionMatrix> window_bare, window_context;
+  // The same over windows with one label only (evaluate_windows' single_label).
+  std::optional<train::ConfusionMatrix> window_bare_single, window_context_single;
   std::optional<EventSummary> events;
   std::string model_sha256;  // hex
   double seconds = 0.0;

@@ -32,10 +32,13 @@ struct WindowEvalSpec {
 
 // Rows are the model's classes. Errors: invalid model, float precision on an int8-only
 // file, a model whose input channels are not the features', a recording label that is not
-// one of the model's classes (named with its recording).
+// one of the model's classes (named with its recording). single_label (optional) gets the
+// same matrix over the windows whose frames all carry one label: the rest straddle a change
+// of activity, where the majority label is a matter of a few samples.
 Result<train::ConfusionMatrix> evaluate_windows(std::span<const std::uint8_t> csm,
                                                 nn::Precision precision,
                                                 std::span<const Recording> recordings,
-                                                const WindowEvalSpec& spec = {});
+                                                const WindowEvalSpec& spec = {},
+                                                train::ConfusionMatrix* single_label = nullptr);
 
 }  // namespace css::eval

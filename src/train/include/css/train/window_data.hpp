@@ -36,9 +36,10 @@ struct SimSpec {
 // the scenario ("snatch/subj-0003") so they stay unique across generate() calls.
 Result<std::vector<Recording>> simulate_recordings(const SimSpec& spec);
 
-// Features of one recording, [frames, kChannelCount] row-major.
+// Features of one recording, [frames, kChannelCount] row-major, and its per-frame labels.
 struct FeatureTrack {
   std::vector<float> values;
+  std::vector<Label> labels;
   std::size_t frames = 0;
 };
 
