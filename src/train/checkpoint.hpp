@@ -22,7 +22,7 @@ struct Checkpoint {
   Tcn model{nullptr};
   std::string meta_json;
   features::Normalization norm;
-  torch::Tensor calibration;  // [N, T, C] raw features, may be undefined/empty
+  torch::Tensor calibration;  // [N, context + window, C] raw features, may be undefined/empty
 };
 
 Status save_checkpoint(const std::filesystem::path& path, Tcn& model, const std::string& meta_json,

@@ -51,20 +51,6 @@ float quantile(std::vector<float>& v, double q) {
   return v[k];
 }
 
-}  // namespace
-
-Result<std::vector<std::uint8_t>> read_model_file(const std::filesystem::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error(ErrorCode::kNotFound, "model: cannot open '" + path.string() + "'");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)),
-                                  std::istreambuf_iterator<char>());
-  auto m = parse(bytes, "model '" + path.string() + "'");
-  if (!m) return m.error();
-  return bytes;
-}
-
-namespace {
-
 // Steps per window when `values` floats hold n windows of the model's channels: at least the
 // model's window (more = history before it).
 Result<std::size_t> window_steps(const nn::Model& model, std::size_t values, std::size_t n,
@@ -80,6 +66,16 @@ Result<std::size_t> window_steps(const nn::Model& model, std::size_t values, std
 }
 
 }  // namespace
+
+Result<std::vector<std::uint8_t>> read_model_file(const std::filesystem::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return make_error(ErrorCode::kNotFound, "model: cannot open '" + path.string() + "'");
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)),
+                                  std::istreambuf_iterator<char>());
+  auto m = parse(bytes, "model '" + path.string() + "'");
+  if (!m) return m.error();
+  return bytes;
+}
 
 Result<std::vector<float>> run_model(std::span<const std::uint8_t> csm, nn::Precision precision,
                                      std::span<const float> windows, std::size_t n) {
