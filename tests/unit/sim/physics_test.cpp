@@ -271,7 +271,7 @@ TEST(SimPhysics, StationaryStartsAtRest) {
 // A passenger still seated in the parked car is in_vehicle, as in the last seconds of the
 // ride; stationary starts when they rise out of the seat (getting out).
 TEST(SimPhysics, PassengerIsInTheVehicleUntilStandingUp) {
-  int exits = 0;
+  int exits = 0, turns = 0;
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
     TruthTrace truth;
     const Recording rec = make(Scenario::kEnteringVehicle, 240, seed, &truth);
@@ -290,12 +290,14 @@ TEST(SimPhysics, PassengerIsInTheVehicleUntilStandingUp) {
         for (std::size_t i = from; i < to; ++i) rad += norm3(rec.frames[i].gyro) / rec.rate_hz;
         return rad;
       };
-      if (!std::isfinite(rec.frames[b].gyro[0])) continue;
+      if (!std::isfinite(rec.frames[b].gyro[0])) continue;  // a phone without a gyroscope
+      ++turns;
       EXPECT_GT(turned(b, b + 100), 0.8) << "seed " << seed;
       EXPECT_LT(turned(b - 50, b), 0.3) << "seed " << seed;
     }
   }
   EXPECT_GE(exits, 3);
+  EXPECT_GE(turns, 2) << "the turn is checked on phones with a gyroscope";
 }
 
 TEST(SimPhysics, DroppingThePhoneIsFreeFallThenImpactAndNotRisky) {
