@@ -4,9 +4,15 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "css/core/result.hpp"
+
+namespace css {
+class Config;
+}
 
 namespace CLI {
 class App;
@@ -22,6 +28,17 @@ inline constexpr int kExitUsage = 2;    // bad input: arguments, files, values
 void print_error(const std::string& message);
 // Maps a library error to an exit code (bad input → 2, otherwise 1) and prints it.
 int report(const Error& error);
+
+// A short flag that stands for a setting (--epochs for train.epochs). Its text goes through
+// the setting's own parser and range check, so `--epochs 0` fails as `--set train.epochs=0`
+// does; the error names the flag the user typed.
+struct FlagAlias {
+  const char* flag;
+  const char* setting;
+};
+// Sets every alias that has a value (values[i] belongs to aliases[i]), in order.
+Status apply_aliases(Config& cfg, std::span<const FlagAlias> aliases,
+                     std::span<const std::optional<std::string>> values);
 
 // The command a subcommand runs once CLI11 has parsed its options.
 using Runner = std::function<int()>;

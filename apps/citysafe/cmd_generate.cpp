@@ -22,10 +22,6 @@ namespace css::cli {
 namespace {
 
 // Short flags that stand for a setting; their help is the setting's own doc.
-struct FlagAlias {
-  const char* flag;
-  const char* setting;
-};
 constexpr std::array kAliases = {
     FlagAlias{"--duration", "sim.duration_s"},
     FlagAlias{"--scenario", "sim.scenario"},
@@ -50,11 +46,6 @@ std::string scenario_list() {
   return s;
 }
 
-Status with_prefix(Status st, const std::string& prefix) {
-  if (st) return st;
-  return make_error(st.error().code, prefix + st.error().message);
-}
-
 // Folds the file, --set and flags into one Config, in that order of precedence.
 Result<Config> collect_settings(const GenerateOptions& o) {
   Config cfg(sim_settings());
@@ -62,13 +53,9 @@ Result<Config> collect_settings(const GenerateOptions& o) {
     if (auto st = cfg.load_toml_file(o.config_file); !st) return st.error();
   }
   for (const auto& s : o.sets) {
-    if (auto st = with_prefix(cfg.set_assignment(s), "--set: "); !st) return st.error();
+    if (auto st = cfg.set_assignment(s); !st) return st.error();
   }
-  for (std::size_t i = 0; i < kAliases.size(); ++i) {
-    if (!o.alias_values[i]) continue;
-    auto st = cfg.set(kAliases[i].setting, *o.alias_values[i]);
-    if (!st) return with_prefix(st, std::string(kAliases[i].flag) + ": ").error();
-  }
+  if (auto st = apply_aliases(cfg, kAliases, o.alias_values); !st) return st.error();
   if (o.augment) (void)cfg.set("sim.augment", "true");
   return cfg;
 }

@@ -2,11 +2,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,14 +21,19 @@
 namespace css::cli {
 namespace {
 
+// Flags that stand for a setting (checked by its parser and range, errors name the flag).
+constexpr std::array<FlagAlias, 4> kAliases = {{
+    {"--epochs", "train.epochs"},
+    {"--seed", "train.seed"},
+    {"--threads", "train.threads"},
+    {"--data", "train.data"},
+}};
+
 struct TrainOptions {
   std::string config;
   std::string out = "checkpoints";
-  std::string data;
   std::vector<std::string> sets;
-  int epochs = 0;  // 0: from the config
-  long long seed = -1;
-  int threads = 0;
+  std::array<std::optional<std::string>, kAliases.size()> alias_values;  // unset: the config's
   bool quiet = false;
   // Flags of the seed PoC (train_demo.py), mapped in docs/training.md.
   bool save_full_model = false;
@@ -42,12 +49,8 @@ Result<train::TrainConfig> load_config(const TrainOptions& o) {
     if (auto st = cfg.load_toml_file(o.config); !st) return st.error();
   }
   for (const auto& s : o.sets)
-    if (auto st = cfg.set_assignment(s); !st)
-      return make_error(st.error().code, "--set: " + st.error().message);
-  if (o.epochs > 0) (void)cfg.set("train.epochs", std::to_string(o.epochs));
-  if (o.seed >= 0) (void)cfg.set("train.seed", std::to_string(o.seed));
-  if (o.threads > 0) (void)cfg.set("train.threads", std::to_string(o.threads));
-  if (!o.data.empty()) (void)cfg.set("train.data", o.data);
+    if (auto st = cfg.set_assignment(s); !st) return st.error();
+  if (auto st = apply_aliases(cfg, kAliases, o.alias_values); !st) return st.error();
   auto tc = train::train_config_from(cfg);
   if (!tc) return tc.error();
   if (!tc->data_path.empty() && !std::filesystem::is_regular_file(tc->data_path))
@@ -64,7 +67,6 @@ Status write_file(const std::filesystem::path& p, const std::string& text) {
 }
 
 int run_train(const TrainOptions& o) {
-  if (o.epochs < 0) return report(make_error(ErrorCode::kInvalidArgument, "--epochs must be ≥ 1"));
   auto cfg = load_config(o);
   if (!cfg) return report(cfg.error());
   const bool tty = isatty(fileno(stderr)) != 0;
@@ -119,13 +121,18 @@ void add_train(CLI::App& root, Runner& run) {
       "Writes best.pt, last.pt, model.json, summary.txt, eval.pt and train_metrics.json to --out.\n"
       "Settings: configs/train.toml (documented in docs/training.md); flags override it.\n"
       "Example: citysafe train --config configs/train.toml --out checkpoints/default");
-  cmd->add_option("--epochs", o->epochs, "Maximum epochs (default: train.epochs)");
+  const std::array<std::array<const char*, 2>, kAliases.size()> alias_help = {{
+      {"INT", "Maximum epochs (default: train.epochs)"},
+      {"INT", "Seed of initialisation, sampling and augmentation (default: train.seed)"},
+      {"INT", "Intra-op threads (default: train.threads)"},
+      {"FILE", "Dataset .npy to train on (default: train.data, empty = simulate)"},
+  }};
+  for (std::size_t i = 0; i < kAliases.size(); ++i)
+    cmd->add_option(kAliases[i].flag, o->alias_values[i], alias_help[i][1])
+        ->type_name(alias_help[i][0]);
   cmd->add_option("--config", o->config, "TOML settings file (train.* keys)");
   cmd->add_option("--out", o->out, "Output folder for checkpoints and reports")
       ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Seed of initialisation, sampling and augmentation");
-  cmd->add_option("--data", o->data, "Dataset .npy to train on (default: simulate)");
-  cmd->add_option("--threads", o->threads, "Intra-op threads (default: train.threads)");
   cmd->add_option("--set", o->sets, "Override a setting: --set train.lr=0.001 (repeatable)");
   cmd->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
   cmd->add_flag("--save_full_model", o->save_full_model,

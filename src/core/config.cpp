@@ -124,8 +124,13 @@ std::string_view to_string(SettingType type) {
 std::string describe_range(const SettingSpec& spec) {
   const bool has_min = std::isfinite(spec.min);
   const bool has_max = std::isfinite(spec.max);
-  const std::string lo = format_number(spec.min);
-  const std::string hi = format_number(spec.max);
+  // Integer settings read as integers ("[1, 100000]", not "[1, 1e+05]").
+  const auto bound = [&spec](double v) {
+    return spec.type == SettingType::kInt ? std::to_string(static_cast<long long>(v))
+                                          : format_number(v);
+  };
+  const std::string lo = bound(spec.min);
+  const std::string hi = bound(spec.max);
   if (has_min && has_max) return (spec.min_exclusive ? "(" : "[") + lo + ", " + hi + "]";
   if (has_min) return (spec.min_exclusive ? "> " : ">= ") + lo;
   if (has_max) return "<= " + hi;
@@ -179,7 +184,7 @@ std::string Config::unknown_setting_message(std::string_view name) const {
 
 Status Config::assign(std::string_view where, std::string_view name, Value value) {
   const int index = find(name);
-  const std::string prefix = std::string(where) + ": ";
+  const std::string prefix = where.empty() ? std::string() : std::string(where) + ": ";
   if (index < 0) return make_error(ErrorCode::kNotFound, prefix + unknown_setting_message(name));
   const SettingSpec& spec = specs_[static_cast<std::size_t>(index)];
   if (spec.type == SettingType::kDouble) {
@@ -209,15 +214,15 @@ Status Config::assign(std::string_view where, std::string_view name, Value value
 
 Status Config::set(std::string_view name, std::string_view value) {
   const int index = find(name);
-  if (index < 0) return make_error(ErrorCode::kNotFound, "--set: " + unknown_setting_message(name));
+  if (index < 0) return make_error(ErrorCode::kNotFound, unknown_setting_message(name));
   const SettingSpec& spec = specs_[static_cast<std::size_t>(index)];
   auto parsed = parse_value(spec.type, value);
   if (!parsed) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "--set: setting '" + std::string(name) + "' expects " +
-                          std::string(expected_phrase(spec.type)) + ", got " + quote(value));
+    return make_error(ErrorCode::kInvalidArgument, "setting '" + std::string(name) + "' expects " +
+                                                       std::string(expected_phrase(spec.type)) +
+                                                       ", got " + quote(value));
   }
-  return assign("--set", name, std::move(*parsed));
+  return assign("", name, std::move(*parsed));
 }
 
 Status Config::set_assignment(std::string_view assignment) {
@@ -226,7 +231,9 @@ Status Config::set_assignment(std::string_view assignment) {
     return make_error(ErrorCode::kInvalidArgument,
                       "--set: expected name=value, got " + quote(assignment));
   }
-  return set(assignment.substr(0, eq), assignment.substr(eq + 1));
+  if (auto st = set(assignment.substr(0, eq), assignment.substr(eq + 1)); !st)
+    return make_error(st.error().code, "--set: " + st.error().message);
+  return Ok{};
 }
 
 const Config::Slot& Config::slot_checked(std::string_view name, SettingType type) const {

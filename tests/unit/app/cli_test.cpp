@@ -74,7 +74,10 @@ TEST_F(CliTest, BadInputExitsTwoWithOneLineAndNoFiles) {
   const std::string out = (dir_ / "x.npy").string();
   const BadCase cases[] = {
       {"unknown scenario", "generate --out " + out + " --scenario flying", "flying"},
-      {"negative duration", "generate --out " + out + " --duration -5", "--duration"},
+      {"negative duration", "generate --out " + out + " --duration -5",
+       "error: --duration: setting 'sim.duration_s' = -5 s is outside"},
+      {"unknown --set", "generate --out " + out + " --set sim.bogus=1",
+       "error: --set: unknown setting 'sim.bogus'"},
       {"zero duration", "generate --out " + out + " --duration 0", "--duration"},
       {"not a number", "generate --out " + out + " --duration abc", "duration"},
       {"bad extension", "generate --out " + (dir_ / "x.txt").string(), ".npy"},

@@ -190,17 +190,21 @@ TEST(Config, SetParsesTextPerType) {
 TEST(Config, SetRejectsBadText) {
   Config c(kTestSettings);
   EXPECT_EQ(message_of(c.set("train.epochs", "12x")),
-            "--set: setting 'train.epochs' expects an integer, got '12x'");
-  EXPECT_EQ(
-      message_of(c.set("train.quant.per_channel", "yes")),
-      "--set: setting 'train.quant.per_channel' expects a boolean (true or false), got 'yes'");
+            "setting 'train.epochs' expects an integer, got '12x'");
+  EXPECT_EQ(message_of(c.set("train.quant.per_channel", "yes")),
+            "setting 'train.quant.per_channel' expects a boolean (true or false), got 'yes'");
   EXPECT_FALSE(c.set("train.lr", "").ok());
   EXPECT_FALSE(c.set("train.lr", "inf").ok());
   EXPECT_FALSE(c.set("train.epochs", "99999999999999999999").ok());
   EXPECT_EQ(message_of(c.set("edge.hop_s", "9")),
-            "--set: setting 'edge.hop_s' = 9 s is outside [0.02, 2.56] s");
+            "setting 'edge.hop_s' = 9 s is outside [0.02, 2.56] s");
   EXPECT_EQ(message_of(c.set("train.lrr", "1")),
+            "unknown setting 'train.lrr' (did you mean 'train.lr'?)");
+  // The --set flag names itself once, in front of set()'s message.
+  EXPECT_EQ(message_of(c.set_assignment("train.lrr=1")),
             "--set: unknown setting 'train.lrr' (did you mean 'train.lr'?)");
+  EXPECT_EQ(message_of(c.set_assignment("edge.hop_s=9")),
+            "--set: setting 'edge.hop_s' = 9 s is outside [0.02, 2.56] s");
   EXPECT_EQ(message_of(c.set_assignment("train.epochs")),
             "--set: expected name=value, got 'train.epochs'");
   EXPECT_EQ(c.get_int("train.epochs"), 30);

@@ -48,6 +48,26 @@ TEST_F(TrainCli, BadSettingValueIsExit2) {
   EXPECT_NE(r.out.find("kernel"), std::string::npos);
 }
 
+TEST_F(TrainCli, FlagsForSettingsAreCheckedAndNamed) {
+  // Each flag goes through its setting's parser and range: no value is silently dropped.
+  const std::string out = " --out " + (dir_ / "o").string();
+  const std::array<std::array<std::string, 2>, 5> cases = {{
+      {"--epochs 0", "--epochs: setting 'train.epochs' = 0 is outside"},
+      {"--epochs -3", "--epochs: setting 'train.epochs' = -3 is outside"},
+      {"--threads 999", "--threads: setting 'train.threads' = 999 is outside"},
+      {"--seed x1", "--seed: setting 'train.seed' expects an integer, got 'x1'"},
+      {"--set train.epochs=0", "citysafe: error: --set: setting 'train.epochs' = 0"},
+  }};
+  for (const auto& [args, message] : cases) {
+    auto r = run("train " + args + out);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.out;
+    EXPECT_EQ(lines(r.out), 1) << args << ": " << r.out;
+    EXPECT_NE(r.out.find(message), std::string::npos) << args << ": " << r.out;
+    EXPECT_EQ(r.out.find("--set: --set"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(dir_ / "o")) << args;
+  }
+}
+
 TEST_F(TrainCli, ExportOfMissingCheckpointIsExit2) {
   auto r = run("export --checkpoint " + (dir_ / "best.pt").string() + " --out " +
                (dir_ / "m.csm").string());

@@ -56,9 +56,10 @@ class Config {
   Status load_toml_file(const std::filesystem::path& path);
   Status load_toml_string(std::string_view text, std::string_view source_name);
   // Parses value per the setting's type: bool true|false, int decimal,
-  // double decimal/exponent, string verbatim. `value` as from --set name=value.
+  // double decimal/exponent, string verbatim. Errors name the setting but no
+  // flag: a CLI flag mapped onto a setting prefixes its own name.
   Status set(std::string_view name, std::string_view value);
-  // Splits "name=value" and calls set(); for CLI --set flags.
+  // Splits "name=value" and calls set(); for CLI --set flags: errors start "--set: ".
   Status set_assignment(std::string_view assignment);
 
   bool get_bool(std::string_view name) const;
