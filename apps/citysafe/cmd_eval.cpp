@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli_support.hpp"
@@ -25,7 +26,7 @@ struct EvalCliOptions {
   int devices = 4;
   int risky_devices = 1;
   int normal_devices = 1;
-  long long seed = -1;  // -1: eval::kHeldoutSeed
+  std::optional<long long> seed;  // unset: eval::kHeldoutSeed
   bool no_window = false, no_events = false, quiet = false;
   eval::EvalOptions base;  // detector and matching defaults, overridden by flags
 };
@@ -55,6 +56,9 @@ Result<eval::EvalOptions> make_options(const EvalCliOptions& o) {
                       "--precision: expected int8 or float, got '" + o.precision + "'");
   if (!(o.hours > 0.0 && o.hours <= 168.0))
     return make_error(ErrorCode::kInvalidArgument, "--hours: expected (0, 168]");
+  if (o.seed && *o.seed < 0)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--seed: expected an integer >= 0, got " + std::to_string(*o.seed));
   if (o.devices < 0 || o.risky_devices < 0 || o.normal_devices < 0)
     return make_error(ErrorCode::kInvalidArgument, "--devices: expected >= 0");
   if (auto st = edge::validate(opt.pipeline.detector); !st) return st.error();
@@ -62,7 +66,7 @@ Result<eval::EvalOptions> make_options(const EvalCliOptions& o) {
   opt.heldout.devices = o.devices;
   opt.heldout.risky_devices = o.risky_devices;
   opt.heldout.normal_devices = o.normal_devices;
-  if (o.seed >= 0) opt.heldout.seed = static_cast<std::uint64_t>(o.seed);
+  if (o.seed) opt.heldout.seed = static_cast<std::uint64_t>(*o.seed);
   opt.window_level = !o.no_window;
   opt.event_level = !o.no_events;
   opt.model_path = o.model;

@@ -102,6 +102,11 @@ TEST_F(EvalCli, MissingDatasetAndBadPrecisionAreExit2) {
   r = run("--model " + model + " --enter 0.3 --exit 0.5");
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("exit_threshold"), std::string::npos);
+  // A negative seed used to fall back to the documented seed without a word.
+  r = run("--model " + model + " --seed -4 --hours 0.01");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(lines(r.out), 1) << r.out;
+  EXPECT_NE(r.out.find("--seed: expected an integer >= 0, got -4"), std::string::npos) << r.out;
 }
 
 TEST_F(EvalCli, DatasetRunWritesTheMetricsDocument) {
