@@ -33,12 +33,14 @@ std::vector<std::string_view> split_values(std::string_view line) {
   return out;
 }
 
-SensorFrame accel_only_frame(double t, const std::array<double, 3>& acc_mps2) {
+SensorFrame imu_frame(double t, const std::array<double, 6>& v, bool has_gyro) {
   constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
   SensorFrame f;
   f.t = t;
-  for (std::size_t k = 0; k < 3; ++k) f.acc[k] = static_cast<float>(acc_mps2[k]);
-  f.gyro = {kNan, kNan, kNan};
+  for (std::size_t k = 0; k < 3; ++k) {
+    f.acc[k] = static_cast<float>(v[k]);
+    f.gyro[k] = has_gyro ? static_cast<float>(v[3 + k]) : kNan;
+  }
   f.spl = kNan;
   f.gnss_fix = false;
   return f;
@@ -90,27 +92,34 @@ Result<Recording> import_accel_csv(const fs::path& path, const ImportOptions& op
   std::string line;
   std::size_t line_no = 0;
   bool first = true;
+  std::size_t columns = 0;  // 3 (acc) or 6 (acc, gyro), fixed by the first data row
   while (std::getline(in, line)) {
     ++line_no;
     if (detail::trim(line).empty()) continue;
     const std::vector<std::string_view> fields = split_values(line);
-    std::array<double, 3> acc{};
-    bool numeric = fields.size() == 3;
-    for (std::size_t k = 0; numeric && k < 3; ++k) {
-      const std::optional<double> v = detail::parse_number(fields[k]);
-      numeric = v.has_value() && std::isfinite(*v);
-      if (numeric) acc[k] = *v * options.scale_to_mps2;
+    if (columns == 0 && (fields.size() == 3 || fields.size() == 6) &&
+        detail::parse_number(fields[0]).has_value())
+      columns = fields.size();
+    std::array<double, 6> v{};
+    bool numeric = columns != 0 && fields.size() == columns;
+    for (std::size_t k = 0; numeric && k < columns; ++k) {
+      const std::optional<double> x = detail::parse_number(fields[k]);
+      numeric = x.has_value() && std::isfinite(*x);
+      if (numeric) v[k] = *x * (k < 3 ? options.scale_to_mps2 : options.gyro_scale_to_rps);
     }
     const bool was_first = std::exchange(first, false);
     if (!numeric) {
       const bool looks_like_header =
           was_first && !fields.empty() && !detail::parse_number(fields[0]).has_value();
       if (looks_like_header) continue;
-      return make_error(ErrorCode::kParse, path.string() + " line " + std::to_string(line_no) +
-                                               ": expected three finite numbers x, y, z");
+      return make_error(ErrorCode::kParse,
+                        path.string() + " line " + std::to_string(line_no) +
+                            (columns == 6 ? ": expected six finite numbers ax, ay, az, gx, gy, gz"
+                                          : ": expected three finite numbers x, y, z (or six: "
+                                            "acceleration then gyroscope)"));
     }
     const double t = static_cast<double>(rec.frames.size()) / options.rate_hz;
-    rec.frames.push_back(accel_only_frame(t, acc));
+    rec.frames.push_back(imu_frame(t, v, columns == 6));
   }
   if (rec.frames.empty()) {
     return make_error(ErrorCode::kParse, path.string() + ": no samples");
@@ -160,10 +169,14 @@ Result<std::vector<Recording>> import_folder(const fs::path& dir, const fs::path
   if (!in) return make_error(ErrorCode::kNotFound, labels_file.string() + ": cannot open");
   const std::string name = labels_file.string();
   std::string line;
-  if (!std::getline(in, line) ||
-      detail::split_fields(line) !=
-          std::vector<std::string_view>{"file", "label", "rate_hz", "units"}) {
-    return make_error(ErrorCode::kParse, name + " line 1: header must be file,label,rate_hz,units");
+  const std::vector<std::string_view> header4{"file", "label", "rate_hz", "units"};
+  std::vector<std::string_view> header;
+  if (std::getline(in, line)) header = detail::split_fields(line);
+  const bool with_gyro_units = header.size() == 5 && header[4] == "gyro_units";
+  if (header.size() < 4 || !std::equal(header4.begin(), header4.end(), header.begin()) ||
+      (header.size() == 5 && !with_gyro_units) || header.size() > 5) {
+    return make_error(ErrorCode::kParse,
+                      name + " line 1: header must be file,label,rate_hz,units[,gyro_units]");
   }
   std::vector<Recording> out;
   std::size_t line_no = 1;
@@ -172,7 +185,9 @@ Result<std::vector<Recording>> import_folder(const fs::path& dir, const fs::path
     if (detail::trim(line).empty()) continue;
     const std::string where = name + " line " + std::to_string(line_no);
     const std::vector<std::string_view> f = detail::split_fields(line);
-    if (f.size() != 4) return make_error(ErrorCode::kParse, where + ": expected 4 fields");
+    if (f.size() != header.size())
+      return make_error(ErrorCode::kParse,
+                        where + ": expected " + std::to_string(header.size()) + " fields");
     const std::string file(f[0]);
     ImportOptions opt;
     opt.device = dir.filename().string();
@@ -198,6 +213,14 @@ Result<std::vector<Recording>> import_folder(const fs::path& dir, const fs::path
     } else {
       return make_error(ErrorCode::kParse, where + ": file '" + file + "': units '" +
                                                std::string(f[3]) + "' is not mg, g or mps2");
+    }
+    if (with_gyro_units) {
+      if (f[4] == "dps") {
+        opt.gyro_scale_to_rps = 3.14159265358979323846 / 180.0;
+      } else if (f[4] != "rps") {
+        return make_error(ErrorCode::kParse, where + ": file '" + file + "': gyro_units '" +
+                                                 std::string(f[4]) + "' is not rps or dps");
+      }
     }
     Result<Recording> rec = import_accel_csv(dir / file, opt);
     if (!rec) return rec.error();
