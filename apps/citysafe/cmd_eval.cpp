@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cli_support.hpp"
-#include "css/data/dataset.hpp"
+#include "css/data/import_real.hpp"
 #include "css/eval/evaluate.hpp"
 #include "css/train/engine_eval.hpp"
 
@@ -22,6 +22,7 @@ struct EvalCliOptions {
   std::string data;
   std::string metrics;
   std::string precision = "int8";
+  std::string split = "all";
   double hours = 1.0;
   int devices = 4;
   int risky_devices = 1;
@@ -88,12 +89,18 @@ int run_eval(const EvalCliOptions& o) {
   if (!o.data.empty()) {
     if (!std::filesystem::is_regular_file(o.data))
       return report(make_error(ErrorCode::kNotFound, "--data: no such dataset '" + o.data + "'"));
-    auto ds = data::read_dataset(o.data);
-    if (!ds)
+    auto part = data::split_part_from_string(o.split);
+    if (!part) return report(make_error(part.error().code, "--split: " + part.error().message));
+    auto recs = data::read_recordings(o.data);
+    if (!recs)
       return report(
-          make_error(ds.error().code == ErrorCode::kIo ? ErrorCode::kParse : ds.error().code,
-                     "--data: " + ds.error().message));
-    result = eval::evaluate_recordings(*csm, ds->recordings, *opt, progress);
+          make_error(recs.error().code == ErrorCode::kIo ? ErrorCode::kParse : recs.error().code,
+                     "--data: " + recs.error().message));
+    const auto chosen = data::select_part(std::move(*recs), *part);
+    if (chosen.empty())
+      return report(make_error(ErrorCode::kInvalidArgument,
+                               "--split " + o.split + ": no recordings in that part of " + o.data));
+    result = eval::evaluate_recordings(*csm, chosen, *opt, progress);
   } else {
     result = eval::evaluate_heldout(*csm, *opt, progress);
   }
@@ -116,9 +123,18 @@ void add_eval(CLI::App& root, Runner& run) {
       "Evaluate a .csm model: window-level macro-F1 and event-level recall, delay and false\n"
       "alarms per device-hour through the edge pipeline (docs/evaluation.md).\n"
       "Without --data it simulates held-out streams (fixed seeds, never used in training).\n"
-      "Example: citysafe eval --model models/default.csm --hours 2 --metrics eval.json");
+      "Examples: citysafe eval --model models/default.csm --hours 2 --metrics eval.json\n"
+      "          citysafe eval --model models/default.csm --data ../shared/data/real/hapt.npy "
+      "--split test");
   cmd->add_option("--model", o->model, "Model file (.csm)")->required();
-  cmd->add_option("--data", o->data, "Dataset (.npy + .labels.npy + .json) to evaluate on");
+  cmd->add_option(
+      "--data", o->data,
+      "Dataset to evaluate on: ours (X.npy + X.labels.npy + X.json) or real recordings\n"
+      "in the neutral layout (X.npy + X.index.json, e.g. ../shared/data/real/hapt.npy)");
+  cmd->add_option("--split", o->split,
+                  "With --data: all | train | val | test — the subjects of the one real-data\n"
+                  "split training uses (docs/datasets.md); 'test' subjects are never trained on")
+      ->capture_default_str();
   cmd->add_option("--metrics", o->metrics, "Write the metrics JSON here");
   cmd->add_option("--precision", o->precision,
                   "Window-level precision: int8|float (event level is always int8 streaming)")

@@ -37,6 +37,14 @@ Result<nn::Model> open_model(std::span<const std::uint8_t> csm, EvalReport& repo
   return model;
 }
 
+// Recordings grouped by placement, in name order; empty when there is one placement only.
+std::map<std::string, std::vector<Recording>> by_placement(std::span<const Recording> recs) {
+  std::map<std::string, std::vector<Recording>> groups;
+  for (const auto& r : recs) groups[r.placement].push_back(r);
+  if (groups.size() < 2) groups.clear();
+  return groups;
+}
+
 Status run_window_level(std::span<const std::uint8_t> csm, std::span<const Recording> recs,
                         const EvalOptions& o, EvalReport& report, const Progress& progress) {
   WindowEvalSpec spec = o.window;
@@ -50,6 +58,11 @@ Status run_window_level(std::span<const std::uint8_t> csm, std::span<const Recor
     if (!cm) return cm.error();
     (context ? report.window_context : report.window_bare) = std::move(*cm);
     (context ? report.window_context_single : report.window_bare_single) = std::move(single);
+  }
+  for (const auto& [placement, group] : by_placement(recs)) {
+    auto cm = evaluate_windows(csm, o.precision, group, spec);
+    if (!cm) return cm.error();
+    report.window_context_per_placement.emplace(placement, std::move(*cm));
   }
   return Ok{};
 }
@@ -142,8 +155,18 @@ std::string format_report(const EvalReport& r) {
   if (r.window_bare)
     os << "window macro-F1 " << fmt("%.4f", r.window_bare->macro_f1()) << " (bare), "
        << (r.window_context ? fmt("%.4f", r.window_context->macro_f1()) : std::string("-"))
-       << " (context); accuracy " << fmt("%.4f", r.window_bare->accuracy()) << " over "
-       << r.window_bare->total() << " windows\n";
+       << " (context); accuracy " << fmt("%.4f", r.window_bare->accuracy()) << " (bare), "
+       << (r.window_context ? fmt("%.4f", r.window_context->accuracy()) : std::string("-"))
+       << " (context) over " << r.window_bare->total() << " windows\n";
+  for (const auto& [placement, cm] : r.window_context_per_placement) {
+    const int walking = static_cast<int>(Label::kWalking);
+    const bool has_walking = walking < cm.classes() && cm.class_metrics(walking).support > 0;
+    os << "  " << placement << ": accuracy " << fmt("%.4f", cm.accuracy()) << " (context, "
+       << cm.total() << " windows)"
+       << (has_walking ? ", walking recall " + fmt("%.4f", cm.class_metrics(walking).recall)
+                       : std::string())
+       << "\n";
+  }
   if (r.window_bare_single && r.window_context_single)
     os << "  windows with one label only (" << r.window_bare_single->total() << "): macro-F1 "
        << fmt("%.4f", r.window_bare_single->macro_f1()) << " (bare), "
@@ -161,6 +184,9 @@ std::string format_report(const EvalReport& r) {
     for (const auto& [name, sc] : e.per_scenario)
       os << "  " << name << ": " << sc.false_alarms << " false alarm(s) in "
          << fmt("%.2f", sc.hours) << " h = " << fmt("%.3f", sc.false_alarms_per_hour) << " /h\n";
+    for (const auto& fa : e.false_alarm_list)
+      os << "  false alarm: " << to_string(fa.event) << " at " << fmt("%.1f", fa.t_s) << " s in "
+         << fa.scenario << " (" << fa.subject << "), while " << to_string(fa.activity) << "\n";
   }
   return os.str();
 }

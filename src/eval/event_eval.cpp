@@ -9,12 +9,17 @@ StreamResult run_stream(edge::Pipeline& pipeline, const Recording& recording,
                         const MatchConfig& config) {
   StreamResult r;
   r.scenario = recording.scenario.empty() ? "unknown" : recording.scenario;
+  r.subject = recording.subject;
   const double rate = recording.rate_hz > 0.0 ? recording.rate_hz : 50.0;
   r.hours = static_cast<double>(recording.frames.size()) / rate / 3600.0;
   r.truth = truth_events(recording);
   pipeline.reset();
-  for (const auto& frame : recording.frames) {
-    if (auto d = pipeline.push(frame)) r.detected.push_back({d->label, d->t_s});
+  for (std::size_t i = 0; i < recording.frames.size(); ++i) {
+    if (auto d = pipeline.push(recording.frames[i])) {
+      r.detected.push_back({d->label, d->t_s});
+      r.label_at_detection.push_back(i < recording.labels.size() ? recording.labels[i]
+                                                                 : Label::kStationary);
+    }
   }
   r.rejected_samples = pipeline.rejected_samples();
   r.match = match_events(r.truth, r.detected, config);
@@ -46,6 +51,13 @@ void EventTally::add(const StreamResult& s) {
   sc.events += s.truth.size();
   sc.hits += s.match.hits;
   sc.false_alarms += s.match.false_alarms;
+  for (std::size_t i = 0; i < s.detected.size(); ++i) {
+    if (s.match.outcomes[i] != Outcome::kFalseAlarm) continue;
+    ++t.false_alarms_by_activity[std::string(to_string(s.label_at_detection[i]))];
+    if (t.false_alarm_list.size() < EventSummary::kMaxListed)
+      t.false_alarm_list.push_back(
+          {s.scenario, s.subject, s.detected[i].t_s, s.detected[i].label, s.label_at_detection[i]});
+  }
   for (std::size_t i = 0; i < s.truth.size(); ++i) {
     const std::string name(to_string(s.truth[i].label));
     auto& lf = t.per_label[name];

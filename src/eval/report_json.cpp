@@ -45,6 +45,15 @@ json events_json(const EventSummary& e) {
                        {"false_alarms", sc.false_alarms},
                        {"false_alarms_per_hour", sc.false_alarms_per_hour}};
   j["per_scenario"] = scenarios;
+  j["false_alarms_by_activity"] = e.false_alarms_by_activity;
+  json list = json::array();
+  for (const auto& fa : e.false_alarm_list)
+    list.push_back({{"scenario", fa.scenario},
+                    {"subject", fa.subject},
+                    {"t_s", fa.t_s},
+                    {"event", std::string(to_string(fa.event))},
+                    {"activity", std::string(to_string(fa.activity))}});
+  j["false_alarm_list"] = list;
   return j;
 }
 
@@ -95,6 +104,12 @@ std::string report_json(const EvalReport& r, const EvalOptions& o) {
       j["window"]["single_label"] = window_json(*r.window_bare_single, r.class_names);
     if (r.window_context && r.window_context_single)
       j["window"]["context"]["single_label"] = window_json(*r.window_context_single, r.class_names);
+    if (r.window_context && !r.window_context_per_placement.empty()) {
+      json per = json::object();
+      for (const auto& [placement, cm] : r.window_context_per_placement)
+        per[placement] = window_json(cm, r.class_names);
+      j["window"]["context"]["per_placement"] = per;
+    }
   }
   if (r.events) j["events"] = events_json(*r.events);
   j["config"] = config_json(r, o);

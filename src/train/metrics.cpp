@@ -56,9 +56,9 @@ double ConfusionMatrix::macro_f1() const {
   double sum = 0.0;
   int present = 0;
   for (int c = 0; c < classes_; ++c) {
-    std::int64_t seen = 0;
-    for (int o = 0; o < classes_; ++o) seen += count(c, o) + count(o, c);
-    if (seen == 0) continue;
+    std::int64_t support = 0;
+    for (int o = 0; o < classes_; ++o) support += count(c, o);
+    if (support == 0) continue;
     sum += class_metrics(c).f1;
     ++present;
   }

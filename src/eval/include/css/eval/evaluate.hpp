@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,6 +40,9 @@ struct EvalReport {
   std::optional<train::ConfusionMatrix> window_bare, window_context;
   // The same over windows with one label only (evaluate_windows' single_label).
   std::optional<train::ConfusionMatrix> window_bare_single, window_context_single;
+  // Context windows per Recording::placement (hand, pocket, bag, waist, …), when the data
+  // holds more than one placement: "walking recall in every placement" is read here.
+  std::map<std::string, train::ConfusionMatrix> window_context_per_placement;
   std::optional<EventSummary> events;
   std::string model_sha256;  // hex
   double seconds = 0.0;

@@ -18,8 +18,10 @@
 namespace css::eval {
 
 struct StreamResult {
-  std::string scenario;  // Recording::scenario (what the figures are grouped by)
-  double hours = 0.0;    // frames / rate
+  std::string scenario;                   // Recording::scenario (what the figures are grouped by)
+  std::string subject;                    // Recording::subject
+  std::vector<Label> label_at_detection;  // the recording's label where each detection fired
+  double hours = 0.0;                     // frames / rate
   std::vector<TruthEvent> truth;
   std::vector<DetectedEvent> detected;
   MatchResult match;
@@ -42,6 +44,14 @@ struct ScenarioFigures {
   double false_alarms_per_hour = 0.0;
 };
 
+// One false alarm, for finding out what fires: where, when, and what the person was doing.
+struct FalseAlarm {
+  std::string scenario, subject;
+  double t_s = 0.0;                     // time in the recording
+  Label event = Label::kSnatch;         // what the detector named
+  Label activity = Label::kStationary;  // the recording's label at that sample
+};
+
 struct EventSummary {
   double hours = 0.0;
   std::size_t streams = 0, events = 0, hits = 0;
@@ -52,6 +62,10 @@ struct EventSummary {
   double false_alarms_per_device_hour = 0.0;       // all streams, all scenarios
   std::map<std::string, LabelFigures> per_label;   // "snatch", "forced_movement"
   std::map<std::string, ScenarioFigures> per_scenario;
+  // False alarms by the activity label at the detection, and the first kMaxListed of them.
+  std::map<std::string, std::size_t> false_alarms_by_activity;
+  std::vector<FalseAlarm> false_alarm_list;
+  static constexpr std::size_t kMaxListed = 100;
 };
 
 // Accumulates stream results; summary() can be called at any time.

@@ -3,9 +3,10 @@
 // eval, reports) can use it without LibTorch. Classes are indices [0, classes).
 //
 // Conventions: precision of a class never predicted is 0, recall of a class
-// never present is 0; macro-F1 averages F1 over the classes that occur in the
-// truth OR the predictions (a class absent from both carries no information
-// and would otherwise count as a perfect 0/0 or a spurious 0).
+// never present is 0; macro-F1 averages F1 over the classes present in the
+// truth (real recordings hold a few of the classes: an absent class carries no
+// information, and a window wrongly predicted as one still costs the recall,
+// hence the F1, of its true class).
 #pragma once
 
 #include <cstdint>
