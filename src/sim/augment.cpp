@@ -44,6 +44,23 @@ void scale(Recording& rec, double scale_std, std::uint64_t seed) {
   });
 }
 
+void bias(Recording& rec, double acc_std, double gyro_std, std::uint64_t seed) {
+  Rng r(seed);
+  const double ba[3] = {acc_std * r.normal(), acc_std * r.normal(), acc_std * r.normal()};
+  const double bg[3] = {gyro_std * r.normal(), gyro_std * r.normal(), gyro_std * r.normal()};
+  for (auto& f : rec.frames) {
+    for (int i = 0; i < 3; ++i) f.acc[i] = static_cast<float>(f.acc[i] + ba[i]);
+    if (!has_gyro(f)) continue;
+    for (int i = 0; i < 3; ++i) f.gyro[i] = static_cast<float>(f.gyro[i] + bg[i]);
+  }
+}
+
+void saturate(Recording& rec, double range_g) {
+  const auto lim = static_cast<float>(range_g * 9.80665);
+  for (auto& f : rec.frames)
+    for (auto& a : f.acc) a = std::clamp(a, -lim, lim);
+}
+
 void rotate(Recording& rec, std::uint64_t seed) {
   Rng r(seed);
   // A normalised 4-D Gaussian is uniform on S³, hence a uniform rotation (Shoemake 1992).
@@ -134,6 +151,12 @@ void augment(Recording& rec, const AugmentConfig& c, std::uint64_t seed) {
   if (c.rotate) rotate(rec, derive_seed(seed, 3));
   if (c.jitter_std_acc_mps2 > 0.0 || c.jitter_std_gyro_rps > 0.0) {
     jitter(rec, c.jitter_std_acc_mps2, c.jitter_std_gyro_rps, derive_seed(seed, 4));
+  }
+  if (c.bias_std_acc_mps2 > 0.0 || c.bias_std_gyro_rps > 0.0)
+    bias(rec, c.bias_std_acc_mps2, c.bias_std_gyro_rps, derive_seed(seed, 5));
+  if (c.saturate_probability > 0.0) {
+    Rng r(derive_seed(seed, 6));
+    if (r.chance(c.saturate_probability)) saturate(rec, kSaturationRangesG[r.index(3)]);
   }
 }
 

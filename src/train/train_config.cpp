@@ -20,6 +20,16 @@ constexpr std::array kTrainSettings = {
     // Data
     S("train.data", T::kString, "", "",
       "Dataset (.npy with .labels.npy and .json) to train on; empty = simulate (train.sim.*)."),
+    S("train.real", T::kString, "", "",
+      "Real recordings trained on beside the simulation, comma-separated: real-layout NPYs "
+      "(X.npy + X.index.json), ST HAR folders or our datasets. Each is split by subject with "
+      "the one real-data split (docs/datasets.md): train subjects train, validation subjects "
+      "validate, test subjects are never seen. Relative paths are taken from the directory "
+      "citysafe runs in."),
+    S("train.real_share", T::kDouble, "0.5", "",
+      "Share of each normal class's sampling weight that goes to real windows when the class "
+      "has both (0 = sample real and simulated windows alike).",
+      0, 1),
     S("train.sim.mix_devices", T::kInt, "96", "", "Simulated devices running the 'mix' scenario.",
       0, 10000),
     S("train.sim.risky_devices", T::kInt, "24", "",
@@ -81,6 +91,13 @@ constexpr std::array kTrainSettings = {
     S("train.augment.scale_std", T::kDouble, "0.05", "", "Per-axis gain error (std).", 0, 1),
     S("train.augment.time_warp", T::kDouble, "0.1", "", "Time-warp strength.", 0, 1),
     S("train.augment.rotate", T::kBool, "true", "", "Random 3-D rotation of the device frame."),
+    S("train.augment.bias_acc_mps2", T::kDouble, "0", "m/s^2",
+      "Constant accelerometer offset per axis (std); MEMS zero-g offsets are ±0.2-0.8 m/s^2.", 0,
+      5),
+    S("train.augment.bias_gyro_rps", T::kDouble, "0", "rad/s",
+      "Constant gyroscope offset per axis (std).", 0, 1),
+    S("train.augment.saturate", T::kDouble, "0", "",
+      "Chance an augmented recording's accelerometer clips at +-2, 4 or 8 g (one drawn).", 0, 1),
     S("train.augment.drop_gnss", T::kDouble, "0.25", "",
       "Probability per training window of a GNSS outage.", 0, 1),
     S("train.augment.drop_spl", T::kDouble, "0.25", "",
@@ -122,6 +139,17 @@ Result<TrainConfig> train_config_from(const Config& c) {
   TrainConfig t;
   const auto i = [&](std::string_view n) { return static_cast<int>(c.get_int(n)); };
   t.data_path = c.get_string("train.data");
+  t.real_paths.clear();
+  {
+    std::stringstream ss(c.get_string("train.real"));
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      const auto b = item.find_first_not_of(" \t");
+      if (b == std::string::npos) continue;
+      t.real_paths.emplace_back(item.substr(b, item.find_last_not_of(" \t") + 1 - b));
+    }
+  }
+  t.real_share = c.get_double("train.real_share");
   t.sim.mix_devices = i("train.sim.mix_devices");
   t.sim.risky_devices = i("train.sim.risky_devices");
   t.sim.extra_devices = i("train.sim.extra_devices");
@@ -195,6 +223,9 @@ Result<TrainConfig> train_config_from(const Config& c) {
   t.augment.scale_std = c.get_double("train.augment.scale_std");
   t.augment.time_warp_strength = c.get_double("train.augment.time_warp");
   t.augment.rotate = c.get_bool("train.augment.rotate");
+  t.augment.bias_std_acc_mps2 = c.get_double("train.augment.bias_acc_mps2");
+  t.augment.bias_std_gyro_rps = c.get_double("train.augment.bias_gyro_rps");
+  t.augment.saturate_probability = c.get_double("train.augment.saturate");
   t.drop_gnss = c.get_double("train.augment.drop_gnss");
   t.drop_spl = c.get_double("train.augment.drop_spl");
   t.drop_gyro = c.get_double("train.augment.drop_gyro");

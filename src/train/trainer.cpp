@@ -9,6 +9,8 @@
 
 #include "checkpoint.hpp"
 #include "css/data/dataset.hpp"
+#include "css/data/import.hpp"
+#include "css/data/import_real.hpp"
 #include "css/sim/augment.hpp"
 #include "css/train/metrics.hpp"
 #include "css/train/window_data.hpp"
@@ -90,14 +92,34 @@ Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& b
   return d;
 }
 
-std::vector<double> sampling_weights(std::span<const data::Window> windows, double power) {
+// Weight ∝ count(class)^-power, so a class's total weight is count^(1 − power). Where a class
+// has real and simulated windows, `real_share` of that total goes to the real ones (0: all
+// windows of a class alike), so a few hours of real walking are not drowned by the
+// simulator's, nor the other way round.
+std::vector<double> sampling_weights(std::span<const data::Window> windows, double power,
+                                     const std::vector<bool>& real_recording, double real_share) {
   const auto counts = class_counts(windows);
-  std::vector<double> per_class(counts.size(), 0.0);
-  for (std::size_t k = 0; k < counts.size(); ++k)
-    if (counts[k] > 0) per_class[k] = std::pow(static_cast<double>(counts[k]), -power);
+  std::vector<double> real_n(counts.size(), 0.0);
+  for (const auto& w : windows)
+    if (real_recording[w.recording]) real_n[static_cast<std::size_t>(w.label)] += 1.0;
+  std::vector<double> per_sim(counts.size(), 0.0), per_real(counts.size(), 0.0);
+  for (std::size_t k = 0; k < counts.size(); ++k) {
+    if (counts[k] == 0) continue;
+    const double n = static_cast<double>(counts[k]);
+    const double total = std::pow(n, 1.0 - power);
+    const double sim_n = n - real_n[k];
+    if (real_share > 0.0 && real_n[k] > 0.0 && sim_n > 0.0) {
+      per_real[k] = total * real_share / real_n[k];
+      per_sim[k] = total * (1.0 - real_share) / sim_n;
+    } else {
+      per_real[k] = per_sim[k] = total / n;
+    }
+  }
   std::vector<double> w(windows.size());
-  for (std::size_t i = 0; i < windows.size(); ++i)
-    w[i] = per_class[static_cast<std::size_t>(windows[i].label)];
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    const auto k = static_cast<std::size_t>(windows[i].label);
+    w[i] = real_recording[windows[i].recording] ? per_real[k] : per_sim[k];
+  }
   return w;
 }
 
@@ -109,6 +131,12 @@ features::ChannelMask random_mask(const TrainConfig& c, SplitMix& rng) {
   return m;
 }
 
+std::vector<std::string> real_list(const TrainConfig& c) {
+  std::vector<std::string> out;
+  for (const auto& p : c.real_paths) out.push_back(p.string());
+  return out;
+}
+
 std::string meta_json(const TrainConfig& c, int epoch, double val_f1) {
   nlohmann::json j = {{"classes", std::vector<std::string>(kLabelNames.begin(), kLabelNames.end())},
                       {"channels", std::vector<std::string>(features::kChannelNames.begin(),
@@ -117,6 +145,7 @@ std::string meta_json(const TrainConfig& c, int epoch, double val_f1) {
                       {"seed", c.seed},
                       {"sim_seed", c.sim.seed},
                       {"data", c.data_path.string()},
+                      {"real", real_list(c)},
                       {"epoch", epoch},
                       {"val_macro_f1", val_f1},
                       {"window", c.windows.length},
@@ -156,6 +185,23 @@ void tune_malloc_for_training() {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
+Result<RealParts> load_real_parts(const std::vector<std::filesystem::path>& paths) {
+  RealParts parts;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    Result<std::vector<Recording>> recs = std::filesystem::is_directory(path, ec)
+                                              ? data::import_st_har(path)
+                                              : data::read_recordings(path);
+    if (!recs)
+      return make_error(recs.error().code,
+                        "train.real: " + path.string() + ": " + recs.error().message);
+    const auto split = data::real_subject_split(*recs);
+    for (std::size_t i : split.train) parts.train.push_back(std::move((*recs)[i]));
+    for (std::size_t i : split.val) parts.val.push_back(std::move((*recs)[i]));
+  }
+  return parts;
+}
+
 Result<TrainReport> train(const TrainConfig& config, const std::filesystem::path& out_dir,
                           const ProgressFn& progress) {
   std::vector<Recording> recordings;
@@ -169,11 +215,16 @@ Result<TrainReport> train(const TrainConfig& config, const std::filesystem::path
     if (!sim) return sim.error();
     recordings = std::move(*sim);
   }
-  return train_on(recordings, config, out_dir, progress);
+  if (config.real_paths.empty()) return train_on(recordings, config, out_dir, progress);
+  if (progress) progress("reading real recordings (train.real) ...", true);
+  auto real = load_real_parts(config.real_paths);
+  if (!real) return real.error();
+  return train_on(recordings, config, out_dir, progress, &*real);
 }
 
 Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainConfig& c,
-                             const std::filesystem::path& out_dir, const ProgressFn& progress) {
+                             const std::filesystem::path& out_dir, const ProgressFn& progress,
+                             const RealParts* real) {
   const auto t0 = Clock::now();
   if (auto st = c.model.validate(); !st) return st.error();
   if (c.model.in_channels != static_cast<int>(kC))
@@ -190,9 +241,15 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
 
   const auto split =
       data::split_recordings(recordings, c.split_key, c.val_frac, c.test_frac, c.seed);
-  const auto train_recs = select(recordings, split.train);
-  const auto val_recs = select(recordings, split.val);
+  auto train_recs = select(recordings, split.train);
+  auto val_recs = select(recordings, split.val);
   const auto test_recs = select(recordings, split.test);
+  std::vector<bool> real_recording(train_recs.size(), false);
+  if (real != nullptr) {
+    train_recs.insert(train_recs.end(), real->train.begin(), real->train.end());
+    val_recs.insert(val_recs.end(), real->val.begin(), real->val.end());
+    real_recording.resize(train_recs.size(), true);
+  }
   auto eval_spec = c.windows;
   eval_spec.hop = c.eval_hop;
   auto train_set = build_windows(train_recs, c.windows);
@@ -233,7 +290,8 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
     const auto te = Clock::now();
     auto ed = epoch_data(train_recs, *train_set, c, epoch);
     if (!ed) return ed.error();
-    const auto weights = sampling_weights(ed->windows, c.balance_power);
+    const auto weights =
+        sampling_weights(ed->windows, c.balance_power, real_recording, c.real_share);
     const auto order = weighted_sample(weights, static_cast<std::size_t>(c.samples_per_epoch), rng);
     model->train();
     double loss_sum = 0.0;

@@ -96,6 +96,30 @@ TEST(SimAugment, ScaleIsPerAxisAndSharedByAccAndGyro) {
   EXPECT_GT(std::fabs(ka[0] - ka[1]) + std::fabs(ka[1] - ka[2]), 1e-3);
 }
 
+TEST(SimAugment, BiasIsOneConstantOffsetPerAxis) {
+  const Recording a = base(Scenario::kWalking, 30);
+  Recording b = a;
+  bias(b, 0.3, 0.02, 5);
+  for (int k = 0; k < 3; ++k) {
+    const double d0 = double(b.frames[10].acc[k]) - a.frames[10].acc[k];
+    const double d1 = double(b.frames[900].acc[k]) - a.frames[900].acc[k];
+    EXPECT_NEAR(d0, d1, 1e-4);
+    EXPECT_LT(std::fabs(d0), 0.3 * 5);
+  }
+  EXPECT_NE(b.frames[10].acc[0], a.frames[10].acc[0]);
+}
+
+TEST(SimAugment, SaturationClipsAtTheFullScale) {
+  Recording a = base(Scenario::kRunning, 30);  // running peaks reach 2.5-3.5 g
+  double peak = 0.0;
+  for (const auto& f : a.frames)
+    for (float v : f.acc) peak = std::max(peak, std::fabs(double(v)));
+  ASSERT_GT(peak, 2.0 * 9.80665);
+  saturate(a, 2.0);
+  for (const auto& f : a.frames)
+    for (float v : f.acc) EXPECT_LE(std::fabs(double(v)), 2.0 * 9.80665 + 1e-4);
+}
+
 TEST(SimAugment, AugmentIsDeterministicAndOffByDefault) {
   const Recording a = base(Scenario::kWalking, 30);
   AugmentConfig cfg;

@@ -17,7 +17,14 @@ struct AugmentConfig {
   double scale_std = 0.05;            // per-axis gain error, factor ~ N(1, scale_std)
   double time_warp_strength = 0.1;    // local time-rate factor in [e^-s, e^s]
   bool rotate = true;                 // one uniform random 3-D rotation of the device frame
+  double bias_std_acc_mps2 = 0.0;     // constant offset per acc axis, ~ N(0, std)
+  double bias_std_gyro_rps = 0.0;     // constant offset per gyro axis, ~ N(0, std)
+  double saturate_probability = 0.0;  // chance of clipping acc at ±2, ±4 or ±8 g (one drawn)
 };
+
+// Full-scale ranges phones' accelerometers ship with (the LSM6DSL and BMI160 datasheets
+// offer ±2/4/8/16 g; ±2 g clips running and hard landings, ±8 g rarely clips anything).
+inline constexpr double kSaturationRangesG[3] = {2.0, 4.0, 8.0};
 
 // Additive Gaussian noise on every acc and gyro component.
 void jitter(Recording& rec, double acc_std_mps2, double gyro_std_rps, std::uint64_t seed);
@@ -30,9 +37,15 @@ void scale(Recording& rec, double scale_std, std::uint64_t seed);
 // by at most the factor e^±strength. Segment order is preserved; segments and onsets are
 // mapped through the warp; t is rewritten as index / rate. strength is clamped to [0, 1].
 void time_warp(Recording& rec, double strength, std::uint64_t seed);
+// A constant offset per axis, drawn once (MEMS zero-rate/zero-g offsets: the LSM6DSL
+// datasheet gives ±40 mg and ±3 dps typical after soldering).
+void bias(Recording& rec, double acc_std_mps2, double gyro_std_rps, std::uint64_t seed);
+// Clips every acc axis to ±range_g·g, as an accelerometer at that full scale reads.
+void saturate(Recording& rec, double range_g);
 // One uniform random rotation (Haar measure on SO(3)) applied to every acc and gyro vector.
 void rotate(Recording& rec, std::uint64_t seed);
-// time_warp → scale → rotate → jitter, each with its own seed derived from `seed`;
+// time_warp → scale → rotate → jitter → bias → saturate (with saturate_probability), each
+// with its own seed derived from `seed`;
 // does nothing unless config.enabled.
 void augment(Recording& rec, const AugmentConfig& config, std::uint64_t seed);
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "css/core/config.hpp"
 #include "css/core/result.hpp"
@@ -25,6 +26,10 @@ struct TrainConfig {
   TcnConfig model;
   SimSpec sim;
   std::filesystem::path data_path;  // empty: simulate with `sim`
+  // Real recordings trained on beside data_path/sim (train.real): split by subject with
+  // data::real_subject_split; train and val subjects used, test subjects never.
+  std::vector<std::filesystem::path> real_paths;
+  double real_share = 0.5;  // sampling weight share of real windows within a class
   data::WindowSpec windows{128, 16, data::LabelPolicy::kAnyRisky, 32};
   std::size_t eval_hop = 32;  // hop of validation/test windows
   std::size_t context = 0;    // history rows before each window (train.context)

@@ -51,9 +51,19 @@ using ProgressFn = std::function<void(const std::string& line, bool final)>;
 Result<TrainReport> train(const TrainConfig& config, const std::filesystem::path& out_dir,
                           const ProgressFn& progress = {});
 
-// Trains on the given recordings (split by config.split_key inside).
+// Real recordings' train and validation subjects (data::real_subject_split per dataset;
+// the test subjects are left out here, for citysafe eval --split test).
+struct RealParts {
+  std::vector<Recording> train, val;
+};
+// Reads config.real_paths (real layout, ST HAR folder or our dataset) and splits each.
+Result<RealParts> load_real_parts(const std::vector<std::filesystem::path>& paths);
+
+// Trains on the given recordings (split by config.split_key inside), plus real recordings'
+// train subjects in training and validation subjects in validation when `real` is given.
 Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainConfig& config,
-                             const std::filesystem::path& out_dir, const ProgressFn& progress = {});
+                             const std::filesystem::path& out_dir, const ProgressFn& progress = {},
+                             const RealParts* real = nullptr);
 
 // Flattened parameters and buffers of a checkpoint, in module order (tests, diffing).
 Result<std::vector<float>> checkpoint_values(const std::filesystem::path& checkpoint);
