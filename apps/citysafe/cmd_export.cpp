@@ -4,9 +4,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "cli_support.hpp"
+#include "css/eval/real_figures.hpp"
 #include "css/nn/model.hpp"
 #include "css/onnx/export.hpp"
 #include "css/train/engine_eval.hpp"
@@ -24,7 +27,9 @@ struct ExportCliOptions {
   double calibration_percentile = 99.99;
   std::string eval;
   std::string onnx;
-  std::string metrics;  // default: <out stem>.metrics.json
+  std::string metrics;            // default: <out stem>.metrics.json
+  std::vector<std::string> real;  // real sets judged on their test subjects; default: trained on
+  bool no_real = false;
   bool int8_only = false;
   bool quiet = false;
 };
@@ -52,6 +57,31 @@ std::string symbol_for(const std::filesystem::path& header) {
   return s;
 }
 
+// The real sets to judge the model on: --real, else the checkpoint's train.real list.
+std::vector<std::filesystem::path> real_sets(const nlohmann::json& metrics,
+                                             const ExportCliOptions& o) {
+  std::vector<std::filesystem::path> sets(o.real.begin(), o.real.end());
+  if (!sets.empty() || o.no_real) return sets;
+  const auto& meta = metrics["checkpoint_meta"];
+  if (meta.is_object() && meta.contains("real") && meta["real"].is_array())
+    for (const auto& p : meta["real"])
+      if (p.is_string()) sets.emplace_back(p.get<std::string>());
+  return sets;
+}
+
+// The exporter's metrics plus "real": the model on every real set's test subjects.
+Result<std::string> with_real_figures(const train::ExportResult& ex, const ExportCliOptions& o) {
+  auto j = nlohmann::json::parse(ex.metrics_json, nullptr, false);
+  if (!j.is_object()) return make_error(ErrorCode::kIo, "exporter metrics are not JSON (a bug)");
+  const auto sets = real_sets(j, o);
+  if (sets.empty()) return ex.metrics_json;
+  if (!o.quiet) std::cerr << "export: judging the model on the real sets' test subjects ...\n";
+  auto real = eval::real_test_figures(ex.csm, sets);
+  if (!real) return make_error(real.error().code, "--real: " + real.error().message);
+  j["real"] = nlohmann::json::parse(*real);
+  return j.dump(2) + "\n";
+}
+
 int run_export(const ExportCliOptions& o) {
   if (std::filesystem::path(o.out).extension() != ".csm")
     return report(
@@ -74,12 +104,15 @@ int run_export(const ExportCliOptions& o) {
   auto ex = train::export_model(eo);
   if (!ex) return report(ex.error());
 
+  // Everything that can fail on bad input runs before the first file is written.
+  auto metrics_json = with_real_figures(*ex, o);
+  if (!metrics_json) return report(metrics_json.error());
   const std::filesystem::path out(o.out);
   if (auto st = write_bytes(out, std::string(ex->csm.begin(), ex->csm.end())); !st)
     return report(st.error());
   auto metrics = o.metrics.empty() ? out.parent_path() / (out.stem().string() + ".metrics.json")
                                    : std::filesystem::path(o.metrics);
-  if (auto st = write_bytes(metrics, ex->metrics_json); !st) return report(st.error());
+  if (auto st = write_bytes(metrics, *metrics_json); !st) return report(st.error());
   if (!o.c_header.empty()) {
     const auto text = train::c_header(ex->csm, symbol_for(o.c_header));
     if (auto st = write_bytes(o.c_header, text); !st) return report(st.error());
@@ -104,6 +137,15 @@ int run_export(const ExportCliOptions& o) {
                 << "engine int8:\n"
                 << ex->int8_table;
     }
+    const auto j = nlohmann::json::parse(*metrics_json, nullptr, false);
+    if (j.is_object() && j.contains("real"))
+      for (const auto& [name, f] : j["real"].items())
+        if (name != "all")
+          std::cout << "real " << name
+                    << " (test subjects): " << f["false_alarms_per_device_hour"].get<double>()
+                    << " false alarms per device-hour in " << f["hours"].get<double>()
+                    << " h, context-window accuracy " << f["accuracy_context"].get<double>()
+                    << "\n";
   }
   return kExitOk;
 }
@@ -137,6 +179,10 @@ void add_export(CLI::App& root, Runner& run) {
       "Held-out data: .npy dataset or eval.pt (default: eval.pt beside the checkpoint)");
   cmd->add_option("--onnx", o->onnx, "Also write the float model as ONNX");
   cmd->add_option("--metrics", o->metrics, "Metrics JSON (default: <out stem>.metrics.json)");
+  cmd->add_option("--real", o->real,
+                  "Real datasets whose test subjects (eval --split test) judge the model in the\n"
+                  "metrics' \"real\" section (default: the checkpoint's train.real list)");
+  cmd->add_flag("--no-real", o->no_real, "Skip the real-data figures");
   cmd->add_flag("--int8-only", o->int8_only, "Leave the float weights out of the .csm");
   cmd->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
   cmd->callback([o, &run] { run = [o] { return run_export(*o); }; });

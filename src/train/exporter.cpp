@@ -60,7 +60,8 @@ Result<nn::ModelWriter> build_writer(Checkpoint& ck, bool include_float) {
   w.set_metadata("producer", "citysafe train/export 0.1.0");
   w.set_metadata("architecture", nlohmann::json::parse(cfg.to_json()).dump());
   if (meta.is_object()) {
-    for (const char* key : {"features", "seed", "sim_seed", "epoch", "val_macro_f1", "data"})
+    for (const char* key :
+         {"features", "seed", "sim_seed", "epoch", "val_macro_f1", "data", "real"})
       if (meta.contains(key))
         w.set_metadata(key,
                        meta[key].is_string() ? meta[key].get<std::string>() : meta[key].dump());
