@@ -21,6 +21,7 @@ Engine::Engine(const GeneratorConfig& config, std::uint64_t seed)
       noise_rng_(make_stream(seed, 3)),
       gnss_rng_(make_stream(seed, 4)),
       spl_rng_(make_stream(seed, 5)),
+      micro_rng_(make_stream(seed, 7)),
       subject_(draw_subject(motion_rng_)),
       planner_(config.scenario, config.duration_s, make_stream(seed, 6)) {
   body_.placement = subject_.home;
@@ -39,6 +40,19 @@ Engine::Engine(const GeneratorConfig& config, std::uint64_t seed)
     sway_amp_[i] = subject_.sway_scale * r.uniform(0.005, 0.02);
   }
   tremor_amp_ = subject_.sway_scale * r.uniform(0.0003, 0.001);
+  // A phone on a person at rest is never still: ballistocardiographic recoil, breathing,
+  // postural corrections and muscle tremor reach it as ~0.02–0.07 m/s² per axis with most
+  // power at 2–10 Hz (docs/simulator.md, "Stationary"). Resonator at 5 Hz, bandwidth ~6 Hz;
+  // its own stream, so that the other draws stay as they were.
+  {
+    const double w0 = kTwoPi * std::min(5.0, 0.2 * config.rate_hz) * dt_;
+    const double rr = std::exp(-0.5 * kTwoPi * 6.0 * dt_);
+    micro_a1_ = 2.0 * rr * std::cos(w0);
+    micro_a2_ = -rr * rr;
+    const double a1 = micro_a1_, a2 = micro_a2_;
+    const double var = (1.0 - a2) / ((1.0 + a2) * ((1.0 - a2) * (1.0 - a2) - a1 * a1));
+    micro_gain_ = micro_rng_.uniform(0.02, 0.07) / std::sqrt(var);
+  }
   lat_ = config.origin_lat;
   lon_ = config.origin_lon;
 }
@@ -112,6 +126,15 @@ void Engine::add_sway(double /*t*/) {
               (hand ? tremor_amp_ * tremor_[i].sin() : 0.0);
   }
   body_.wobble = w;
+}
+
+void Engine::add_micro_motion() {
+  Rng& r = micro_rng_;
+  const Vec3 e{r.normal(), r.normal(), r.normal()};
+  const Vec3 y = micro_y1_ * micro_a1_ + micro_y2_ * micro_a2_ + e * micro_gain_;
+  micro_y2_ = micro_y1_;
+  micro_y1_ = y;
+  body_.body_acc = body_.body_acc + y;
 }
 
 void Engine::compose(SensorFrame& f, double t, std::size_t index) {
@@ -192,6 +215,7 @@ void Engine::run(Recording& rec, TruthTrace* truth) {
       body_.vector_mode = false;
       add_sway(t);
       step_phase(phase.kind, c, static_cast<double>(k) * dt_);
+      if (phase.kind == PhaseKind::kStill && !body_.decoupled) add_micro_motion();
       anim_.step(t, body_);
       compose(rec.frames[i], t, i);
       rec.labels[i] = body_.label;

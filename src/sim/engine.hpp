@@ -22,11 +22,12 @@ class Engine {
   double begin_phase(const Phase& p, Ctx& c);
   void step_phase(PhaseKind kind, Ctx& c, double t_rel);
   void add_sway(double t);
+  void add_micro_motion();
   void compose(SensorFrame& out, double t, std::size_t index);
 
   GeneratorConfig cfg_;
   double dt_;
-  Rng plan_rng_, motion_rng_, noise_rng_, gnss_rng_, spl_rng_;
+  Rng plan_rng_, motion_rng_, noise_rng_, gnss_rng_, spl_rng_, micro_rng_;
   Subject subject_;
   Planner planner_;
   Body body_;
@@ -46,6 +47,9 @@ class Engine {
   ForcedPhase forced_;
   Oscillator sway_[3], sway2_[3], tremor_[3];
   double sway_amp_[3]{}, tremor_amp_ = 0.0;
+  // Micro-motion of a person at rest: white noise through a 2-pole resonator (per axis).
+  double micro_a1_ = 0.0, micro_a2_ = 0.0, micro_gain_ = 0.0;
+  Vec3 micro_y1_, micro_y2_;
   Quat q_prev_;
   double lat_ = 0.0, lon_ = 0.0, cos_lat_ = 1.0, cos_lat_at_ = 1e9;
 };

@@ -11,6 +11,11 @@ GaitParams gait_params(GaitKind kind, const Subject& s, Rng& rng) {
   const double var = rng.uniform(0.97, 1.03);  // day-to-day / bout-to-bout variation
   p.h2_cos = s.harmonic2 * std::cos(s.harmonic2_phase);
   p.h2_sin = s.harmonic2 * std::sin(s.harmonic2_phase);
+  if (kind != GaitKind::kThiefRun && kind != GaitKind::kStumble) {
+    p.limb_profile = true;
+    p.hand_roll_rad = 0.15;
+    p.bag_roll_rad = 0.33;
+  }
   switch (kind) {
     case GaitKind::kWalk:
       // Trunk accelerations at ~1.3 m/s: vertical RMS ~0.2–0.3 g, fore-aft somewhat lower,
@@ -18,9 +23,12 @@ GaitParams gait_params(GaitKind kind, const Subject& s, Rng& rng) {
       // Moe-Nilssen & Helbostad; Menz et al.).
       p.cadence_hz = std::clamp(s.cadence_walk_hz * var, 1.6, 2.2);
       p.speed_mps = s.speed_walk_mps * var;
-      p.vert_amp = a * 2.6 * p.speed_mps / 1.35;
+      p.vert_amp = a * 3.0 * p.speed_mps / 1.35;
       p.ap_amp = 0.6 * p.vert_amp;
       p.lat_amp = a * 0.9;
+      p.heel_strike_g = a * 0.65 * p.speed_mps / 1.35;
+      p.arm_swing_rad = 0.16;
+      p.thigh_swing_rad = 0.4;
       break;
     case GaitKind::kSlowWalk:
       p.label = Label::kSlowWalking;
@@ -30,6 +38,8 @@ GaitParams gait_params(GaitKind kind, const Subject& s, Rng& rng) {
       p.ap_amp = 0.5 * p.vert_amp;
       p.lat_amp = a * 0.6;
       p.thigh_swing_rad = 0.25;
+      p.heel_strike_g = a * 0.3;
+      p.arm_swing_rad = 0.06;
       break;
     case GaitKind::kStairs:
     case GaitKind::kSlowStairs: {
@@ -43,6 +53,7 @@ GaitParams gait_params(GaitKind kind, const Subject& s, Rng& rng) {
       p.ap_amp = 0.4 * p.vert_amp;
       p.lat_amp = a * 0.8;
       p.thigh_swing_rad = 0.5;
+      p.heel_strike_g = a * 0.5;
       break;
     }
     case GaitKind::kRun:
@@ -54,7 +65,8 @@ GaitParams gait_params(GaitKind kind, const Subject& s, Rng& rng) {
       p.ap_amp = a * 4.0;
       p.lat_amp = a * 1.5;
       p.thigh_swing_rad = 0.6;
-      p.arm_swing_rad = 0.12;
+      p.arm_swing_rad = 0.4;
+      p.heel_strike_g = a * 0.6;
       p.cadence_jitter = 0.015;
       p.heading_wander_rps = 0.03;  // joggers hold a steady heading
       break;
@@ -134,6 +146,62 @@ void GaitModel::step(double envelope, Body& body, Rng& rng) {
   body.wobble = body.wobble + w * envelope;
 }
 
+namespace {
+
+// Foot-contact transient, peak 1: a(τ) = e^(−τ/τd)·sin(2πfτ)/peak for τ ≥ 0 after contact,
+// rising to its peak in atan(2πf·τd)/(2πf) (~20–30 ms at 6–9 Hz). `area_s` is its
+// area (per unit peak), so that the caller can keep the step's mean acceleration at zero.
+struct Transient {
+  double value, area_s;
+};
+Transient contact_transient(double tau_s, double freq_hz, double decay_s) {
+  const double om = kTwoPi * freq_hz, k = 1.0 / decay_s;
+  const double t_peak = std::atan(om / k) / om;
+  const double peak = std::exp(-k * t_peak) * std::sin(om * t_peak);
+  return {std::exp(-k * tau_s) * std::sin(om * tau_s) / peak, om / (om * om + k * k) / peak};
+}
+
+// How the contact transient reaches the phone: ringing frequency, decay and gain relative
+// to the trunk. The thigh is closer to the foot and its soft tissue rings; the arm and a
+// shoulder bag filter the impact.
+struct Coupling {
+  double freq_hz, decay_s, gain;
+};
+Coupling impact_coupling(Placement placement) {
+  switch (placement) {
+    case Placement::kHand:
+      return {7.0, 0.035, 0.8};
+    case Placement::kPocket:
+      return {9.0, 0.04, 1.0};
+    case Placement::kBag:
+      return {6.0, 0.05, 0.6};
+  }
+  return {8.0, 0.04, 1.0};
+}
+
+// A limb swinging ±amp at the stride frequency, slowly backward in stance and fast forward
+// in swing (a rounded sawtooth): θ = amp·(sin φ − 0.3 sin 2φ + 0.12 sin 3φ), with its rates.
+struct Swing {
+  double th, th_d, th_dd;
+};
+Swing limb_swing(double amp, double om, double cs, double ss) {
+  constexpr double h2 = -0.3, h3 = 0.12;
+  const double c2 = cs * cs - ss * ss, s2 = 2.0 * cs * ss;
+  const double c3 = c2 * cs - s2 * ss, s3 = s2 * cs + c2 * ss;
+  return {amp * (ss + h2 * s2 + h3 * s3), amp * om * (cs + 2.0 * h2 * c2 + 3.0 * h3 * c3),
+          -amp * om * om * (ss + 4.0 * h2 * s2 + 9.0 * h3 * s3)};
+}
+
+// Acceleration (forward, up) of a point r below a pivot whose limb is θ forward of vertical:
+// tangential r·θ̈ and centripetal r·θ̇² towards the pivot.
+void lever(const Swing& s, double r, double& ax, double& az) {
+  const double c = std::cos(s.th), sn = std::sin(s.th);
+  ax = r * (s.th_dd * c - s.th_d * s.th_d * sn);
+  az = r * (s.th_dd * sn + s.th_d * s.th_d * c);
+}
+
+}  // namespace
+
 void GaitModel::shape(const GaitParams& p, Placement placement, Vec3& a, Vec3& w) const {
   const double cs = stride_.cos(), ss = stride_.sin();
   const double c2 = cs * cs - ss * ss, s2 = 2.0 * cs * ss;  // step phase
@@ -164,23 +232,54 @@ void GaitModel::shape(const GaitParams& p, Placement placement, Vec3& a, Vec3& w
   }
   switch (placement) {
     case Placement::kHand:
-      // The arm damps trunk accelerations; the wrist adds small pitch/roll at the gait rhythm.
-      a = {a.x * 0.75, a.y * 0.6, a.z * 0.8};
-      w = {0.03 * ss, p.arm_swing_rad * (p.running ? ss : s2), 0.02 * cs};
+      // The arm damps horizontal trunk accelerations (and, in the risky gaits' calibration,
+      // vertical ones); the wrist adds pitch/roll at the gait rhythm.
+      a = {a.x * 0.75, a.y * 0.6, a.z * (p.limb_profile ? 1.0 : 0.8)};
+      w = {p.hand_roll_rad * ss, p.arm_swing_rad * (p.running ? ss : s2), 0.02 * cs};
+      if (p.limb_profile && p.running) {
+        // Running with the phone in the hand: the forearm pumps about the elbow (~0.3 m).
+        const Swing s = limb_swing(p.arm_swing_rad, kTwoPi * stride_hz_, cs, ss);
+        double lx, lz;
+        lever(s, 0.3, lx, lz);
+        a.x += lx;
+        a.z += lz;
+        w.y = s.th;
+      }
       break;
     case Placement::kPocket: {
-      // The thigh swings ±Θ at the stride frequency; the pocket (~0.25 m below the hip)
-      // adds the tangential acceleration r·θ̈ fore-aft.
+      // The thigh swings ±Θ at the stride frequency; the pocket (~0.2 m below the hip joint)
+      // adds the lever-arm acceleration.
       const double om = kTwoPi * stride_hz_;
-      a = {a.x * 1.1 + 0.25 * p.thigh_swing_rad * om * om * ss, a.y, a.z * 1.15};
-      w = {0.05 * cs, -p.thigh_swing_rad * ss, 0.08 * cs};
+      if (p.limb_profile) {
+        const Swing s = limb_swing(p.thigh_swing_rad, om, cs, ss);
+        double lx, lz;
+        lever(s, 0.2, lx, lz);
+        a = {a.x * 1.1 + lx, a.y, a.z * 0.9 + lz};
+        w = {0.18 * cs, -s.th, 0.08 * cs};
+      } else {  // risky gaits: linearised tangential term as calibrated (sign not physical)
+        a = {a.x * 1.1 + 0.25 * p.thigh_swing_rad * om * om * ss, a.y, a.z * 1.15};
+        w = {0.05 * cs, -p.thigh_swing_rad * ss, 0.08 * cs};
+      }
       break;
     }
     case Placement::kBag:
       // A shoulder bag is a damped pendulum: softer accelerations, roll at the stride rate.
-      a = {a.x * 0.5, a.y * 0.8, a.z * 0.6};
-      w = {0.08 * ss, 0.05 * s2, 0.03 * cs};
+      a = {a.x * 0.5, a.y * 0.8, a.z * (p.limb_profile ? 0.85 : 0.6)};
+      w = {p.bag_roll_rad * ss, 0.05 * s2, 0.03 * cs};
       break;
+  }
+  if (p.heel_strike_g > 0.0) {
+    // Heel strike (walking) or foot strike (running) at the start of every step: a short
+    // upward transient with a little braking, its step mean taken out (the harmonic model
+    // already carries the step's mean deceleration).
+    const double step_hz = 2.0 * stride_hz_;
+    double u = 2.0 * phase_;
+    u -= std::floor(u);
+    const Coupling k = impact_coupling(placement);
+    const Transient tr = contact_transient(u / step_hz, k.freq_hz, k.decay_s);
+    const double hs = p.heel_strike_g * 9.80665 * k.gain * (tr.value - tr.area_s * step_hz);
+    a.z += hs;
+    a.x -= 0.3 * hs;
   }
 }
 

@@ -35,6 +35,12 @@ struct GaitParams {
   double cadence_jitter = 0.02;       // stride-to-stride CV
   double heading_wander_rps = 0.05;   // std of the slow heading-rate wander
   double h2_cos = 0.3, h2_sin = 0.1;  // walking: 2nd step harmonic (subject's shape)
+  // Everyday gaits only; the defaults keep the risky models (thief's run, stumbling) as
+  // they were calibrated. See docs/simulator.md, "Walking" and "Running".
+  double heel_strike_g = 0.0;   // trunk-level peak of the foot-contact transient, in g
+  bool limb_profile = false;    // pocket/hand: non-sinusoidal limb swing, full lever kinematics
+  double hand_roll_rad = 0.03;  // hand: wrist roll amplitude at the stride frequency
+  double bag_roll_rad = 0.08;   // bag: roll amplitude at the stride frequency
 };
 
 GaitParams gait_params(GaitKind kind, const Subject& s, Rng& rng);
