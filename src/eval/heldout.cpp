@@ -16,8 +16,8 @@ std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t part) {
 }  // namespace
 
 const std::vector<std::string>& normal_only_scenarios() {
-  static const std::vector<std::string> names = {"running", "stairs", "in_vehicle", "handling",
-                                                 "entering_vehicle"};
+  static const std::vector<std::string> names = {"running",  "stairs",           "in_vehicle",
+                                                 "handling", "entering_vehicle", "hard_negatives"};
   return names;
 }
 

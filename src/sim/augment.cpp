@@ -1,6 +1,7 @@
 #include "css/sim/augment.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -52,6 +53,25 @@ void bias(Recording& rec, double acc_std, double gyro_std, std::uint64_t seed) {
     for (int i = 0; i < 3; ++i) f.acc[i] = static_cast<float>(f.acc[i] + ba[i]);
     if (!has_gyro(f)) continue;
     for (int i = 0; i < 3; ++i) f.gyro[i] = static_cast<float>(f.gyro[i] + bg[i]);
+  }
+}
+
+void intensity(Recording& rec, double log_std, std::uint64_t seed) {
+  Rng r(seed);
+  const double k = std::exp(log_std * r.normal());
+  constexpr double kTauS = 0.5;  // the gravity low-pass of features v4 (kGravityTauS)
+  const double rate = rec.rate_hz > 0.0 ? rec.rate_hz : 50.0;
+  const double a = 1.0 - std::exp(-1.0 / (kTauS * rate));
+  std::array<double, 3> g{};
+  bool first = true;
+  for (auto& f : rec.frames) {
+    for (int i = 0; i < 3; ++i) {
+      g[i] = first ? f.acc[i] : g[i] + a * (f.acc[i] - g[i]);
+      f.acc[i] = static_cast<float>(g[i] + k * (f.acc[i] - g[i]));
+    }
+    first = false;
+    if (!has_gyro(f)) continue;
+    for (auto& w : f.gyro) w = static_cast<float>(k * w);
   }
 }
 
@@ -147,6 +167,7 @@ void time_warp(Recording& rec, double strength, std::uint64_t seed) {
 void augment(Recording& rec, const AugmentConfig& c, std::uint64_t seed) {
   if (!c.enabled) return;
   if (c.time_warp_strength > 0.0) time_warp(rec, c.time_warp_strength, derive_seed(seed, 1));
+  if (c.intensity_log_std > 0.0) intensity(rec, c.intensity_log_std, derive_seed(seed, 7));
   if (c.scale_std > 0.0) scale(rec, c.scale_std, derive_seed(seed, 2));
   if (c.rotate) rotate(rec, derive_seed(seed, 3));
   if (c.jitter_std_acc_mps2 > 0.0 || c.jitter_std_gyro_rps > 0.0) {

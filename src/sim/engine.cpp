@@ -22,8 +22,9 @@ Engine::Engine(const GeneratorConfig& config, std::uint64_t seed)
       gnss_rng_(make_stream(seed, 4)),
       spl_rng_(make_stream(seed, 5)),
       micro_rng_(make_stream(seed, 7)),
+      hard_motion_rng_(make_stream(seed, 9)),
       subject_(draw_subject(motion_rng_)),
-      planner_(config.scenario, config.duration_s, make_stream(seed, 6)) {
+      planner_(config.scenario, config.duration_s, make_stream(seed, 6), make_stream(seed, 8)) {
   body_.placement = subject_.home;
   body_.mount = draw_mount(body_.placement, subject_, false, motion_rng_);
   body_.heading_rad = motion_rng_.uniform(0.0, kTwoPi);
@@ -77,6 +78,16 @@ double Engine::begin_phase(const Phase& p, Ctx& c) {
       return snatch_.begin(c, p);
     case PhaseKind::kForced:
       return forced_.begin(c, p);
+    case PhaseKind::kJump:
+      return jump_.begin(c, p);
+    case PhaseKind::kStumble:
+      return stumble_.begin(c, p);
+    case PhaseKind::kSitHard:
+      return sit_hard_.begin(c, p);
+    case PhaseKind::kStandUp:
+      return stand_up_.begin(c, p);
+    case PhaseKind::kBusRun:
+      return bus_run_.begin(c, p);
   }
   return p.duration_s;
 }
@@ -109,6 +120,21 @@ void Engine::step_phase(PhaseKind kind, Ctx& c, double t_rel) {
       break;
     case PhaseKind::kForced:
       forced_.step(c, t_rel);
+      break;
+    case PhaseKind::kJump:
+      jump_.step(c, t_rel);
+      break;
+    case PhaseKind::kStumble:
+      stumble_.step(c, t_rel);
+      break;
+    case PhaseKind::kSitHard:
+      sit_hard_.step(c, t_rel);
+      break;
+    case PhaseKind::kStandUp:
+      stand_up_.step(c, t_rel);
+      break;
+    case PhaseKind::kBusRun:
+      bus_run_.step(c, t_rel);
       break;
   }
 }
@@ -197,11 +223,14 @@ void Engine::run(Recording& rec, TruthTrace* truth) {
   std::size_t i = 0;
   while (i < n) {
     const Phase phase = planner_.next(static_cast<double>(i) * dt_);
-    Ctx c{dt_,         static_cast<double>(i) * dt_,
-          i,           subject_,
-          body_,       gait_,
-          anim_,       spl_,
-          motion_rng_, rec.onsets,
+    // Hard negatives draw from their own stream: inserting them into a mix leaves the draws
+    // of every other phase as they were.
+    Rng& motion = phase.hard_negative ? hard_motion_rng_ : motion_rng_;
+    Ctx c{dt_,    static_cast<double>(i) * dt_,
+          i,      subject_,
+          body_,  gait_,
+          anim_,  spl_,
+          motion, rec.onsets,
           q_prev_};
     const double dur = begin_phase(phase, c);
     const auto m = static_cast<std::size_t>(std::max(1LL, std::llround(dur * cfg_.rate_hz)));

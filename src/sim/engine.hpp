@@ -28,6 +28,7 @@ class Engine {
   GeneratorConfig cfg_;
   double dt_;
   Rng plan_rng_, motion_rng_, noise_rng_, gnss_rng_, spl_rng_, micro_rng_;
+  Rng hard_motion_rng_;  // phases planned as hard negatives (Phase::hard_negative)
   Subject subject_;
   Planner planner_;
   Body body_;
@@ -45,6 +46,11 @@ class Engine {
   ExitVehiclePhase exit_;
   SnatchPhase snatch_;
   ForcedPhase forced_;
+  JumpPhase jump_;
+  StumblePhase stumble_;
+  SitHardPhase sit_hard_;
+  StandUpPhase stand_up_;
+  BusRunPhase bus_run_;
   Oscillator sway_[3], sway2_[3], tremor_[3];
   double sway_amp_[3]{}, tremor_amp_ = 0.0;
   // Micro-motion of a person at rest: white noise through a 2-pole resonator (per axis).

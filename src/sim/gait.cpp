@@ -100,7 +100,8 @@ GaitParams gait_params(GaitKind kind, const Subject& s, Rng& rng) {
   return p;
 }
 
-void GaitModel::start(const GaitParams& p, double dt, Rng& rng) {
+void GaitModel::start(const GaitParams& p, double dt, Rng& rng, double fade_s) {
+  blend_rate_ = 1.0 / fade_s;
   from_ = started_ ? p_ : p;
   from_place_ = place_;
   blend_ = started_ ? 0.0 : 1.0;
@@ -128,10 +129,11 @@ void GaitModel::step(double envelope, Body& body, Rng& rng) {
     from_place_ = place_;
     place_ = body.placement;
     blend_ = 0.0;
+    blend_rate_ = 1.0;
   }
   // Cross-fade over ~1 s so that wobble and accelerations never jump (a jump in the
   // orientation would be an unphysical spike in the gyro).
-  blend_ = std::min(1.0, blend_ + dt_);
+  blend_ = std::min(1.0, blend_ + dt_ * blend_rate_);
   if (envelope <= 0.0) return;
   Vec3 a, w;
   shape(p_, place_, a, w);

@@ -47,7 +47,9 @@ GaitParams gait_params(GaitKind kind, const Subject& s, Rng& rng);
 
 class GaitModel {
  public:
-  void start(const GaitParams& p, double dt, Rng& rng);
+  // fade_s: cross-fade time from the previous gait (1 s; shorter for a stumble's
+  // recovery steps).
+  void start(const GaitParams& p, double dt, Rng& rng, double fade_s = 1.0);
   const GaitParams& params() const { return p_; }
   // Advances one sample. envelope in [0, 1] fades the gait in and out (starting,
   // stopping); adds to body.body_acc and body.wobble for the body's placement.
@@ -60,7 +62,8 @@ class GaitModel {
 
   GaitParams p_, from_;  // a new gait or placement cross-fades from the old one
   Placement place_ = Placement::kPocket, from_place_ = Placement::kPocket;
-  double blend_ = 1.0;  // 0 → from_, 1 → p_
+  double blend_ = 1.0;       // 0 → from_, 1 → p_
+  double blend_rate_ = 1.0;  // 1/s
   bool started_ = false;
   double dt_ = 0.02;
   double phase_ = 0.0;  // stride phase in [0, 1)

@@ -23,6 +23,16 @@ void recouple(Ctx& c) {
   b.decoupled = false;
 }
 
+Quat seated_mount(const Body& b, bool sitting) {
+  if (b.placement == Placement::kPocket) {
+    return normalized(axis_angle({0, 1, 0}, sitting ? -deg(90) : deg(90)) * b.mount);
+  }
+  if (b.placement == Placement::kHand) {
+    return normalized(axis_angle({0, 1, 0}, sitting ? deg(12) : -deg(12)) * b.mount);
+  }
+  return b.mount;
+}
+
 void MountAnimator::start(const Quat& from, const Quat& to, double t0, double dur_s,
                           double lift_m) {
   from_ = from;

@@ -1,7 +1,8 @@
 // Phases: the building blocks a scenario chains. Each phase is a small state
 // machine that, once begun, writes the Body truth for every sample until its
 // duration is over. Scripted phases (vehicle entry, drop, snatch, forced
-// movement) pick their own duration; the engine owns one instance of each.
+// movement, jumps, stumbles, sitting down hard, running for a bus) pick their
+// own duration; the engine owns one instance of each.
 #pragma once
 
 #include <cstddef>
@@ -24,7 +25,13 @@ enum class PhaseKind : std::uint8_t {
   kDrive,
   kExitVehicle,
   kSnatch,
-  kForced
+  kForced,
+  // Hard negatives: everyday motion that must never look risky (docs/simulator.md).
+  kJump,     // jumps in place (stationary) or a hop while walking (walking)
+  kStumble,  // a trip while walking and the fast recovery steps (walking)
+  kSitHard,  // turning and dropping onto a seat (stationary)
+  kStandUp,  // rising from a seat (stationary)
+  kBusRun    // sprint start, running for a bus, stop (running)
 };
 
 struct Phase {
@@ -33,6 +40,9 @@ struct Phase {
   GaitKind gait = GaitKind::kWalk;
   bool handle = false;  // take the phone to `handle_to` at the start (handling)
   Placement handle_to = Placement::kHand;
+  // Planned as a hard negative: the phase draws from the hard-negative motion stream, so
+  // inserting hard negatives into a mix leaves the other phases' draws as they were.
+  bool hard_negative = false;
 };
 
 // Smooth change of the device's mount (handling: pocket → hand, hand → table …) with the
@@ -68,6 +78,10 @@ struct Ctx {
 Quat yaw_quat(double heading_rad);
 // Re-attach a decoupled device to the body without a jump in orientation.
 void recouple(Ctx& c);
+// The device's mount after sitting down (or standing up): a pocket turns with the thigh from
+// vertical to horizontal (−90° about body y), a phone in the hand drops a little towards the
+// lap, a bag stays as it is.
+Quat seated_mount(const Body& b, bool sitting);
 // Start a mount change to a freshly drawn mount of `to` (no-op if already there).
 void handle_to(Ctx& c, Placement to, double dur_s);
 // Heading wander of people on foot: OU heading rate plus occasional deliberate turns.
@@ -209,6 +223,90 @@ class ForcedPhase {
   Vec3 jerk_ou_, wob_rate_, wob_;
   Ramp stop_;
   bool irregular_ = false;
+};
+
+// One vertical jump, from standing (or a walking step) to standing: unweighting, push,
+// release (the feet leave the ground), flight at 0 g, landing (impact + knee-flexion
+// absorption). The momentum balances: the take-off speed is g·flight/2 and the landing
+// stops it. Times in s from the start of the jump; excesses in g over 1 g.
+struct JumpProfile {
+  double unweight_s = 0.0, push_s = 0.3, release_s = 0.06, flight_s = 0.4;
+  double impact_s = 0.04, absorb_s = 0.15, recover_s = 0.5;
+  double unweight_g = 0.0, push_g = 1.0, impact_g = 3.0, absorb_g = 1.0;
+  double crouch_rad = 0.0, land_flex_rad = 0.4;  // thigh flexion (pocket), rad
+
+  // Draws a jump: flight time, push and landing peaks (trunk level, total specific force).
+  static JumpProfile draw(Rng& r, bool hop);
+  double landing_t() const { return unweight_s + push_s + release_s + flight_s; }
+  double duration() const { return landing_t() + absorb_s + recover_s; }
+  // World-vertical acceleration (m/s², gravity excluded) of the trunk, and at a device whose
+  // mount averages the landing over window_s (same impulse, a short impact's peak lowered).
+  double trunk_acc(double t) const;
+  double up_acc(double t, double window_s) const;
+  // Fore-aft acceleration weight: +push, −landing, each of unit area (1/s).
+  double push_weight(double t) const;
+  double landing_weight(double t) const;
+  double flexion(double t) const;  // rad, thigh flexion (crouch before the push, landing)
+};
+
+class JumpPhase {
+ public:
+  double begin(Ctx& c, const Phase& p);
+  void step(Ctx& c, double t_rel);
+
+ private:
+  static constexpr int kMaxJumps = 4;
+  JumpProfile jumps_[kMaxJumps];
+  double start_s_[kMaxJumps]{};
+  int n_ = 1;
+  double fade_s_ = 0.15, window_s_ = 0.05, dv_fwd_ = 0.0, end_s_ = 1.0;
+  bool moving_ = false;
+  Label label_ = Label::kStationary;
+};
+
+class StumblePhase {
+ public:
+  double begin(Ctx& c, const Phase& p);
+  void step(Ctx& c, double t_rel);
+
+ private:
+  GaitParams walk_, recover_;
+  Ramp dip_, regain_, pitch_, unpitch_, veer_;
+  double v0_ = 1.3, recover_end_s_ = 1.0;
+  bool recovering_ = false, resumed_ = false;
+};
+
+class SitHardPhase {
+ public:
+  double begin(Ctx& c, const Phase& p);
+  void step(Ctx& c, double t_rel);
+
+ private:
+  Ramp turn_, lean_, unlean_;
+  double drop_t0_ = 1.0, drop_s_ = 0.4, drop_g_ = 0.4, impact_s_ = 0.15, impact_g_ = 1.0;
+  double bounce_amp_ = 1.0, bounce_hz_ = 5.0;
+  bool sat_ = false;
+};
+
+class StandUpPhase {
+ public:
+  double begin(Ctx& c, const Phase& p);
+  void step(Ctx& c, double t_rel);
+
+ private:
+  Ramp lean_, unlean_, rise_;
+  bool stood_ = false;
+};
+
+class BusRunPhase {
+ public:
+  double begin(Ctx& c, const Phase& p);
+  void step(Ctx& c, double t_rel);
+
+ private:
+  Ramp speed_, turn_, stop_;
+  double v_run_ = 4.0, stop_t_ = 10.0;
+  HeadingWander wander_;
 };
 
 }  // namespace css::sim

@@ -6,12 +6,14 @@
 namespace css::sim {
 
 namespace {
-constexpr std::array<std::string_view, 11> kScenarioNames = {
+constexpr std::array<std::string_view, 12> kScenarioNames = {
     "mix",      "stationary",       "walking",    "slow_walking",    "stairs", "running",
-    "handling", "entering_vehicle", "in_vehicle", "forced_movement", "snatch"};
+    "handling", "entering_vehicle", "in_vehicle", "forced_movement", "snatch", "hard_negatives"};
 constexpr double kNever = std::numeric_limits<double>::infinity();
 // Risky events in long mixed recordings: a few per hour (3/h mean).
 constexpr double kRiskyMeanGapS = 1200.0;
+// Hard negatives in a mix (a jump or hop, a stumble, a hard sit, a run for the bus): ~6/h.
+constexpr double kHardMeanGapS = 600.0;
 
 Phase still(double d) {
   return {PhaseKind::kStill, d, GaitKind::kWalk, false, Placement::kHand};
@@ -45,8 +47,13 @@ std::string_view to_string(Scenario s) {
   return kScenarioNames[static_cast<std::size_t>(s)];
 }
 
-Planner::Planner(Scenario scenario, double duration_s, Rng rng)
-    : scenario_(scenario), duration_s_(duration_s), short_(duration_s <= 600.0), rng_(rng) {
+Planner::Planner(Scenario scenario, double duration_s, Rng rng, Rng hard_rng)
+    : scenario_(scenario),
+      duration_s_(duration_s),
+      short_(duration_s <= 600.0),
+      rng_(rng),
+      hard_rng_(hard_rng) {
+  next_hard_t_ = scenario_ == Scenario::kMix ? hard_rng_.exponential(kHardMeanGapS) : kNever;
   if (scenario_ != Scenario::kMix) {
     next_risky_t_ = kNever;
   } else if (short_) {
@@ -76,6 +83,10 @@ Phase Planner::next(double t) {
 }
 
 void Planner::plan_episode(double t) {
+  if (scenario_ == Scenario::kHardNegatives) {
+    plan_hard_negative();
+    return;
+  }
   if (scenario_ != Scenario::kMix) {
     if (scenario_ == Scenario::kSnatch || scenario_ == Scenario::kForcedMovement) {
       plan_risky(scenario_);
@@ -87,6 +98,13 @@ void Planner::plan_episode(double t) {
   if (t >= next_risky_t_ - 12.0) {
     plan_risky(rng_.chance(0.5) ? Scenario::kSnatch : Scenario::kForcedMovement);
     next_risky_t_ = short_ ? kNever : t + rng_.exponential(kRiskyMeanGapS);
+    return;
+  }
+  // Hard negatives at their own rate and from their own stream; in a short mix only after
+  // its one risky event, which they would otherwise push towards the end.
+  if (t >= next_hard_t_ && !(short_ && next_risky_t_ < kNever)) {
+    plan_hard_negative();
+    next_hard_t_ = t + hard_rng_.exponential(kHardMeanGapS);
     return;
   }
   // Mostly normal life: weights of the everyday activities.
@@ -201,6 +219,46 @@ void Planner::plan_risky(Scenario kind) {
     q.push_back(scripted(PhaseKind::kForced));
     q.push_back(still(dur(5, 10, 10, 40)));
   }
+}
+
+void Planner::plan_hard_negative() {
+  auto& q = queue_;
+  Rng& r = hard_rng_;
+  const auto d = [&](double lo_short, double hi_short, double lo_long, double hi_long) {
+    return short_ ? r.uniform(lo_short, hi_short) : r.uniform(lo_long, hi_long);
+  };
+  const std::size_t first = q.size();
+  switch (r.index(5)) {
+    case 0:  // 1–4 jumps in place, standing before and after
+      q.push_back(still(d(2, 6, 3, 30)));
+      q.push_back(scripted(PhaseKind::kJump));
+      q.push_back(still(d(2, 5, 3, 30)));
+      break;
+    case 1:  // a hop over a puddle or a kerb while walking
+      q.push_back(gait(GaitKind::kWalk, d(4, 8, 10, 60)));
+      q.push_back(scripted(PhaseKind::kJump));
+      q.push_back(gait(GaitKind::kWalk, d(4, 8, 10, 60)));
+      break;
+    case 2:  // a trip while walking, recovered within a few steps
+      q.push_back(gait(GaitKind::kWalk, d(4, 8, 10, 60)));
+      q.push_back(scripted(PhaseKind::kStumble));
+      q.push_back(gait(GaitKind::kWalk, d(4, 8, 10, 60)));
+      break;
+    case 3:  // to a bench or bus seat, dropping onto it, seated, standing up again
+      if (r.chance(0.5)) q.push_back(gait(GaitKind::kWalk, d(3, 6, 5, 40)));
+      q.push_back(still(d(1, 2, 1, 3)));
+      q.push_back(scripted(PhaseKind::kSitHard));
+      q.push_back(still(d(5, 15, 20, 300)));
+      q.push_back(scripted(PhaseKind::kStandUp));
+      q.push_back(still(d(1, 3, 2, 10)));
+      break;
+    default:  // running for a bus from standing or walking, then waiting at the stop
+      q.push_back(r.chance(0.5) ? gait(GaitKind::kWalk, d(3, 8, 10, 60)) : still(d(3, 8, 5, 60)));
+      q.push_back(scripted(PhaseKind::kBusRun));
+      q.push_back(still(d(3, 8, 5, 60)));
+      break;
+  }
+  for (std::size_t i = first; i < q.size(); ++i) q[i].hard_negative = true;
 }
 
 }  // namespace css::sim

@@ -12,13 +12,16 @@ namespace css::sim {
 
 class Planner {
  public:
-  Planner(Scenario scenario, double duration_s, Rng rng);
+  // hard_rng plans the hard negatives (their own stream: inserting them into a mix leaves
+  // the other episodes' draws as they were).
+  Planner(Scenario scenario, double duration_s, Rng rng, Rng hard_rng);
   Phase next(double t);
 
  private:
   void plan_episode(double t);
   void plan_normal(Scenario kind);
   void plan_risky(Scenario kind);
+  void plan_hard_negative();
   double dur(double lo_short, double hi_short, double lo_long, double hi_long);
   Placement any_placement();
 
@@ -26,7 +29,8 @@ class Planner {
   double duration_s_;
   bool short_;  // ≤ 10 min: compressed episodes so a short demo shows every kind
   double next_risky_t_;
-  Rng rng_;
+  double next_hard_t_;  // mix: next hard-negative episode
+  Rng rng_, hard_rng_;
   std::vector<Phase> queue_;
   std::size_t head_ = 0;
 };

@@ -13,18 +13,6 @@ constexpr double deg(double d) {
   return d * kTwoPi / 360.0;
 }
 
-// Pocket: the thigh goes from vertical to horizontal when sitting (−90° about body y);
-// hand: the phone drops a little towards the lap.
-Quat seated_mount(const Body& b, bool sitting) {
-  if (b.placement == Placement::kPocket) {
-    return normalized(axis_angle({0, 1, 0}, sitting ? -deg(90) : deg(90)) * b.mount);
-  }
-  if (b.placement == Placement::kHand) {
-    return normalized(axis_angle({0, 1, 0}, sitting ? deg(12) : -deg(12)) * b.mount);
-  }
-  return b.mount;
-}
-
 // Damped rocking of the car body after a door slam (suspension ~1.5–2 Hz).
 Vec3 door_jolt(double u, double amp) {
   if (u < 0.0 || u > 1.2) return {};

@@ -35,6 +35,9 @@ Result<std::vector<Recording>> simulate_recordings(const SimSpec& spec) {
       // where the default model raised most false alarms (docs/evaluation.md).
       {sim::Scenario::kStairs, spec.context_devices},
       {sim::Scenario::kInVehicle, spec.context_devices},
+      // Appended last too: jumps, hops, stumbles, hard sits and runs for a bus, the everyday
+      // motion the first model took for risky events (docs/simulator.md, "Hard negatives").
+      {sim::Scenario::kHardNegatives, spec.extra_devices},
   };
   std::vector<Recording> all;
   std::uint64_t part_seed = spec.seed;

@@ -109,6 +109,27 @@ TEST(SimAugment, BiasIsOneConstantOffsetPerAxis) {
   EXPECT_NE(b.frames[10].acc[0], a.frames[10].acc[0]);
 }
 
+TEST(SimAugment, IntensityScalesMotionButNotGravity) {
+  const Recording a = base(Scenario::kWalking, 30);
+  Recording b = a;
+  intensity(b, 0.5, 1);
+  const double k = double(b.frames[700].gyro[0]) / a.frames[700].gyro[0];
+  EXPECT_GT(std::fabs(k - 1.0), 0.05) << "seed 1 draws a factor away from 1";
+  double rms_a = 0.0, rms_b = 0.0, mean_a = 0.0, mean_b = 0.0;
+  for (std::size_t i = 0; i < a.frames.size(); ++i) {
+    for (int j = 0; j < 3; ++j)  // one factor for every angular-rate sample and axis
+      EXPECT_NEAR(double(b.frames[i].gyro[j]), k * a.frames[i].gyro[j], 1e-4);
+    const double na = norm3(a.frames[i].acc), nb = norm3(b.frames[i].acc);
+    mean_a += na;
+    mean_b += nb;
+    rms_a += (na - 9.80665) * (na - 9.80665);
+    rms_b += (nb - 9.80665) * (nb - 9.80665);
+  }
+  const auto n = static_cast<double>(a.frames.size());
+  EXPECT_NEAR(mean_b / n, mean_a / n, 0.05 * 9.80665);                       // gravity stays
+  EXPECT_NEAR(std::sqrt(rms_b / rms_a), k, 0.2 * std::fabs(k - 1.0) + 0.1);  // motion scales
+}
+
 TEST(SimAugment, SaturationClipsAtTheFullScale) {
   Recording a = base(Scenario::kRunning, 30);  // running peaks reach 2.5-3.5 g
   double peak = 0.0;

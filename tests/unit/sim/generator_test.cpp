@@ -43,7 +43,7 @@ TEST(SimConfig, BadFieldsAreNamed) {
 }
 
 TEST(SimConfig, ScenarioNamesRoundTrip) {
-  ASSERT_EQ(scenario_names().size(), 11U);
+  ASSERT_EQ(scenario_names().size(), 12U);
   for (auto name : scenario_names()) {
     auto s = scenario_from_string(name);
     ASSERT_TRUE(s.has_value()) << name;
@@ -51,6 +51,7 @@ TEST(SimConfig, ScenarioNamesRoundTrip) {
   }
   EXPECT_FALSE(scenario_from_string("jumping").has_value());
   EXPECT_EQ(*scenario_from_string("snatch"), Scenario::kSnatch);
+  EXPECT_EQ(*scenario_from_string("hard_negatives"), Scenario::kHardNegatives);
 }
 
 bool same_bytes(const std::vector<SensorFrame>& a, const std::vector<SensorFrame>& b) {

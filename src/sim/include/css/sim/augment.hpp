@@ -20,6 +20,7 @@ struct AugmentConfig {
   double bias_std_acc_mps2 = 0.0;     // constant offset per acc axis, ~ N(0, std)
   double bias_std_gyro_rps = 0.0;     // constant offset per gyro axis, ~ N(0, std)
   double saturate_probability = 0.0;  // chance of clipping acc at ±2, ±4 or ±8 g (one drawn)
+  double intensity_log_std = 0.0;     // vigour: motion around gravity and ω × exp(N(0, std))
 };
 
 // Full-scale ranges phones' accelerometers ship with (the LSM6DSL and BMI160 datasheets
@@ -40,11 +41,17 @@ void time_warp(Recording& rec, double strength, std::uint64_t seed);
 // A constant offset per axis, drawn once (MEMS zero-rate/zero-g offsets: the LSM6DSL
 // datasheet gives ±40 mg and ±3 dps typical after soldering).
 void bias(Recording& rec, double acc_std_mps2, double gyro_std_rps, std::uint64_t seed);
+// Vigour: one factor k = exp(log_std · N(0, 1)) multiplies the acceleration around its
+// gravity estimate (a 0.5 s low-pass, as features v4) and the angular rate — a more or less
+// vigorous walker, a looser or tighter pocket. Real pocket walkers' RMS |ω| spans 1.0–3.5
+// rad/s across the 23 people of spswhar, a factor of 3.5.
+void intensity(Recording& rec, double log_std, std::uint64_t seed);
 // Clips every acc axis to ±range_g·g, as an accelerometer at that full scale reads.
 void saturate(Recording& rec, double range_g);
 // One uniform random rotation (Haar measure on SO(3)) applied to every acc and gyro vector.
 void rotate(Recording& rec, std::uint64_t seed);
-// time_warp → scale → rotate → jitter → bias → saturate (with saturate_probability), each
+// time_warp → intensity → scale → rotate → jitter → bias → saturate (with
+// saturate_probability), each
 // with its own seed derived from `seed`;
 // does nothing unless config.enabled.
 void augment(Recording& rec, const AugmentConfig& config, std::uint64_t seed);

@@ -31,10 +31,13 @@ enum class Scenario {
   kInVehicle,
   kForcedMovement,
   kSnatch,
+  // Normal-only look-alikes: jumps, hops, stumbles, sitting down hard, running for a bus,
+  // chained with walking and standing (docs/simulator.md).
+  kHardNegatives,
 };
 
 // "mix","stationary","walking","slow_walking","stairs","running","handling",
-// "entering_vehicle","in_vehicle","forced_movement","snatch" (in enum order).
+// "entering_vehicle","in_vehicle","forced_movement","snatch","hard_negatives" (in enum order).
 std::span<const std::string_view> scenario_names();
 std::optional<Scenario> scenario_from_string(std::string_view name);
 std::string_view to_string(Scenario scenario);
