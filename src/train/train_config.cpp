@@ -35,7 +35,9 @@ constexpr std::array kTrainSettings = {
     S("train.sim.risky_devices", T::kInt, "24", "",
       "Extra devices per risky scenario (snatch, forced_movement).", 0, 10000),
     S("train.sim.extra_devices", T::kInt, "12", "",
-      "Extra devices per look-alike scenario (running, entering_vehicle, handling).", 0, 10000),
+      "Extra devices per look-alike scenario (running, entering_vehicle, handling, "
+      "hard_negatives).",
+      0, 10000),
     S("train.sim.context_devices", T::kInt, "0", "",
       "Extra devices per look-alike scenario that needs context (stairs, in_vehicle).", 0, 10000),
     S("train.sim.duration_s", T::kDouble, "240", "s", "Simulated time per device.", 0, 86400, true),
@@ -96,6 +98,8 @@ constexpr std::array kTrainSettings = {
       5),
     S("train.augment.bias_gyro_rps", T::kDouble, "0", "rad/s",
       "Constant gyroscope offset per axis (std).", 0, 1),
+    S("train.augment.intensity", T::kDouble, "0", "",
+      "Log-std of a per-recording vigour factor on motion around gravity and on rotation.", 0, 1),
     S("train.augment.saturate", T::kDouble, "0", "",
       "Chance an augmented recording's accelerometer clips at +-2, 4 or 8 g (one drawn).", 0, 1),
     S("train.augment.drop_gnss", T::kDouble, "0.25", "",
@@ -226,6 +230,7 @@ Result<TrainConfig> train_config_from(const Config& c) {
   t.augment.bias_std_acc_mps2 = c.get_double("train.augment.bias_acc_mps2");
   t.augment.bias_std_gyro_rps = c.get_double("train.augment.bias_gyro_rps");
   t.augment.saturate_probability = c.get_double("train.augment.saturate");
+  t.augment.intensity_log_std = c.get_double("train.augment.intensity");
   t.drop_gnss = c.get_double("train.augment.drop_gnss");
   t.drop_spl = c.get_double("train.augment.drop_spl");
   t.drop_gyro = c.get_double("train.augment.drop_gyro");

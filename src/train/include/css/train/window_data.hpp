@@ -23,11 +23,11 @@
 namespace css::train {
 
 struct SimSpec {
-  int mix_devices = 96;       // scenario "mix" (random chains of everyday life)
-  int risky_devices = 24;     // per explicit risky scenario (snatch, forced_movement)
-  int extra_devices = 12;     // per look-alike scenario (running, entering_vehicle, handling)
-  int context_devices = 0;    // per look-alike needing context (stairs, in_vehicle); 0 keeps
-                              // the mix that eval's window-level set is built with
+  int mix_devices = 96;     // scenario "mix" (random chains of everyday life)
+  int risky_devices = 24;   // per explicit risky scenario (snatch, forced_movement)
+  int extra_devices = 12;   // per look-alike (running, entering_vehicle, handling, hard_negatives)
+  int context_devices = 0;  // per look-alike needing context (stairs, in_vehicle); 0 keeps
+                            // the mix that eval's window-level set is built with
   double duration_s = 240.0;  // per device
   std::uint64_t seed = 42;
 };
