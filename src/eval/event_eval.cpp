@@ -51,12 +51,15 @@ void EventTally::add(const StreamResult& s) {
   sc.events += s.truth.size();
   sc.hits += s.match.hits;
   sc.false_alarms += s.match.false_alarms;
-  for (std::size_t i = 0; i < s.detected.size(); ++i) {
+  for (std::size_t i = 0; i < std::min(s.detected.size(), s.match.outcomes.size()); ++i) {
     if (s.match.outcomes[i] != Outcome::kFalseAlarm) continue;
-    ++t.false_alarms_by_activity[std::string(to_string(s.label_at_detection[i]))];
+    // Hand-built results (tests) may leave label_at_detection empty.
+    const Label activity =
+        i < s.label_at_detection.size() ? s.label_at_detection[i] : Label::kStationary;
+    ++t.false_alarms_by_activity[std::string(to_string(activity))];
     if (t.false_alarm_list.size() < EventSummary::kMaxListed)
       t.false_alarm_list.push_back(
-          {s.scenario, s.subject, s.detected[i].t_s, s.detected[i].label, s.label_at_detection[i]});
+          {s.scenario, s.subject, s.detected[i].t_s, s.detected[i].label, activity});
   }
   for (std::size_t i = 0; i < s.truth.size(); ++i) {
     const std::string name(to_string(s.truth[i].label));

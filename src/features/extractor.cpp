@@ -14,6 +14,10 @@ float finite_or(float v, float neutral) {
   return std::isfinite(v) ? v : neutral;
 }
 
+double dot(const std::array<double, 3>& a, const std::array<double, 3>& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
 // Difference b − a of two headings, wrapped to (−180, 180] degrees.
 double wrapped_course_diff_deg(double a, double b) {
   double d = std::fmod(b - a, 360.0);
@@ -49,6 +53,8 @@ void Extractor::reset() {
   have_clock_ = false;
   foot_power_ = foot_run_s_ = 0.0;
   had_fix_ = false;
+  gravity_ = {};
+  have_gravity_ = false;
 }
 
 // Seconds since the previous frame; 0 for the first frame and for a clock that stalls, jumps
@@ -76,20 +82,72 @@ float Extractor::update_recent_speed(double dt, double speed_mps) {
   return static_cast<float>(recent_speed_mps_);
 }
 
+// Splits acceleration and rotation along the gravity direction ĝ (kGravityTauS low-pass of
+// the accelerometer): orientation-free channels. A glitching sample (acc all 0) leaves ĝ.
+void Extractor::motion_channels(const std::array<double, 3>& acc, const SensorFrame& frame,
+                                double dt, std::array<float, kChannelCount>& out) {
+  const double acc_sq = dot(acc, acc);
+  const std::array<double, 3> before = gravity_;
+  // In free fall (a drop, a jump's flight) or an impact the accelerometer says nothing about
+  // where down is: ĝ only follows samples within kGravityGateMps2 of 1 g.
+  const bool gravity_like = std::abs(std::sqrt(acc_sq) - units::kGravity) <= kGravityGateMps2;
+  if (!have_gravity_ && gravity_like) {
+    gravity_ = acc;
+    have_gravity_ = true;
+  } else if (gravity_like) {
+    const double a = 1.0 - std::exp(-dt / kGravityTauS);
+    for (std::size_t k = 0; k < 3; ++k) gravity_[k] += a * (acc[k] - gravity_[k]);
+  }
+  const double g_norm = std::sqrt(dot(gravity_, gravity_));
+  if (!(g_norm > 0.0)) return;  // no direction yet: the motion channels stay 0
+  std::array<double, 3> up{};
+  for (std::size_t k = 0; k < 3; ++k) up[k] = gravity_[k] / g_norm;
+  const double a_up = dot(acc, up);
+  out[kAccVertical] = static_cast<float>(a_up - units::kGravity);
+  out[kAccHorizontal] = static_cast<float>(std::sqrt(std::max(0.0, acc_sq - a_up * a_up)));
+  const double before_norm = std::sqrt(dot(before, before));
+  if (dt > 0.0 && before_norm > 0.0) {
+    const double c = std::clamp(dot(before, gravity_) / (before_norm * g_norm), -1.0, 1.0);
+    out[kTiltRate] = static_cast<float>(std::min(std::acos(c) / dt, kMaxTiltRateRps));
+  }
+  if (!mask_.gyro) return;
+  std::array<double, 3> w{};
+  for (std::size_t k = 0; k < 3; ++k) w[k] = finite_or(frame.gyro[k], 0.0F);
+  const double w_sq = dot(w, w), w_up = dot(w, up);
+  out[kGyroNorm] = static_cast<float>(std::sqrt(w_sq));
+  out[kGyroVertical] = static_cast<float>(w_up);
+  out[kGyroHorizontal] = static_cast<float>(std::sqrt(std::max(0.0, w_sq - w_up * w_up)));
+}
+
+namespace {
+// Bounds the motion channels (features.hpp, kMaxAccMps2 / kMaxRateRps): beyond them phones
+// differ (their full scales do), not motions, and an int8 input step must stay fine enough
+// for a phone at rest on a person.
+void clamp_motion(std::array<float, kChannelCount>& out) {
+  constexpr auto acc = static_cast<float>(kMaxAccMps2);
+  constexpr auto rate = static_cast<float>(kMaxRateRps);
+  for (std::size_t c : {kAccVertical, kAccHorizontal, kAccNormMinusG})
+    out[c] = std::clamp(out[c], -acc, acc);
+  for (std::size_t c : {kGyroNorm, kGyroHorizontal}) out[c] = std::clamp(out[c], -rate, rate);
+  constexpr auto turn = static_cast<float>(kMaxTurnRateRps);
+  out[kGyroVertical] = std::clamp(out[kGyroVertical], -turn, turn);
+}
+}  // namespace
+
 std::array<float, kChannelCount> Extractor::push(const SensorFrame& frame) {
   std::array<float, kChannelCount> out{};
   // A glitching accelerometer (non-finite) reads as zero rather than poisoning the model.
-  double norm_sq = 0.0;
+  std::array<double, 3> acc{};
   bool acc_ok = true;
   for (std::size_t k = 0; k < 3; ++k) {
     acc_ok = acc_ok && std::isfinite(frame.acc[k]);
-    out[kAccX + k] = finite_or(frame.acc[k], 0.0F);
-    norm_sq += static_cast<double>(out[kAccX + k]) * out[kAccX + k];
-    out[kGyroX + k] = mask_.gyro ? finite_or(frame.gyro[k], 0.0F) : 0.0F;
+    acc[k] = finite_or(frame.acc[k], 0.0F);
   }
-  out[kAccNormMinusG] = static_cast<float>(std::sqrt(norm_sq) - units::kGravity);
+  out[kAccNormMinusG] = static_cast<float>(std::sqrt(dot(acc, acc)) - units::kGravity);
   const double dt = advance_clock(frame.t);
+  motion_channels(acc, frame, dt, out);
   if (acc_ok) update_on_foot(dt, out[kAccNormMinusG]);  // a glitch (read as 0) is not a step
+  clamp_motion(out);
   out[kSpl] = mask_.spl ? finite_or(frame.spl, kSplNeutralDba) : kSplNeutralDba;
 
   const bool fix = mask_.gnss && frame.gnss_fix && std::isfinite(frame.gnss_speed) &&
@@ -145,7 +203,7 @@ void apply_mask(std::span<float> features_TxC, ChannelMask mask) {
   const std::size_t rows = features_TxC.size() / kChannelCount;
   for (std::size_t r = 0; r < rows; ++r) {
     float* row = features_TxC.data() + r * kChannelCount;
-    if (!mask.gyro) row[kGyroX] = row[kGyroY] = row[kGyroZ] = 0.0F;
+    if (!mask.gyro) row[kGyroNorm] = row[kGyroVertical] = row[kGyroHorizontal] = 0.0F;
     if (!mask.gnss) {
       row[kGnssSpeed] = row[kCourseRate] = 0.0F;
       row[kRecentSpeed] = kRecentSpeedUnknown;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "checkpoint.hpp"
@@ -94,31 +95,41 @@ Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& b
 
 // Weight ∝ count(class)^-power, so a class's total weight is count^(1 − power). Where a class
 // has real and simulated windows, `real_share` of that total goes to the real ones (0: all
-// windows of a class alike), so a few hours of real walking are not drowned by the
-// simulator's, nor the other way round.
+// windows of a class alike), split equally between the real sets that hold the class, so a
+// few hours of real walking are not drowned by the simulator's, nor a small set of pocket
+// recordings by a large one of belt recordings. real_set[r] is recording r's real set
+// index, or −1 for a simulated recording.
 std::vector<double> sampling_weights(std::span<const data::Window> windows, double power,
-                                     const std::vector<bool>& real_recording, double real_share) {
+                                     const std::vector<int>& real_set, double real_share) {
   const auto counts = class_counts(windows);
+  std::map<std::pair<std::size_t, int>, double> set_n;  // (class, set) → real windows
   std::vector<double> real_n(counts.size(), 0.0);
-  for (const auto& w : windows)
-    if (real_recording[w.recording]) real_n[static_cast<std::size_t>(w.label)] += 1.0;
-  std::vector<double> per_sim(counts.size(), 0.0), per_real(counts.size(), 0.0);
+  for (const auto& w : windows) {
+    const int set = real_set[w.recording];
+    if (set < 0) continue;
+    real_n[static_cast<std::size_t>(w.label)] += 1.0;
+    set_n[{static_cast<std::size_t>(w.label), set}] += 1.0;
+  }
+  std::vector<double> sets_in(counts.size(), 0.0);
+  for (const auto& [key, n] : set_n) sets_in[key.first] += 1.0;
+  std::vector<double> total(counts.size(), 0.0), per_sim(counts.size(), 0.0);
+  std::vector<bool> split(counts.size(), false);
   for (std::size_t k = 0; k < counts.size(); ++k) {
     if (counts[k] == 0) continue;
     const double n = static_cast<double>(counts[k]);
-    const double total = std::pow(n, 1.0 - power);
-    const double sim_n = n - real_n[k];
-    if (real_share > 0.0 && real_n[k] > 0.0 && sim_n > 0.0) {
-      per_real[k] = total * real_share / real_n[k];
-      per_sim[k] = total * (1.0 - real_share) / sim_n;
-    } else {
-      per_real[k] = per_sim[k] = total / n;
-    }
+    total[k] = std::pow(n, 1.0 - power);
+    split[k] = real_share > 0.0 && real_n[k] > 0.0 && n > real_n[k];
+    per_sim[k] = split[k] ? total[k] * (1.0 - real_share) / (n - real_n[k]) : total[k] / n;
   }
   std::vector<double> w(windows.size());
   for (std::size_t i = 0; i < windows.size(); ++i) {
     const auto k = static_cast<std::size_t>(windows[i].label);
-    w[i] = real_recording[windows[i].recording] ? per_real[k] : per_sim[k];
+    const int set = real_set[windows[i].recording];
+    if (set < 0 || !split[k]) {
+      w[i] = per_sim[k];
+      continue;
+    }
+    w[i] = total[k] * real_share / sets_in[k] / set_n.at({k, set});
   }
   return w;
 }
@@ -244,11 +255,13 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
   auto train_recs = select(recordings, split.train);
   auto val_recs = select(recordings, split.val);
   const auto test_recs = select(recordings, split.test);
-  std::vector<bool> real_recording(train_recs.size(), false);
+  std::vector<int> real_set(train_recs.size(), -1);  // index of the real set, −1 = simulated
   if (real != nullptr) {
     train_recs.insert(train_recs.end(), real->train.begin(), real->train.end());
     val_recs.insert(val_recs.end(), real->val.begin(), real->val.end());
-    real_recording.resize(train_recs.size(), true);
+    std::map<std::string, int> sets;
+    for (const auto& r : real->train)
+      real_set.push_back(sets.emplace(r.device, static_cast<int>(sets.size())).first->second);
   }
   auto eval_spec = c.windows;
   eval_spec.hop = c.eval_hop;
@@ -290,8 +303,7 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
     const auto te = Clock::now();
     auto ed = epoch_data(train_recs, *train_set, c, epoch);
     if (!ed) return ed.error();
-    const auto weights =
-        sampling_weights(ed->windows, c.balance_power, real_recording, c.real_share);
+    const auto weights = sampling_weights(ed->windows, c.balance_power, real_set, c.real_share);
     const auto order = weighted_sample(weights, static_cast<std::size_t>(c.samples_per_epoch), rng);
     model->train();
     double loss_sum = 0.0;

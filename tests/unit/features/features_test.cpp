@@ -80,7 +80,8 @@ TEST(Features, FrameAtRestHasZeroAccNormMinusG) {
   Extractor ex;
   const auto row = ex.push(at_rest());
   EXPECT_NEAR(row[kAccNormMinusG], 0.0F, 1e-6F);
-  EXPECT_FLOAT_EQ(row[kAccZ], 9.80665F);
+  EXPECT_NEAR(row[kAccVertical], 0.0F, 1e-6F);
+  EXPECT_NEAR(row[kAccHorizontal], 0.0F, 1e-6F);
   EXPECT_EQ(row[kSpl], 55.0F);
   SensorFrame tilted = at_rest();
   tilted.acc = {6.0F, 0.0F, 8.0F};  // |acc| = 10
@@ -129,9 +130,9 @@ TEST(Features, MissingSensorsMapToNeutralValues) {
   f.gnss_speed = 3.0F;  // stale value must not leak through without a fix
   Extractor ex;
   const auto row = ex.push(f);
-  EXPECT_EQ(row[kGyroX], 0.0F);
-  EXPECT_EQ(row[kGyroY], 0.0F);
-  EXPECT_EQ(row[kGyroZ], 0.0F);
+  EXPECT_EQ(row[kGyroNorm], 0.0F);
+  EXPECT_EQ(row[kGyroVertical], 0.0F);
+  EXPECT_EQ(row[kGyroHorizontal], 0.0F);
   EXPECT_EQ(row[kGnssSpeed], 0.0F);
   EXPECT_EQ(row[kCourseRate], 0.0F);
   EXPECT_EQ(row[kSpl], kSplNeutralDba);
@@ -249,6 +250,90 @@ TEST(Features, ModelInputsMustMatchCountAndVersion) {
   EXPECT_NE(old.error().message.find("features version 1"), std::string::npos);
   EXPECT_NE(old.error().message.find("version " + std::string(kFeaturesVersion)),
             std::string::npos);
+}
+
+// Rotates a device-frame vector: the same motion seen by a phone held another way.
+std::array<float, 3> turned(const std::array<float, 3>& v) {
+  // 120° about (1, 1, 1)/√3: x → y → z → x.
+  return {v[2], v[0], v[1]};
+}
+
+// A bob of 2 m/s² at 2 Hz along gravity and a turn of 0.5 rad/s about it, plus a sideways
+// sway: the orientation-free channels read the same whichever way the phone is held.
+TEST(Features, MotionChannelsDoNotDependOnHowThePhoneIsHeld) {
+  std::vector<SensorFrame> upright, other;
+  for (std::size_t i = 0; i < 500; ++i) {
+    SensorFrame f = at_rest();
+    f.t = static_cast<double>(i) / 50.0;
+    const double ph = 2.0 * 3.14159265358979 * 2.0 * f.t;
+    f.acc = {static_cast<float>(0.8 * std::sin(ph / 2.0)), 0.0F,
+             static_cast<float>(units::kGravity + 2.0 * std::sin(ph))};
+    f.gyro = {0.1F, 0.0F, 0.5F};
+    upright.push_back(f);
+    f.acc = turned(f.acc);
+    f.gyro = turned(f.gyro);
+    other.push_back(f);
+  }
+  const auto a = extract(upright), b = extract(other);
+  double vertical_power = 0.0;
+  for (std::size_t i = 100; i < 500; ++i) {  // after ĝ settled
+    for (std::size_t c : {kAccVertical, kAccHorizontal, kTiltRate, kGyroNorm, kGyroVertical,
+                          kGyroHorizontal, kAccNormMinusG})
+      EXPECT_NEAR(a[i * kChannelCount + c], b[i * kChannelCount + c], 1e-4) << i << " " << c;
+    vertical_power += std::pow(a[i * kChannelCount + kAccVertical], 2.0);
+    EXPECT_NEAR(a[i * kChannelCount + kGyroVertical], 0.5F, 0.02F) << i;
+    EXPECT_NEAR(a[i * kChannelCount + kGyroHorizontal], 0.1F, 0.02F) << i;
+  }
+  // The bob is vertical: its power (2²/2) shows there, up to the low-pass ripple.
+  EXPECT_NEAR(vertical_power / 400.0, 2.0, 0.3);
+}
+
+// Turning the phone over (a pocket phone as its wearer sits down) shows in tilt_rate even
+// without a gyroscope; holding it still does not.
+TEST(Features, TiltRateFollowsAReorientation) {
+  std::vector<SensorFrame> frames;
+  for (std::size_t i = 0; i < 300; ++i) {
+    SensorFrame f = at_rest();
+    f.t = static_cast<double>(i) / 50.0;
+    f.gyro = {kNan, kNan, kNan};
+    const double angle =
+        i < 100 ? 0.0 : (i < 150 ? static_cast<double>(i - 100) / 50.0 * 1.5708 : 1.5708);
+    f.acc = {0.0F, static_cast<float>(units::kGravity * std::sin(angle)),
+             static_cast<float>(units::kGravity * std::cos(angle))};
+    frames.push_back(f);
+  }
+  const auto x = extract(frames);
+  EXPECT_LT(x[90 * kChannelCount + kTiltRate], 1e-3F);
+  EXPECT_GT(x[150 * kChannelCount + kTiltRate], 0.5F);  // 1.57 rad/s, low-passed
+  EXPECT_LT(x[299 * kChannelCount + kTiltRate], 0.05F);
+}
+
+// A drop: free fall while tumbling, then an impact of 20 g. Down stays down through both, and
+// the channels stay inside their documented bounds.
+TEST(Features, FreeFallAndImpactsDoNotMoveDownAndChannelsAreBounded) {
+  std::vector<SensorFrame> frames;
+  for (std::size_t i = 0; i < 200; ++i) {
+    SensorFrame f = at_rest();
+    f.t = static_cast<double>(i) / 50.0;
+    if (i >= 100 && i < 120) f.acc = {0.3F, -0.2F, 0.1F};  // free fall
+    if (i == 120) f.acc = {150.0F, 80.0F, 196.0F};         // impact
+    if (i >= 100 && i < 121) f.gyro = {25.0F, -30.0F, 8.0F};
+    frames.push_back(f);
+  }
+  const auto x = extract(frames);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const float* row = x.data() + i * kChannelCount;
+    EXPECT_LE(row[kTiltRate], static_cast<float>(kMaxTiltRateRps)) << i;
+    EXPECT_LT(row[kTiltRate], 0.05F) << i << ": ĝ must not follow a fall or an impact";
+    for (std::size_t c : {kAccVertical, kAccHorizontal, kAccNormMinusG})
+      EXPECT_LE(std::fabs(row[c]), static_cast<float>(kMaxAccMps2)) << i << " " << c;
+    for (std::size_t c : {kGyroNorm, kGyroHorizontal})
+      EXPECT_LE(std::fabs(row[c]), static_cast<float>(kMaxRateRps)) << i << " " << c;
+    EXPECT_LE(std::fabs(row[kGyroVertical]), static_cast<float>(kMaxTurnRateRps)) << i;
+  }
+  EXPECT_FLOAT_EQ(x[120 * kChannelCount + kAccNormMinusG], static_cast<float>(kMaxAccMps2));
+  EXPECT_FLOAT_EQ(x[110 * kChannelCount + kGyroNorm], static_cast<float>(kMaxRateRps));
+  EXPECT_NEAR(x[199 * kChannelCount + kAccVertical], 0.0F, 1e-4F);  // at rest again, same ĝ
 }
 
 TEST(Features, StreamingEqualsBatch) {

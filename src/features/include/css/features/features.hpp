@@ -5,6 +5,9 @@
 // and these units (kChannelNames / kChannelUnits). Missing sensors map to
 // fixed neutral values (docs/features.md):
 //   no gyroscope (NaN)  → gyro channels 0
+// The motion channels are orientation-free (features v4): acceleration and rotation split
+// along the gravity direction, estimated per device by a low-pass filter, so a phone carries
+// the same signature upside down, in a pocket, a bag or a hand.
 //   no GNSS fix         → gnss_speed 0, course_rate 0; recent_speed keeps decaying, or
 //                         kRecentSpeedUnknown (−1) before the stream's first fix
 //   no microphone (NaN) → spl kSplNeutralDba
@@ -28,26 +31,28 @@ namespace css::features {
 
 inline constexpr std::size_t kChannelCount = 11;
 inline constexpr std::array<std::string_view, kChannelCount> kChannelNames = {
-    "acc_x",      "acc_y",       "acc_z", "gyro_x",      "gyro_y", "gyro_z", "acc_norm_minus_g",
-    "gnss_speed", "course_rate", "spl",   "recent_speed"};
+    "acc_vertical",    "acc_horizontal",   "tilt_rate",  "gyro_norm",   "gyro_vertical",
+    "gyro_horizontal", "acc_norm_minus_g", "gnss_speed", "course_rate", "spl",
+    "recent_speed"};
 inline constexpr std::array<std::string_view, kChannelCount> kChannelUnits = {
-    "m/s^2", "m/s^2", "m/s^2", "rad/s", "rad/s", "rad/s", "m/s^2", "m/s", "deg/s", "dBA", "m/s"};
+    "m/s^2", "m/s^2", "rad/s", "rad/s", "rad/s", "rad/s", "m/s^2", "m/s", "deg/s", "dBA", "m/s"};
 
 // The version of the channel definitions in this file. Bump it whenever a channel's meaning,
 // unit or neutral value changes: training records it in the checkpoint, `citysafe export`
 // copies it into the model's "features" metadata, and check_model_inputs refuses a model made
 // for other features (which would otherwise run and give wrong answers without any error).
 // 1: the 10 channels up to spl. 2: + recent_speed (−1 before the first fix). 3: recent_speed
-// drops to the speed now once the bearer is on foot (kOnFoot*).
-inline constexpr std::string_view kFeaturesVersion = "3";
+// drops to the speed now once the bearer is on foot (kOnFoot*). 4: orientation-free motion
+// channels (gravity-aligned acceleration and rotation, bounded) instead of device-frame xyz.
+inline constexpr std::string_view kFeaturesVersion = "4";
 
 enum Channel : std::size_t {
-  kAccX = 0,
-  kAccY,
-  kAccZ,
-  kGyroX,
-  kGyroY,
-  kGyroZ,
+  kAccVertical = 0,  // a·ĝ − g: up-down acceleration, 0 at rest in any orientation
+  kAccHorizontal,    // |a − (a·ĝ)ĝ| ≥ 0
+  kTiltRate,         // how fast ĝ turns in the device frame (re-orientation, no gyro needed)
+  kGyroNorm,         // |ω|
+  kGyroVertical,     // ω·ĝ: turning about the vertical (the bearer's heading changes)
+  kGyroHorizontal,   // |ω − (ω·ĝ)ĝ|: pitching and rolling (thigh swing, sitting down)
   kAccNormMinusG,
   kGnssSpeed,
   kCourseRate,
@@ -81,6 +86,27 @@ inline constexpr double kRecentSpeedTauS = 60.0;
 inline constexpr double kOnFootTauS = 1.0;
 inline constexpr double kOnFootRmsMps2 = 0.8;
 inline constexpr double kOnFootConfirmS = 2.0;
+// Gravity direction ĝ: the accelerometer low-passed with τ = 0.5 s (first order). Gait is
+// 1.6–3 Hz, so a step's acceleration is attenuated ~5–10×, while a phone slipped into a
+// pocket or a person sitting down (a 90° turn of the thigh in ~1 s) is followed within a
+// second. The same separation of gravity from body acceleration by a low-pass filter is the
+// usual one in activity recognition (e.g. the UCI HAR/HAPT preprocessing, 0.3 Hz Butterworth).
+inline constexpr double kGravityTauS = 0.5;
+// ĝ follows only samples whose |a| is within 0.5 g of 1 g: in free fall (a drop, a jump's
+// flight, |a| ≈ 0) or an impact the accelerometer does not show where down is.
+inline constexpr double kGravityGateMps2 = 0.5 * 9.80665;
+// Bounds of the motion channels. ±4 g: the full scale phones' accelerometers most often run
+// at (±2/4/8/16 g are offered; ST HAR's board recorded at ±4 g); a snatch or a pull peaks at
+// 1.5–3 g (docs/simulator.md), only landings and drops go beyond, and there phones differ by
+// their range, not by the motion. 10 rad/s (570 °/s): above the fastest body rotations of
+// walking, running or a scuffle (phones' gyroscopes offer ±2000 °/s); gyro_vertical ±5 rad/s:
+// the body's own turns (a 180° pivot in 0.6 s ≈ 5 rad/s). tilt_rate ≤ 2 rad/s:
+// through the 0.5 s low-pass no re-orientation reads faster. The bounds also keep the int8
+// input step fine enough for a phone at rest on a person (a wide input range makes it coarse).
+inline constexpr double kMaxAccMps2 = 4.0 * 9.80665;
+inline constexpr double kMaxRateRps = 10.0;
+inline constexpr double kMaxTurnRateRps = 5.0;
+inline constexpr double kMaxTiltRateRps = 2.0;
 // recent_speed before the first fix of a stream (no receiver, GNSS masked, cold start): a
 // value no real speed takes, so "unknown" never reads as "still for minutes" (0).
 inline constexpr float kRecentSpeedUnknown = -1.0F;
@@ -109,6 +135,8 @@ class Extractor {
   double advance_clock(double t);
   void update_on_foot(double dt, float acc_norm_minus_g);
   float update_recent_speed(double dt, double speed_mps);
+  void motion_channels(const std::array<double, 3>& acc, const SensorFrame& frame, double dt,
+                       std::array<float, kChannelCount>& out);
 
   ChannelMask mask_{};
   bool have_fix_ = false;  // a reference fix for the course rate
@@ -119,9 +147,11 @@ class Extractor {
   double recent_speed_mps_ = 0.0;  // decaying peak of gnss_speed
   double clock_t_ = 0.0;           // s, latest frame time seen
   bool have_clock_ = false;
-  double foot_power_ = 0.0;  // (m/s²)², average of (|a| − g)²
-  double foot_run_s_ = 0.0;  // s, time foot_power_ has stayed above the on-foot level
-  bool had_fix_ = false;     // any fix since reset(): the speed history is known
+  double foot_power_ = 0.0;          // (m/s²)², average of (|a| − g)²
+  double foot_run_s_ = 0.0;          // s, time foot_power_ has stayed above the on-foot level
+  bool had_fix_ = false;             // any fix since reset(): the speed history is known
+  std::array<double, 3> gravity_{};  // m/s², low-passed acceleration (device frame)
+  bool have_gravity_ = false;
 };
 
 // [T, kChannelCount] row-major; a fresh Extractor pushed over frames.
