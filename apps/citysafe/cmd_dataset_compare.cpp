@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "cli_support.hpp"
-#include "css/data/import.hpp"
 #include "css/data/import_real.hpp"
 #include "css/data/motion_stats.hpp"
 
@@ -19,12 +18,6 @@ struct CompareOptions {
   std::vector<std::string> datasets;
   std::string json;
 };
-
-// A folder is the ST HAR layout; a file is our dataset format or the real layout.
-Result<std::vector<Recording>> load(const std::filesystem::path& path) {
-  if (std::filesystem::is_directory(path)) return data::import_st_har(path);
-  return data::read_recordings(path);
-}
 
 // The column name: the file stem ("hapt" for .../hapt.npy), or the folder's name.
 std::string column_name(const std::filesystem::path& path) {
@@ -40,7 +33,7 @@ int run_compare(const CompareOptions& o) {
   }
   std::vector<data::MotionProfile> profiles;
   for (const std::string& path : o.datasets) {
-    auto recordings = load(path);
+    auto recordings = data::read_recordings(path);
     if (!recordings) {  // every load failure is bad input; name the argument once
       const std::string& msg = recordings.error().message;
       print_error("dataset compare: " +

@@ -87,7 +87,7 @@ int run_eval(const EvalCliOptions& o) {
   };
   Result<eval::EvalReport> result = make_error(ErrorCode::kInvalidArgument, "no evaluation ran");
   if (!o.data.empty()) {
-    if (!std::filesystem::is_regular_file(o.data))
+    if (std::error_code ec; !std::filesystem::exists(o.data, ec))
       return report(make_error(ErrorCode::kNotFound, "--data: no such dataset '" + o.data + "'"));
     auto part = data::split_part_from_string(o.split);
     if (!part) return report(make_error(part.error().code, "--split: " + part.error().message));
@@ -130,7 +130,8 @@ void add_eval(CLI::App& root, Runner& run) {
   cmd->add_option(
       "--data", o->data,
       "Dataset to evaluate on: ours (X.npy + X.labels.npy + X.json) or real recordings\n"
-      "in the neutral layout (X.npy + X.index.json, e.g. ../shared/data/real/hapt.npy)");
+      "in the neutral layout (X.npy + X.index.json, e.g. ../shared/data/real/hapt.npy),\n"
+      "or an ST HAR folder (tests/data/st-har)");
   cmd->add_option("--split", o->split,
                   "With --data: all | train | val | test — the subjects of the one real-data\n"
                   "split training uses (docs/datasets.md); 'test' subjects are never trained on")

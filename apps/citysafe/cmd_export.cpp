@@ -70,16 +70,16 @@ std::vector<std::filesystem::path> real_sets(const nlohmann::json& metrics,
 }
 
 // The exporter's metrics plus "real": the model on every real set's test subjects.
-Result<std::string> with_real_figures(const train::ExportResult& ex, const ExportCliOptions& o) {
+Result<nlohmann::json> with_real_figures(const train::ExportResult& ex, const ExportCliOptions& o) {
   auto j = nlohmann::json::parse(ex.metrics_json, nullptr, false);
   if (!j.is_object()) return make_error(ErrorCode::kIo, "exporter metrics are not JSON (a bug)");
   const auto sets = real_sets(j, o);
-  if (sets.empty()) return ex.metrics_json;
+  if (sets.empty()) return j;
   if (!o.quiet) std::cerr << "export: judging the model on the real sets' test subjects ...\n";
   auto real = eval::real_test_figures(ex.csm, sets);
   if (!real) return make_error(real.error().code, "--real: " + real.error().message);
   j["real"] = nlohmann::json::parse(*real);
-  return j.dump(2) + "\n";
+  return j;
 }
 
 int run_export(const ExportCliOptions& o) {
@@ -112,7 +112,7 @@ int run_export(const ExportCliOptions& o) {
     return report(st.error());
   auto metrics = o.metrics.empty() ? out.parent_path() / (out.stem().string() + ".metrics.json")
                                    : std::filesystem::path(o.metrics);
-  if (auto st = write_bytes(metrics, *metrics_json); !st) return report(st.error());
+  if (auto st = write_bytes(metrics, metrics_json->dump(2) + "\n"); !st) return report(st.error());
   if (!o.c_header.empty()) {
     const auto text = train::c_header(ex->csm, symbol_for(o.c_header));
     if (auto st = write_bytes(o.c_header, text); !st) return report(st.error());
@@ -137,9 +137,8 @@ int run_export(const ExportCliOptions& o) {
                 << "engine int8:\n"
                 << ex->int8_table;
     }
-    const auto j = nlohmann::json::parse(*metrics_json, nullptr, false);
-    if (j.is_object() && j.contains("real"))
-      for (const auto& [name, f] : j["real"].items())
+    if (metrics_json->contains("real"))
+      for (const auto& [name, f] : (*metrics_json)["real"].items())
         if (name != "all")
           std::cout << "real " << name
                     << " (test subjects): " << f["false_alarms_per_device_hour"].get<double>()

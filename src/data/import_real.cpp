@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "css/data/dataset.hpp"
+#include "css/data/import.hpp"
 #include "css/data/npy.hpp"
 
 namespace css::data {
@@ -47,7 +48,7 @@ std::string session_of(const json& r, const std::string& subject) {
 }
 
 Result<Label> label_of(const std::string& where, const std::string& activity, const json& r,
-                       const RealImportOptions& o, bool& no_class) {
+                       const RealImportOptions& o) {
   std::string name;
   if (const auto m = o.activity_map.find(activity); m != o.activity_map.end()) {
     name = m->second;
@@ -58,8 +59,7 @@ Result<Label> label_of(const std::string& where, const std::string& activity, co
   } else {
     return make_error(ErrorCode::kParse, where + ": suggested_class must be a string or null");
   }
-  no_class = name == "none";
-  if (no_class) return Label::kStationary;
+  if (name == "none") return Label::kStationary;  // everyday motion with no class
   const auto label = label_from_string(name);
   if (!label)
     return make_error(ErrorCode::kInvalidArgument, where + ": activity '" + activity +
@@ -97,7 +97,7 @@ Result<RealRun> parse_run(const json& r, std::size_t i, std::size_t rows, const 
     if (!std::isfinite(run.start_s) || run.start_s < 0.0)
       return make_error(ErrorCode::kParse, where + ": start_s must be a finite number >= 0");
   }
-  auto label = label_of(where, run.activity, r, o, run.no_class);
+  auto label = label_of(where, run.activity, r, o);
   if (!label) return label.error();
   run.label = *label;
   return run;
@@ -233,6 +233,8 @@ Result<std::vector<Recording>> import_real(const fs::path& npy_path,
 }
 
 Result<std::vector<Recording>> read_recordings(const fs::path& npy_path) {
+  std::error_code ec;
+  if (fs::is_directory(npy_path, ec)) return import_st_har(npy_path);
   if (is_real_layout(npy_path)) return import_real(npy_path);
   auto ds = read_dataset(npy_path);
   if (!ds) return ds.error();

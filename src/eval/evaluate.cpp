@@ -45,24 +45,42 @@ std::map<std::string, std::vector<Recording>> by_placement(std::span<const Recor
   return groups;
 }
 
+void merge_into(std::optional<train::ConfusionMatrix>& into, const train::ConfusionMatrix& m) {
+  if (into)
+    into->add(m);
+  else
+    into = m;
+}
+
+// Bare windows once over all recordings; context windows per placement when there are
+// several (the totals are the sums: a window never spans two recordings), else once.
 Status run_window_level(std::span<const std::uint8_t> csm, std::span<const Recording> recs,
                         const EvalOptions& o, EvalReport& report, const Progress& progress) {
   WindowEvalSpec spec = o.window;
+  const auto groups = by_placement(recs);
   for (const bool context : {false, true}) {
     spec.context = context;
     if (progress)
       progress(std::string("window level (") + (context ? "context" : "bare") + " windows, " +
                (o.precision == nn::Precision::kFloat ? "float" : "int8") + ")…");
-    train::ConfusionMatrix single(1);
-    auto cm = evaluate_windows(csm, o.precision, recs, spec, &single);
-    if (!cm) return cm.error();
-    (context ? report.window_context : report.window_bare) = std::move(*cm);
-    (context ? report.window_context_single : report.window_bare_single) = std::move(single);
-  }
-  for (const auto& [placement, group] : by_placement(recs)) {
-    auto cm = evaluate_windows(csm, o.precision, group, spec);
-    if (!cm) return cm.error();
-    report.window_context_per_placement.emplace(placement, std::move(*cm));
+    auto& total = context ? report.window_context : report.window_bare;
+    auto& total_single = context ? report.window_context_single : report.window_bare_single;
+    if (!context || groups.empty()) {
+      train::ConfusionMatrix single(1);
+      auto cm = evaluate_windows(csm, o.precision, recs, spec, &single);
+      if (!cm) return cm.error();
+      total = std::move(*cm);
+      total_single = std::move(single);
+      continue;
+    }
+    for (const auto& [placement, group] : groups) {
+      train::ConfusionMatrix single(1);
+      auto cm = evaluate_windows(csm, o.precision, group, spec, &single);
+      if (!cm) return cm.error();
+      merge_into(total, *cm);
+      merge_into(total_single, single);
+      report.window_context_per_placement.emplace(placement, std::move(*cm));
+    }
   }
   return Ok{};
 }

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "css/data/import.hpp"
 #include "css/data/import_real.hpp"
 
 namespace css::eval {
@@ -14,8 +13,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 Result<std::vector<Recording>> read_test_subjects(const fs::path& set) {
-  std::error_code ec;
-  auto recs = fs::is_directory(set, ec) ? data::import_st_har(set) : data::read_recordings(set);
+  auto recs = data::read_recordings(set);
   if (!recs) return make_error(recs.error().code, set.string() + ": " + recs.error().message);
   return data::select_part(std::move(*recs), data::SplitPart::kTest);
 }

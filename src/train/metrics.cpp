@@ -52,6 +52,14 @@ ClassMetrics ConfusionMatrix::class_metrics(int cls) const {
   return m;
 }
 
+void ConfusionMatrix::add(const ConfusionMatrix& other) {
+  if (other.classes_ != classes_)
+    throw std::invalid_argument("ConfusionMatrix::add: " + std::to_string(other.classes_) +
+                                " classes into " + std::to_string(classes_));
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  total_ += other.total_;
+}
+
 double ConfusionMatrix::macro_f1() const {
   double sum = 0.0;
   int present = 0;

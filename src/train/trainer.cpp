@@ -10,7 +10,6 @@
 
 #include "checkpoint.hpp"
 #include "css/data/dataset.hpp"
-#include "css/data/import.hpp"
 #include "css/data/import_real.hpp"
 #include "css/sim/augment.hpp"
 #include "css/train/metrics.hpp"
@@ -199,10 +198,7 @@ void tune_malloc_for_training() {
 Result<RealParts> load_real_parts(const std::vector<std::filesystem::path>& paths) {
   RealParts parts;
   for (const auto& path : paths) {
-    std::error_code ec;
-    Result<std::vector<Recording>> recs = std::filesystem::is_directory(path, ec)
-                                              ? data::import_st_har(path)
-                                              : data::read_recordings(path);
+    auto recs = data::read_recordings(path);
     if (!recs)
       return make_error(recs.error().code,
                         "train.real: " + path.string() + ": " + recs.error().message);

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
+#include "css/data/import.hpp"
 #include "css/data/npy.hpp"
 #include "temp_dir.hpp"
 
@@ -129,6 +131,23 @@ TEST(ImportReal, SubjectSplitIsDisjointAndStable) {
   for (const auto& s : test) EXPECT_EQ(train.count(s), 0u) << s;
   EXPECT_EQ(select_part(recs, SplitPart::kTest).size(), a.test.size());
   EXPECT_FALSE(split_part_from_string("tset"));
+}
+
+// One reader for every layout: a folder is ST HAR, an NPY with an index the real layout.
+TEST(ImportReal, ReadRecordingsPicksTheLayout) {
+  const char* root = std::getenv("CSS_SOURCE_DIR");
+  const auto dir = std::filesystem::path(root != nullptr ? root : ".") / "tests/data/st-har";
+  auto folder = read_recordings(dir);
+  auto st_har = import_st_har(dir);
+  ASSERT_TRUE(folder) << folder.error().message;
+  ASSERT_TRUE(st_har);
+  EXPECT_EQ(folder->size(), st_har->size());
+  TempDir tmp;
+  const auto path = write_set(tmp, 400, kTwoSessions);
+  auto real = read_recordings(path);
+  ASSERT_TRUE(real) << real.error().message;
+  EXPECT_EQ(real->size(), 3u);
+  EXPECT_FALSE(read_recordings(tmp / "missing.npy"));
 }
 
 TEST(ImportReal, PlacementClasses) {

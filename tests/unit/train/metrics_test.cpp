@@ -43,6 +43,20 @@ TEST(ConfusionMatrix, MacroF1AveragesTheClassesPresentInTheTruth) {
   EXPECT_NEAR(cm.macro_f1(), (2.0 / 3.0 + 1.0) / 2.0, 1e-12);
 }
 
+TEST(ConfusionMatrix, AddingPartsGivesTheWhole) {
+  const int truth[] = {0, 0, 1, 2, 2, 1};
+  const int pred[] = {0, 1, 1, 2, 0, 1};
+  ConfusionMatrix whole(3), a(3), b(3);
+  whole.add_all(truth, pred);
+  a.add_all(std::span(truth).first(2), std::span(pred).first(2));
+  b.add_all(std::span(truth).subspan(2), std::span(pred).subspan(2));
+  a.add(b);
+  EXPECT_EQ(a.total(), whole.total());
+  for (int t = 0; t < 3; ++t)
+    for (int p = 0; p < 3; ++p) EXPECT_EQ(a.count(t, p), whole.count(t, p)) << t << " " << p;
+  EXPECT_THROW(a.add(ConfusionMatrix(2)), std::invalid_argument);
+}
+
 TEST(ConfusionMatrix, RejectsOutOfRangeIndices) {
   ConfusionMatrix cm(2);
   EXPECT_THROW(cm.add(2, 0), std::out_of_range);

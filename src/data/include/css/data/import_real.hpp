@@ -44,9 +44,8 @@ bool is_real_layout(const std::filesystem::path& npy_path);
 struct RealRun {
   std::string key, activity, subject, placement, session;
   std::size_t begin = 0, end = 0;
-  double start_s = -1.0;  // position in the session; < 0 when the dataset has none
-  Label label = Label::kStationary;
-  bool no_class = false;
+  double start_s = -1.0;             // position in the session; < 0 when the dataset has none
+  Label label = Label::kStationary;  // a run with no class is everyday motion: stationary
 };
 struct RealIndex {
   std::string name;
@@ -60,8 +59,9 @@ Result<RealIndex> parse_real_index(std::string_view json_text, std::size_t frame
 Result<std::vector<Recording>> import_real(const std::filesystem::path& npy_path,
                                            const RealImportOptions& options = {});
 
-// Recordings of a dataset in either layout: the real layout when NAME.index.json sits beside
-// the NPY, else our dataset format (dataset.hpp).
+// Recordings of a dataset in any layout we read: a folder is the ST HAR sample set
+// (import.hpp), an NPY with NAME.index.json beside it the real layout, any other NPY our
+// dataset format (dataset.hpp).
 Result<std::vector<Recording>> read_recordings(const std::filesystem::path& npy_path);
 
 // Short placement class of a dataset's placement text: pocket | hand | bag | waist | arm |

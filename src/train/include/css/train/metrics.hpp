@@ -31,6 +31,9 @@ class ConfusionMatrix {
   // Out-of-range indices are a caller bug: std::out_of_range.
   void add(int truth, int predicted);
   void add_all(std::span<const int> truth, std::span<const int> predicted);
+  // Adds another matrix's counts (the same windows split in parts); a different class count is
+  // a caller bug: std::invalid_argument.
+  void add(const ConfusionMatrix& other);
 
   int classes() const { return classes_; }
   std::int64_t count(int truth, int predicted) const;
