@@ -7,9 +7,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli_runner.hpp"
+#include "css/core/label.hpp"
+#include "css/core/recording.hpp"
 #include "css/data/dataset.hpp"
 
 namespace fs = std::filesystem;
@@ -25,6 +30,42 @@ CmdResult run(const std::string& args) {
 
 using CliTest = css::testing::TempDirTest;
 
+// The "samples" column of the stats table's row for `label` (the table prints every label, so
+// finding the name proves nothing; the count does). -1 when the row is missing.
+long long samples_in_table(const std::string& out, std::string_view label) {
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream row(line);
+    std::string name;
+    long long samples = -1;
+    if (row >> name >> samples && name == label) return samples;
+  }
+  return -1;
+}
+
+// Samples per label in the recordings the command wrote, as the table should report them.
+std::vector<long long> samples_per_label(const std::vector<css::Recording>& recs) {
+  std::vector<long long> n(css::kLabelNames.size(), 0);
+  for (const auto& r : recs)
+    for (const auto l : r.labels) ++n[static_cast<std::size_t>(l)];
+  return n;
+}
+
+// Every row of the table against the file's own labels; `must_have` must be present.
+void expect_counts_match(const std::string& out, const std::vector<css::Recording>& recs,
+                         std::string_view must_have) {
+  const auto expected = samples_per_label(recs);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(samples_in_table(out, css::kLabelNames[i]), expected[i])
+        << css::kLabelNames[i] << " in:\n"
+        << out;
+    if (css::kLabelNames[i] == must_have) {
+      EXPECT_GT(expected[i], 0) << must_have;
+    }
+  }
+}
+
 TEST_F(CliTest, GenerateWritesDatasetThatStatsReads) {
   const auto out = dir_ / "sample.npy";
   CmdResult g = run("generate --out " + out.string() + " --duration 20 --seed 7");
@@ -38,7 +79,7 @@ TEST_F(CliTest, GenerateWritesDatasetThatStatsReads) {
 
   CmdResult s = run("dataset stats " + out.string());
   ASSERT_EQ(s.exit_code, 0) << s.out;
-  EXPECT_NE(s.out.find("walking"), std::string::npos) << s.out;
+  expect_counts_match(s.out, ds->recordings, "walking");
 }
 
 TEST_F(CliTest, SeedCommandLineWorksUnchanged) {
@@ -109,13 +150,15 @@ namespace {
 
 TEST_F(CliTest, ImportsStHarAsADatasetTrainingCanRead) {
   const auto out = dir_ / "st-har.npy";
-  const std::string src = std::string(std::getenv("CSS_SOURCE_DIR")) + "/tests/data/st-har";
+  const char* root = std::getenv("CSS_SOURCE_DIR");
+  ASSERT_NE(root, nullptr) << "ctest sets CSS_SOURCE_DIR to the repository root";
+  const std::string src = std::string(root) + "/tests/data/st-har";
   CmdResult r = run("dataset import st-har " + src + " --out " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto ds = css::data::read_dataset(out);
   ASSERT_TRUE(ds.ok()) << ds.error().message;
   EXPECT_EQ(ds->recordings.size(), 92U);
-  EXPECT_NE(r.out.find("running"), std::string::npos) << r.out;
+  expect_counts_match(r.out, ds->recordings, "running");
 }
 
 TEST_F(CliTest, ImportOfMissingFolderIsBadInput) {
