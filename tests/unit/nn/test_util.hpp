@@ -84,6 +84,20 @@ inline void put_u32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t 
   for (int k = 0; k < 4; ++k) b[at + k] = static_cast<std::uint8_t>(v >> (8 * k));
 }
 
+inline void put_i32(std::vector<std::uint8_t>& b, std::size_t at, std::int32_t v) {
+  put_u32(b, at, static_cast<std::uint32_t>(v));
+}
+inline void put_f32(std::vector<std::uint8_t>& b, std::size_t at, float v) {
+  std::uint32_t u = 0;
+  std::memcpy(&u, &v, 4);
+  put_u32(b, at, u);
+}
+inline std::uint32_t get_u32(const std::vector<std::uint8_t>& b, std::size_t at) {
+  std::uint32_t v = 0;
+  for (int k = 0; k < 4; ++k) v |= std::uint32_t{b[at + k]} << (8 * k);
+  return v;
+}
+
 // Byte offset of op i's record within the file.
 inline std::size_t op_record(const std::vector<std::uint8_t>& b, std::size_t i) {
   const std::size_t info = format::kHeaderSize;
