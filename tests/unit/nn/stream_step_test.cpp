@@ -149,7 +149,8 @@ StreamRun stream(const Model& m, const std::vector<float>& x, KernelSet ks, Isa 
 }
 
 TEST(StreamStep, RandomGraphsMatchReferenceSampleBySample) {
-  if (!isa_available(Isa::kAvx512Vnni)) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
+  if (const std::string why = test::isa_missing(Isa::kAvx512Vnni); !why.empty())
+    GTEST_SKIP() << why;
   std::mt19937 rng(11);
   int fast = 0, fallback = 0;
   for (std::uint32_t trial = 0; trial < 60; ++trial) {
@@ -179,7 +180,8 @@ TEST(StreamStep, RandomGraphsMatchReferenceSampleBySample) {
 }
 
 TEST(StreamStep, DefaultModelUsesTheStepAndASmallerArena) {
-  if (!isa_available(Isa::kAvx512Vnni)) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
+  if (const std::string why = test::isa_missing(Isa::kAvx512Vnni); !why.empty())
+    GTEST_SKIP() << why;
   Model m;
   ASSERT_EQ(Model::parse(test::default_model_bytes(), m), Status::kOk);
   ArenaPlanner plan;

@@ -3,14 +3,24 @@
 
 #include <cstdint>
 #include <cstring>
+#include <ostream>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "css/nn/format.hpp"
+#include "css/nn/isa.hpp"
 #include "css/nn/kernels.hpp"
 #include "css/nn/model.hpp"
 #include "css/nn/model_writer.hpp"
 #include "css/nn/sha256.hpp"
+
+namespace css::nn {
+// Test names and failure messages show the path's name ("avx2"), not its byte value.
+inline void PrintTo(Isa isa, std::ostream* os) {
+  *os << isa_name(isa);
+}
+}  // namespace css::nn
 
 namespace css::nn::test {
 
@@ -32,6 +42,31 @@ struct RandomConv {
     p.shift = shift.data();
   }
 };
+
+// Why the tests cannot run instruction-set path `isa` here, naming the missing CPU feature
+// flags (as /proc/cpuinfo spells them) or the build; "" when they can. Tests GTEST_SKIP with
+// it, so a path a machine cannot run shows in the output as skipped, never as fewer tests.
+inline std::string isa_missing(Isa isa) {
+  if (isa_available(isa)) return "";
+#if defined(__x86_64__)
+  std::string missing;
+  const auto need = [&](bool has, const char* flag) {
+    if (!has) missing += std::string(missing.empty() ? "" : " ") + flag;
+  };
+  if (isa == Isa::kAvx2) {
+    need(__builtin_cpu_supports("avx2"), "avx2");
+  } else if (isa == Isa::kAvx512Vnni) {
+    need(__builtin_cpu_supports("avx512f"), "avx512f");
+    need(__builtin_cpu_supports("avx512bw"), "avx512bw");
+    need(__builtin_cpu_supports("avx512vl"), "avx512vl");
+    need(__builtin_cpu_supports("avx512vnni"), "avx512_vnni");
+  }
+  return std::string(isa_name(isa)) + " path not tested: this CPU lacks " +
+         (missing.empty() ? "it" : missing);
+#else
+  return std::string(isa_name(isa)) + " path not tested: x86-64 only, not in this build";
+#endif
+}
 
 inline const std::vector<std::uint8_t>& default_model_bytes() {
   static const std::vector<std::uint8_t> bytes = build_default_random_model(42);
