@@ -14,8 +14,8 @@
 #include "css/nn/isa.hpp"
 #include "css/nn/kernels.hpp"
 #include "css/nn/streaming.hpp"
-#include "kernel_table.hpp"
-#include "op_params.hpp"
+#include "kernels/kernel_table.hpp"
+#include "runtime/op_params.hpp"
 #include "test_util.hpp"
 
 namespace css::nn {

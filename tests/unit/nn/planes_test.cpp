@@ -14,8 +14,8 @@
 #include "css/nn/isa.hpp"
 #include "css/nn/kernels.hpp"
 #include "css/nn/model_writer.hpp"
-#include "kernel_table.hpp"
-#include "planes_x86.hpp"
+#include "kernels/kernel_table.hpp"
+#include "kernels/x86/planes_x86.hpp"
 #include "test_util.hpp"
 
 namespace css::nn {

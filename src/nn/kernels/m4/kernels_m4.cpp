@@ -1,8 +1,9 @@
 // Cortex-M4 (ARMv7E-M DSP extension) twin of the engine's optimised int8 conv kernels
-// (src/nn/kernels_opt_int8.cpp): same functions, same contract (css/nn/kernels.hpp), bit-exact
-// with conv_step_ref. The firmware build compiles this file INSTEAD of kernels_opt_int8.cpp
-// (firmware/cortex-m4/CMakeLists.txt, css_fw_engine), the whole-file replacement seam the
-// engine documents; the engine itself is unchanged.
+// (src/nn/kernels/portable/kernels_opt_int8.cpp): same functions, same contract
+// (css/nn/kernels.hpp), bit-exact with conv_step_ref. The firmware build compiles this file INSTEAD
+// of kernels_opt_int8.cpp (CSS_NN_M4_KERNEL_SOURCES in src/nn/CMakeLists.txt; css_fw_engine in
+// firmware/cortex-m4), the whole-file replacement seam the engine documents; the engine itself is
+// unchanged.
 //
 // Why it is faster: SMLAD does two 16x16 multiply-accumulates per instruction. Four int8 inputs
 // are loaded as one word and split into two int16 pairs with SXTB16 (bytes 0,2) and
@@ -11,7 +12,8 @@
 // load. Requantisation uses the shift <= 0 fast path below, exact for the reader-guaranteed
 // multiplier range. Instruction references: ARMv7-M Architecture Reference Manual, A7.7.111
 // (SMLAD) and A7.7.179 (SXTB16). Window mode first tries conv_window_m4.cpp (weights split
-// once per call, an assembly step function); the code here is its fallback and step mode.
+// once per call, an assembly step function); the code here is its step mode, and its fallback
+// is the gather loop every row kernel shares (kernels/window_rows.hpp).
 #if defined(__ARM_FEATURE_DSP)
 
 #include <arm_acle.h>
@@ -21,6 +23,7 @@
 #include "conv_window_m4.hpp"
 #include "css/nn/fixed_point.hpp"
 #include "css/nn/kernels.hpp"
+#include "kernels/window_rows.hpp"
 
 namespace css::nn::kernels {
 namespace {
@@ -143,30 +146,15 @@ void conv_step_opt(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* 
     return;
   }
   for (int j = 0; j < p.kernel; ++j)
-    std::memcpy(scratch + static_cast<std::ptrdiff_t>(j) * p.in_ch, taps[j],
-                static_cast<std::size_t>(p.in_ch));
+    detail::copy_row(taps[j], p.in_ch, scratch + static_cast<std::ptrdiff_t>(j) * p.in_ch);
   row_outputs(p, scratch, out);
 }
 
 void conv_window_opt(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
                      const std::int8_t* zp_row, std::int8_t* out, std::int8_t* scratch) {
   if (m4::conv_window_packed(p, dilation, in, steps, zp_row, out, scratch)) return;
-  const int span = (p.kernel - 1) * dilation;
-  const bool contiguous = dilation == 1 || p.kernel == 1;
-  for (int t = 0; t < steps; ++t) {
-    std::int8_t* y = out + static_cast<std::ptrdiff_t>(t) * p.out_ch;
-    if (t >= span && contiguous) {
-      row_outputs(p, in + static_cast<std::ptrdiff_t>(t - span) * p.in_ch, y);
-      continue;
-    }
-    for (int j = 0; j < p.kernel; ++j) {
-      const int src = t - (p.kernel - 1 - j) * dilation;
-      const std::int8_t* row = src >= 0 ? in + static_cast<std::ptrdiff_t>(src) * p.in_ch : zp_row;
-      std::memcpy(scratch + static_cast<std::ptrdiff_t>(j) * p.in_ch, row,
-                  static_cast<std::size_t>(p.in_ch));
-    }
-    row_outputs(p, scratch, y);
-  }
+  detail::conv_window_rows(p, dilation, in, steps, zp_row, out, scratch,
+                           [&p](const std::int8_t* x, std::int8_t* y) { row_outputs(p, x, y); });
 }
 
 }  // namespace css::nn::kernels

@@ -1,5 +1,5 @@
 // ISA selection on x86-64: CPUID via __builtin_cpu_supports, evaluated once.
-#include "kernel_table.hpp"
+#include "kernels/kernel_table.hpp"
 
 namespace css::nn {
 namespace {

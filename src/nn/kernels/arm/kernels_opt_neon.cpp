@@ -9,6 +9,7 @@
 
 #include "css/nn/fixed_point.hpp"
 #include "css/nn/kernels.hpp"
+#include "kernels/window_rows.hpp"
 
 namespace css::nn::kernels {
 namespace {
@@ -52,29 +53,14 @@ void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
 void conv_step_opt(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* out,
                    std::int8_t* scratch) {
   for (int j = 0; j < p.kernel; ++j)
-    std::memcpy(scratch + static_cast<std::ptrdiff_t>(j) * p.in_ch, taps[j],
-                static_cast<std::size_t>(p.in_ch));
+    detail::copy_row(taps[j], p.in_ch, scratch + static_cast<std::ptrdiff_t>(j) * p.in_ch);
   row_outputs(p, scratch, out);
 }
 
 void conv_window_opt(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
                      const std::int8_t* zp_row, std::int8_t* out, std::int8_t* scratch) {
-  const int span = (p.kernel - 1) * dilation;
-  const bool contiguous = dilation == 1 || p.kernel == 1;
-  for (int t = 0; t < steps; ++t) {
-    std::int8_t* y = out + static_cast<std::ptrdiff_t>(t) * p.out_ch;
-    if (t >= span && contiguous) {
-      row_outputs(p, in + static_cast<std::ptrdiff_t>(t - span) * p.in_ch, y);
-      continue;
-    }
-    for (int j = 0; j < p.kernel; ++j) {
-      const int src = t - (p.kernel - 1 - j) * dilation;
-      const std::int8_t* row = src >= 0 ? in + static_cast<std::ptrdiff_t>(src) * p.in_ch : zp_row;
-      std::memcpy(scratch + static_cast<std::ptrdiff_t>(j) * p.in_ch, row,
-                  static_cast<std::size_t>(p.in_ch));
-    }
-    row_outputs(p, scratch, y);
-  }
+  detail::conv_window_rows(p, dilation, in, steps, zp_row, out, scratch,
+                           [&p](const std::int8_t* x, std::int8_t* y) { row_outputs(p, x, y); });
 }
 
 void add_opt(const AddQ& p, const std::int8_t* a, const std::int8_t* b, int n, std::int8_t* out) {

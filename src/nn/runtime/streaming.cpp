@@ -4,8 +4,8 @@
 #include <cstring>
 
 #include "css/nn/kernels.hpp"
-#include "kernel_table.hpp"
-#include "op_params.hpp"
+#include "kernels/kernel_table.hpp"
+#include "runtime/op_params.hpp"
 
 namespace css::nn {
 namespace f = format;

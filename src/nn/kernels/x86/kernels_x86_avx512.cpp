@@ -14,8 +14,8 @@
 #include <limits>
 
 #include "css/nn/format.hpp"
-#include "kernel_table.hpp"
-#include "planes_x86.hpp"
+#include "kernels/kernel_table.hpp"
+#include "kernels/x86/planes_x86.hpp"
 
 #include "avx512_target_begin.hpp"  // last include: AVX-512 code from here on
 

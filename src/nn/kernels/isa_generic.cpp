@@ -1,5 +1,5 @@
 // ISA selection on targets without x86 paths (aarch64, Cortex-M4): portable only.
-#include "kernel_table.hpp"
+#include "kernels/kernel_table.hpp"
 
 namespace css::nn {
 

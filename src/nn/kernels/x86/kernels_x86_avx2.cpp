@@ -14,7 +14,7 @@
 
 #include <cstring>
 
-#include "kernel_table.hpp"
+#include "kernels/kernel_table.hpp"
 
 // GCC takes the target pragma; clang (the fuzz preset) needs its own form.
 #if defined(__clang__)

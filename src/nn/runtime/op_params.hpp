@@ -6,7 +6,7 @@
 
 #include "css/nn/kernels.hpp"
 #include "css/nn/model.hpp"
-#include "kernel_table.hpp"
+#include "kernels/kernel_table.hpp"
 
 namespace css::nn::detail {
 

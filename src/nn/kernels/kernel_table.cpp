@@ -1,9 +1,9 @@
 // The portable path: the kernels of kernels_opt_int8.cpp (or its NEON / Cortex-M4 twin, which
 // also supplies add_opt), which need no packing and a gather row of kernel*in_ch int16 values as
 // scratch.
-#include "kernel_table.hpp"
+#include "kernels/kernel_table.hpp"
 
-#include "op_params.hpp"
+#include "runtime/op_params.hpp"
 
 namespace css::nn::detail {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "css/nn/model.hpp"
 #include "css/nn/sha256.hpp"
-#include "le.hpp"
+#include "format/le.hpp"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "arrays are read in place: LE hosts only");
 

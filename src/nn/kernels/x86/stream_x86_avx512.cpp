@@ -23,8 +23,8 @@
 #include <cstring>
 
 #include "css/nn/format.hpp"
-#include "kernel_table.hpp"
-#include "op_params.hpp"
+#include "kernels/kernel_table.hpp"
+#include "runtime/op_params.hpp"
 
 #include "avx512_target_begin.hpp"  // last include: AVX-512 code from here on
 

@@ -10,6 +10,7 @@
 
 #include "css/nn/fixed_point.hpp"
 #include "css/nn/kernels.hpp"
+#include "kernels/window_rows.hpp"
 
 namespace css::nn::kernels {
 namespace {
@@ -46,38 +47,22 @@ void row_outputs(const ConvQ& p, const std::int16_t* __restrict x, std::int8_t* 
   for (; o < p.out_ch; ++o) requant_store(p, o, dot(p.weights + std::ptrdiff_t{o} * n, x, n), out);
 }
 
-inline void widen(const std::int8_t* __restrict src, int n, std::int16_t* __restrict dst) {
-  for (int i = 0; i < n; ++i) dst[i] = src[i];
-}
-
 }  // namespace
 
 // scratch holds kernel*in_ch int16 values (2*kernel*in_ch bytes, 2-byte aligned).
 void conv_step_opt(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* out,
                    std::int8_t* scratch) {
   auto* x = reinterpret_cast<std::int16_t*>(scratch);
-  for (int j = 0; j < p.kernel; ++j) widen(taps[j], p.in_ch, x + std::ptrdiff_t{j} * p.in_ch);
+  for (int j = 0; j < p.kernel; ++j)
+    detail::copy_row(taps[j], p.in_ch, x + std::ptrdiff_t{j} * p.in_ch);
   row_outputs(p, x, out);
 }
 
 void conv_window_opt(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
                      const std::int8_t* zp_row, std::int8_t* out, std::int8_t* scratch) {
-  auto* x = reinterpret_cast<std::int16_t*>(scratch);
-  const int span = (p.kernel - 1) * dilation;
-  const bool contiguous = dilation == 1 || p.kernel == 1;
-  for (int t = 0; t < steps; ++t) {
-    if (t >= span && contiguous) {
-      widen(in + static_cast<std::ptrdiff_t>(t - span) * p.in_ch, p.kernel * p.in_ch, x);
-    } else {
-      for (int j = 0; j < p.kernel; ++j) {
-        const int src = t - (p.kernel - 1 - j) * dilation;
-        const std::int8_t* row =
-            src >= 0 ? in + static_cast<std::ptrdiff_t>(src) * p.in_ch : zp_row;
-        widen(row, p.in_ch, x + std::ptrdiff_t{j} * p.in_ch);
-      }
-    }
-    row_outputs(p, x, out + static_cast<std::ptrdiff_t>(t) * p.out_ch);
-  }
+  detail::conv_window_rows(p, dilation, in, steps, zp_row, out,
+                           reinterpret_cast<std::int16_t*>(scratch),
+                           [&p](const std::int16_t* x, std::int8_t* y) { row_outputs(p, x, y); });
 }
 
 void add_opt(const AddQ& p, const std::int8_t* a, const std::int8_t* b, int n, std::int8_t* out) {

@@ -4,9 +4,9 @@
 #include <cstring>
 
 #include "css/nn/kernels.hpp"
-#include "kernel_table.hpp"
-#include "op_params.hpp"
-#include "planes_x86.hpp"
+#include "kernels/kernel_table.hpp"
+#include "kernels/x86/planes_x86.hpp"
+#include "runtime/op_params.hpp"
 
 namespace css::nn {
 namespace f = format;

@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "css/nn/model.hpp"
-#include "le.hpp"
+#include "format/le.hpp"
 
 namespace css::nn {
 namespace f = format;

@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "css/nn/fixed_point.hpp"
-#include "planes_x86.hpp"
+#include "kernels/x86/planes_x86.hpp"
 
 #include "avx512_target_begin.hpp"  // last include: AVX-512 code from here on
 
