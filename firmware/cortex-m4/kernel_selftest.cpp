@@ -1,8 +1,8 @@
-// Kernel self-test image (css_fw_m4_selftest.elf): runs the Cortex-M4 kernels (kernels_m4.cpp
-// conv_window_opt / conv_step_opt, add_m4.cpp's add_opt) against the engine's reference kernels on
-// seeded random shapes and parameters inside QEMU, including the edges of the 32-bit
-// requantisation paths (shift 0, large biases, act_max < 127, positive shifts) that must fall
-// back, power-of-two multipliers (rounding ties) and activation floors above and below the
+// Kernel self-test image (css_fw_m4_selftest.elf): runs the Cortex-M4 kernels (src/nn/kernels/m4:
+// kernels_m4.cpp conv_window_opt / conv_step_opt, add_m4.cpp's add_opt) against the engine's
+// reference kernels on seeded random shapes and parameters inside QEMU, including the edges of the
+// 32-bit requantisation paths (shift 0, large biases, act_max < 127, positive shifts) that must
+// fall back, power-of-two multipliers (rounding ties) and activation floors above and below the
 // output zero point (the ReLU requantisation variant), and checks nothing is written past the
 // output. The host cannot execute SMLAD/SMMULR, so this is where those paths are proven.
 // startup_m4.cpp calls run_demo(); in this image that is the self-test. Exit status: the number
