@@ -85,7 +85,7 @@ Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set
     return make_error(ErrorCode::kIo,
                       "cannot write '" + path.string() + "': " + e.what_without_backtrace());
   }
-  return write_archive(a, path, "evaluation windows");
+  return write_archive(a, path, "eval windows file");
 }
 
 Result<EvalWindows> load_eval_windows(const std::filesystem::path& path) {
@@ -94,7 +94,7 @@ Result<EvalWindows> load_eval_windows(const std::filesystem::path& path) {
                       "evaluation windows: no such file '" + path.string() + "'");
   try {
     torch::serialize::InputArchive a;
-    if (auto st = read_archive(a, path, "evaluation windows"); !st) return st.error();
+    if (auto st = read_archive(a, path, "eval windows file"); !st) return st.error();
     EvalWindows e;
     a.read("x", e.x);
     a.read("y", e.y);
