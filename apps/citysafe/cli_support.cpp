@@ -3,6 +3,9 @@
 #include <iostream>
 
 #include "css/core/config.hpp"
+#include "css/core/file_io.hpp"
+#include "css/data/dataset.hpp"
+#include "css/data/import_real.hpp"
 
 namespace css::cli {
 
@@ -13,6 +16,23 @@ void print_error(const std::string& message) {
 int report(const Error& error) {
   print_error(error.message);
   return error.code == ErrorCode::kIo ? kExitFailure : kExitUsage;
+}
+
+Status check_outputs(std::span<const OutputArg> outputs,
+                     std::span<const std::filesystem::path> inputs) {
+  std::vector<std::filesystem::path> checked;
+  for (const OutputArg& o : outputs) {
+    checked.push_back(o.path);
+    if (auto st = io::check_outputs(checked, inputs); !st)
+      return make_error(st.error().code, std::string(o.flag) + ": " + st.error().message);
+  }
+  return Ok{};
+}
+
+std::vector<std::filesystem::path> dataset_files(const std::filesystem::path& npy) {
+  if (npy.empty()) return {};
+  return {npy, data::labels_path_for(npy), data::sidecar_path_for(npy),
+          data::real_index_path_for(npy)};
 }
 
 Status apply_aliases(Config& cfg, std::span<const FlagAlias> aliases,

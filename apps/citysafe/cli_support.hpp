@@ -3,10 +3,12 @@
 // through a callback that returns an exit code.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "css/core/result.hpp"
 
@@ -28,6 +30,19 @@ inline constexpr int kExitUsage = 2;    // bad input: arguments, files, values
 void print_error(const std::string& message);
 // Maps a library error to an exit code (bad input → 2, otherwise 1) and prints it.
 int report(const Error& error);
+
+// An output file a command will write, with the flag that named it (for error messages).
+struct OutputArg {
+  const char* flag;
+  std::filesystem::path path;
+};
+// Checks every output before the command spends time (css::io::check_outputs): not a device,
+// a directory, in a missing folder, given twice, or one of `inputs`. The error names the flag.
+Status check_outputs(std::span<const OutputArg> outputs,
+                     std::span<const std::filesystem::path> inputs);
+// The files a dataset argument X.npy stands for: X.npy, X.labels.npy, X.json, X.index.json
+// (whichever layout it is), so that no output overwrites any of them; none for an empty path.
+std::vector<std::filesystem::path> dataset_files(const std::filesystem::path& npy);
 
 // A short flag that stands for a setting (--epochs for train.epochs). Its text goes through
 // the setting's own parser and range check, so `--epochs 0` fails as `--set train.epochs=0`

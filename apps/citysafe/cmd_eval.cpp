@@ -2,14 +2,16 @@
 // macro-F1 and event-level recall, delay and false alarms per device-hour, through the same
 // edge::Pipeline the node runs; on a dataset (--data) or on held-out simulated streams.
 #include <CLI/CLI.hpp>
+#include <array>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli_support.hpp"
+#include "css/core/file_io.hpp"
 #include "css/data/import_real.hpp"
 #include "css/eval/evaluate.hpp"
 #include "css/train/engine_eval.hpp"
@@ -31,20 +33,6 @@ struct EvalCliOptions {
   bool no_window = false, no_events = false, quiet = false;
   eval::EvalOptions base;  // detector and matching defaults, overridden by flags
 };
-
-Status write_text(const std::filesystem::path& path, const std::string& text) {
-  const auto tmp = path.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    if (!f || !(f << text) || !f.flush())
-      return make_error(ErrorCode::kInvalidArgument,
-                        "--metrics: cannot write '" + path.string() + "'");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error(ErrorCode::kIo, "--metrics: " + ec.message());
-  return Ok{};
-}
 
 Result<eval::EvalOptions> make_options(const EvalCliOptions& o) {
   eval::EvalOptions opt = o.base;
@@ -76,6 +64,12 @@ Result<eval::EvalOptions> make_options(const EvalCliOptions& o) {
 }
 
 int run_eval(const EvalCliOptions& o) {
+  std::vector<std::filesystem::path> inputs = dataset_files(o.data);
+  inputs.emplace_back(o.model);
+  if (!o.metrics.empty()) {
+    const std::array<OutputArg, 1> outputs = {{{"--metrics", o.metrics}}};
+    if (auto st = check_outputs(outputs, inputs); !st) return report(st.error());
+  }
   auto opt = make_options(o);
   if (!opt) return report(opt.error());
   if (!std::filesystem::is_regular_file(o.model))
@@ -107,8 +101,8 @@ int run_eval(const EvalCliOptions& o) {
   if (!result) return report(result.error());
   std::cout << eval::format_report(*result);
   if (!o.metrics.empty()) {
-    if (auto st = write_text(o.metrics, eval::report_json(*result, *opt)); !st)
-      return report(st.error());
+    if (auto st = io::write_text(o.metrics, eval::report_json(*result, *opt), inputs); !st)
+      return report(make_error(st.error().code, "--metrics: " + st.error().message));
     if (!o.quiet) std::cerr << "eval: wrote " << o.metrics << '\n';
   }
   return kExitOk;

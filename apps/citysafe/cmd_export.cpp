@@ -1,14 +1,15 @@
 // citysafe export: checkpoint → .csm (int8 + optional float), C header, ONNX.
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "cli_support.hpp"
+#include "css/core/file_io.hpp"
 #include "css/eval/real_figures.hpp"
 #include "css/nn/model.hpp"
 #include "css/onnx/export.hpp"
@@ -34,18 +35,38 @@ struct ExportCliOptions {
   bool quiet = false;
 };
 
-Status write_bytes(const std::filesystem::path& p, const std::string& bytes) {
-  if (p.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(p.parent_path(), ec);
-    if (ec)
-      return make_error(ErrorCode::kInvalidArgument,
-                        "cannot create folder '" + p.parent_path().string() + "'");
+// Every file export reads; no output may be one of them.
+std::vector<std::filesystem::path> export_inputs(const ExportCliOptions& o) {
+  const std::filesystem::path ckpt(o.checkpoint);
+  std::vector<std::filesystem::path> in = {ckpt, ckpt.parent_path() / "eval.pt"};
+  for (const auto& set : {o.calibration, o.eval})
+    for (auto& p : dataset_files(set)) in.push_back(std::move(p));
+  for (const auto& set : o.real)
+    for (auto& p : dataset_files(set)) in.push_back(std::move(p));
+  return in;
+}
+
+// The files export writes; metrics default to <out stem>.metrics.json beside --out.
+struct ExportFiles {
+  std::filesystem::path csm, metrics, c_header, onnx;  // c_header, onnx: empty = not written
+
+  explicit ExportFiles(const ExportCliOptions& o) : csm(o.out), c_header(o.c_header), onnx(o.onnx) {
+    metrics = o.metrics.empty() ? csm.parent_path() / (csm.stem().string() + ".metrics.json")
+                                : std::filesystem::path(o.metrics);
   }
-  std::ofstream f(p, std::ios::binary);
-  f << bytes;
-  if (!f) return make_error(ErrorCode::kIo, "cannot write '" + p.string() + "'");
-  return Ok{};
+  std::vector<OutputArg> args() const {
+    std::vector<OutputArg> a = {{"--out", csm}, {"--metrics", metrics}};
+    if (!c_header.empty()) a.push_back({"--c-header", c_header});
+    if (!onnx.empty()) a.push_back({"--onnx", onnx});
+    return a;
+  }
+};
+
+std::span<const std::byte> as_bytes(const std::vector<std::uint8_t>& v) {
+  return std::as_bytes(std::span(v));
+}
+std::span<const std::byte> as_bytes(const std::string& s) {
+  return std::as_bytes(std::span(s.data(), s.size()));
 }
 
 // "model_data.h" → "model_data": a C identifier from the header's file name.
@@ -94,6 +115,10 @@ int run_export(const ExportCliOptions& o) {
   if (!o.onnx.empty() && o.int8_only)
     return report(
         make_error(ErrorCode::kInvalidArgument, "--onnx needs float weights: drop --int8-only"));
+  // Outputs are checked before the minutes of calibration and evaluation.
+  const auto inputs = export_inputs(o);
+  const ExportFiles files(o);
+  if (auto st = check_outputs(files.args(), inputs); !st) return report(st.error());
   train::ExportOptions eo;
   eo.checkpoint = o.checkpoint;
   eo.calibration = o.calibration;
@@ -104,25 +129,38 @@ int run_export(const ExportCliOptions& o) {
   auto ex = train::export_model(eo);
   if (!ex) return report(ex.error());
 
-  // Everything that can fail on bad input runs before the first file is written.
+  // Everything that can fail on bad input runs before the first file is staged; the files
+  // are written all or none (a failing --onnx leaves no .csm behind).
   auto metrics_json = with_real_figures(*ex, o);
   if (!metrics_json) return report(metrics_json.error());
-  const std::filesystem::path out(o.out);
-  if (auto st = write_bytes(out, std::string(ex->csm.begin(), ex->csm.end())); !st)
-    return report(st.error());
-  auto metrics = o.metrics.empty() ? out.parent_path() / (out.stem().string() + ".metrics.json")
-                                   : std::filesystem::path(o.metrics);
-  if (auto st = write_bytes(metrics, metrics_json->dump(2) + "\n"); !st) return report(st.error());
-  if (!o.c_header.empty()) {
-    const auto text = train::c_header(ex->csm, symbol_for(o.c_header));
-    if (auto st = write_bytes(o.c_header, text); !st) return report(st.error());
-  }
+  std::vector<std::uint8_t> onnx_bytes;
   if (!o.onnx.empty()) {
     nn::Model model;
     if (nn::Model::parse(ex->csm, model) != nn::Status::kOk)
       return report(make_error(ErrorCode::kIo, "exported model does not parse (a bug)"));
-    if (auto st = onnx::write_onnx(model, o.onnx); !st) return report(st.error());
+    auto bytes = onnx::export_onnx(model);
+    if (!bytes) return report(make_error(bytes.error().code, "--onnx: " + bytes.error().message));
+    onnx_bytes = std::move(*bytes);
   }
+  io::OutputSet set(inputs);
+  const auto stage = [&set](const char* flag, const std::filesystem::path& path,
+                            std::span<const std::byte> bytes) -> Status {
+    if (path.empty()) return Ok{};
+    if (auto st = set.stage(path, bytes); !st)
+      return make_error(st.error().code, std::string(flag) + ": " + st.error().message);
+    return Ok{};
+  };
+  const std::string metrics_text = metrics_json->dump(2) + "\n";
+  const std::string header_text =
+      o.c_header.empty() ? std::string() : train::c_header(ex->csm, symbol_for(o.c_header));
+  Status st = stage("--out", files.csm, as_bytes(ex->csm));
+  if (st) st = stage("--metrics", files.metrics, as_bytes(metrics_text));
+  if (st) st = stage("--c-header", files.c_header, as_bytes(header_text));
+  if (st) st = stage("--onnx", files.onnx, as_bytes(onnx_bytes));
+  if (st) st = set.commit();
+  if (!st) return report(st.error());
+  const std::filesystem::path& out = files.csm;
+  const std::filesystem::path& metrics = files.metrics;
   if (!o.quiet) {
     std::cout << "wrote " << out.string() << " (" << ex->csm.size() << " bytes, " << ex->parameters
               << " parameters, streaming arena " << ex->streaming_arena_bytes << " B), "

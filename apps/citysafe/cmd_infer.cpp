@@ -1,11 +1,13 @@
 // citysafe infer: per-window class probabilities of a model over a dataset.
 #include <CLI/CLI.hpp>
-#include <fstream>
+#include <array>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "cli_support.hpp"
+#include "css/core/file_io.hpp"
 #include "css/data/dataset.hpp"
 #include "css/modelrun/inference.hpp"
 #include "css/modelrun/loaded_model.hpp"
@@ -23,6 +25,12 @@ struct InferOptions {
 };
 
 int run_infer(const InferOptions& o) {
+  auto inputs = dataset_files(o.input);
+  inputs.emplace_back(o.model);
+  if (!o.out.empty()) {
+    const std::array<OutputArg, 1> outputs = {{{"--out", o.out}}};
+    if (auto st = check_outputs(outputs, inputs); !st) return report(st.error());
+  }
   auto loaded = modelrun::LoadedModel::load(o.model);
   if (!loaded) return report(loaded.error());
   auto dataset = data::read_dataset(o.input);
@@ -33,20 +41,16 @@ int run_infer(const InferOptions& o) {
   auto results = modelrun::infer_recordings(loaded->model(), dataset->recordings, opts);
   if (!results) return report(results.error());
 
-  std::ofstream file;
-  if (!o.out.empty()) {
-    file.open(o.out);
-    if (!file) {
-      print_error("--out: cannot write '" + o.out + "'");
-      return kExitUsage;
-    }
-  }
-  std::ostream& out = o.out.empty() ? std::cout : file;
+  std::ostringstream text;
+  std::ostream& out = o.out.empty() ? static_cast<std::ostream&>(std::cout) : text;
   if (o.format == "json")
     modelrun::write_json(out, loaded->model(), *results);
   else
     modelrun::write_csv(out, loaded->model(), *results);
-  return out ? kExitOk : kExitFailure;
+  if (o.out.empty()) return kExitOk;  // main() checks that stdout took it all
+  if (auto st = io::write_text(o.out, text.str(), inputs); !st)
+    return report(make_error(st.error().code, "--out: " + st.error().message));
+  return kExitOk;
 }
 
 }  // namespace

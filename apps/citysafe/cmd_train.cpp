@@ -5,15 +5,17 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "cli_support.hpp"
 #include "css/core/config.hpp"
+#include "css/core/file_io.hpp"
 #include "css/train/exporter.hpp"
 #include "css/train/train_config.hpp"
 #include "css/train/trainer.hpp"
@@ -59,11 +61,45 @@ Result<train::TrainConfig> load_config(const TrainOptions& o) {
   return tc;
 }
 
-Status write_file(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream f(p, std::ios::binary);
-  f << text;
-  if (!f) return make_error(ErrorCode::kIo, "cannot write '" + p.string() + "'");
+// The files train writes into --out (docs/training.md), checked against its inputs.
+std::vector<OutputArg> train_outputs(const std::filesystem::path& out, bool with_export) {
+  std::vector<OutputArg> files;
+  for (const char* name :
+       {"best.pt", "last.pt", "model.json", "summary.txt", "eval.pt", "train_metrics.json"})
+    files.push_back({"--out", out / name});
+  if (with_export) {
+    files.push_back({"--out", out / "model.csm"});
+    files.push_back({"--out", out / "model.metrics.json"});
+  }
+  return files;
+}
+
+// Makes --out a folder the training can write to, before the minutes of training. A path the
+// user gave wrongly (an existing file, a read-only or missing location) is bad input.
+Status prepare_out_dir(const std::filesystem::path& out, bool& created) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(out, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status))
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--out: '" + out.string() + "' exists and is not a folder");
+  created = !std::filesystem::exists(status);
+  if (created && !std::filesystem::create_directories(out, ec) && ec) {
+    const bool io = ec != std::errc::permission_denied && ec != std::errc::read_only_file_system &&
+                    ec != std::errc::not_a_directory && ec != std::errc::file_exists &&
+                    ec != std::errc::filename_too_long;
+    return make_error(io ? ErrorCode::kIo : ErrorCode::kInvalidArgument,
+                      "--out: cannot create folder '" + out.string() + "': " + ec.message());
+  }
+  if (::access(out.c_str(), W_OK | X_OK) != 0)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--out: folder '" + out.string() + "' is not writable");
   return Ok{};
+}
+
+// Removes --out if this run created it and it is still empty (a failed run leaves no folder).
+void remove_if_created_and_empty(const std::filesystem::path& out, bool created) {
+  std::error_code ignored;
+  if (created) std::filesystem::remove(out, ignored);  // fails, harmlessly, if not empty
 }
 
 int run_train(const TrainOptions& o) {
@@ -82,8 +118,21 @@ int run_train(const TrainOptions& o) {
     };
   }
   const std::filesystem::path out(o.out);
+  std::vector<std::filesystem::path> inputs = dataset_files(cfg->data_path);
+  if (!o.config.empty()) inputs.emplace_back(o.config);
+  for (const auto& real : cfg->real_paths)
+    for (auto& p : dataset_files(real)) inputs.push_back(std::move(p));
+  bool created = false;
+  if (auto st = prepare_out_dir(out, created); !st) return report(st.error());
+  if (auto st = check_outputs(train_outputs(out, o.export_tflite), inputs); !st) {
+    remove_if_created_and_empty(out, created);
+    return report(st.error());
+  }
   auto rep = train::train(*cfg, out, progress);
-  if (!rep) return report(rep.error());
+  if (!rep) {
+    remove_if_created_and_empty(out, created);
+    return report(rep.error());
+  }
   if (!o.quiet) {
     std::cout << "trained " << rep->epochs_run << " epochs in " << static_cast<int>(rep->seconds)
               << " s; best epoch " << rep->best_epoch << ", validation macro-F1 "
@@ -98,11 +147,13 @@ int run_train(const TrainOptions& o) {
     eo.include_float = !o.tflite_quantize || o.save_full_model;
     auto ex = train::export_model(eo);
     if (!ex) return report(ex.error());
+    // Both files or neither.
     const auto csm = out / "model.csm";
-    std::string bytes(ex->csm.begin(), ex->csm.end());
-    if (auto st = write_file(csm, bytes); !st) return report(st.error());
-    if (auto st = write_file(out / "model.metrics.json", ex->metrics_json); !st)
-      return report(st.error());
+    io::OutputSet files(inputs);
+    Status st = files.stage(csm, std::as_bytes(std::span(ex->csm)));
+    if (st) st = files.stage_text(out / "model.metrics.json", ex->metrics_json);
+    if (st) st = files.commit();
+    if (!st) return report(make_error(st.error().code, "--out: " + st.error().message));
     if (!o.quiet)
       std::cout << "exported " << csm.string() << " (" << ex->csm.size()
                 << " bytes): macro-F1 float " << ex->float_macro_f1 << ", int8 "

@@ -1,11 +1,64 @@
 // citysafe: the command-line front door. It only parses arguments and wires
 // libraries; each subcommand lives in its own cmd_*.cpp.
+//
+// Whatever a command does, citysafe ends with an exit code and at most one error line:
+// a closed pipe is a write error (SIGPIPE ignored), an exception escaping a command is
+// reported and exits 1 (never a backtrace), and a failed write to stdout exits 1.
 #include <CLI/CLI.hpp>
+#include <csignal>
+#include <exception>
 #include <iostream>
+#include <new>
+#include <string>
 
 #include "cli_support.hpp"
+#include "css/core/file_io.hpp"
+
+namespace {
+
+// "train" for `citysafe train ...`: the command the user ran, for error messages.
+std::string command_name(const CLI::App& app) {
+  const auto subs = app.get_subcommands();
+  return subs.empty() ? std::string("citysafe") : "citysafe " + subs.front()->get_name();
+}
+
+// The first line of an exception's text (LibTorch appends a backtrace on the next lines).
+std::string first_line(const char* what) {
+  const std::string s(what != nullptr ? what : "");
+  return s.substr(0, s.find('\n'));
+}
+
+int run_command(const css::cli::Runner& run, const CLI::App& app) {
+  try {
+    return run();
+  } catch (const std::bad_alloc&) {
+    css::cli::print_error("out of memory while running '" + command_name(app) +
+                          "'; try a smaller input or free some memory");
+  } catch (const std::exception& e) {
+    css::cli::print_error("'" + command_name(app) + "' failed: " + first_line(e.what()));
+  } catch (...) {
+    css::cli::print_error("'" + command_name(app) + "' failed with an unknown error");
+  }
+  return css::cli::kExitFailure;
+}
+
+// Output lost on the way (a full disk behind `>`, a closed pipe) is a failure, not success.
+// A command that failed has said why already (one line): it keeps its own exit code.
+int finish(int code) {
+  if (auto st = css::io::flush_stdout(); !st && code == css::cli::kExitOk) {
+    css::cli::print_error(st.error().message);
+    return css::cli::kExitFailure;
+  }
+  return code;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  // A reader that goes away (`citysafe ... | head`) makes writes fail with EPIPE, which the
+  // stdout check below reports, instead of killing the process with a signal.
+  std::signal(SIGPIPE, SIG_IGN);
+
   CLI::App app{
       "CitySafeSense: privacy-preserving edge AI for urban safety.\n"
       "Simulate IMU x GNSS x acoustic data, train and run the int8 TCN, publish and map events.",
@@ -28,18 +81,21 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::ParseError& e) {
     css::cli::print_error(std::string(e.what()) + " (see 'citysafe --help')");
     return css::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    css::cli::print_error("cannot parse the command line: " + first_line(e.what()));
+    return css::cli::kExitFailure;
   }
   if (!run) {
     css::cli::print_error("no command given (see 'citysafe --help')");
     return css::cli::kExitUsage;
   }
-  return run();
+  return finish(run_command(run, app));
 }

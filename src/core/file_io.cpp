@@ -55,27 +55,28 @@ bool same_path(const fs::path& a, const fs::path& b) {
   return !ec1 && !ec2 && ca == cb;
 }
 
-Status write_all(int fd, const fs::path& tmp, std::span<const std::byte> bytes) {
+// Errors name `path`, the file the user asked for, not its hidden temporary.
+Status write_all(int fd, const fs::path& path, std::span<const std::byte> bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return io_error(tmp, "write", errno);
+      return io_error(path, "write", errno);
     }
     done += static_cast<std::size_t>(n);
   }
   return Ok{};
 }
 
-// Writes, fsyncs and closes `tmp`; removes it on any failure.
-Status write_tmp(const fs::path& tmp, std::span<const std::byte> bytes) {
+// Writes, fsyncs and closes `tmp` (the temporary of `path`); removes it on any failure.
+Status write_tmp(const fs::path& tmp, const fs::path& path, std::span<const std::byte> bytes) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return io_error(tmp, "create", errno);
-  Status st = write_all(fd, tmp, bytes);
+  if (fd < 0) return io_error(path, "create a temporary file for", errno);
+  Status st = write_all(fd, path, bytes);
   // fsync before rename: the rename must never expose a file whose data is not on disk.
-  if (st && ::fsync(fd) != 0) st = io_error(tmp, "fsync", errno);
-  if (::close(fd) != 0 && st) st = io_error(tmp, "close", errno);
+  if (st && ::fsync(fd) != 0) st = io_error(path, "fsync", errno);
+  if (::close(fd) != 0 && st) st = io_error(path, "close", errno);
   if (!st) remove_quietly(tmp);
   return st;
 }
@@ -101,11 +102,21 @@ Status check_output(const fs::path& out, std::span<const fs::path> inputs) {
                                                    : "is not a regular file (a device, FIFO or "
                                                      "socket); write to a file instead");
   }
-  if (!exists && errno != ENOENT) return io_error(out, "inspect", errno);
+  // ENOTDIR: a component of the path is a file ("model.csm/out.json"), reported below.
+  if (!exists && errno != ENOENT && errno != ENOTDIR) {
+    if (errno == ENAMETOOLONG) return bad_output(out, "is too long a path");
+    return io_error(out, "inspect", errno);
+  }
   struct stat dir_st {};
   const fs::path dir = parent_dir(out);
   if (::stat(dir.c_str(), &dir_st) != 0 || !S_ISDIR(dir_st.st_mode)) {
     return bad_output(out, "is in '" + dir.string() + "', which is not an existing directory");
+  }
+  // Found now rather than after the work: a read-only filesystem or a folder the user may not
+  // write to (the temporary file is created there).
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return bad_output(
+        out, "is in '" + dir.string() + "', which is not writable (" + std::strerror(errno) + ")");
   }
   for (const fs::path& in : inputs) {
     struct stat in_st {};
@@ -143,7 +154,7 @@ Status OutputSet::stage(const fs::path& path, std::span<const std::byte> bytes) 
     if (same_path(s.final_path, path)) return bad_output(path, "is given twice as an output");
   }
   const fs::path tmp = tmp_path_for(path, "tmp");
-  st = write_tmp(tmp, bytes);
+  st = write_tmp(tmp, path, bytes);
   if (!st) return st;
   staged_.push_back({path, tmp});
   return Ok{};

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <string>
 
-#include "atomic_file.hpp"
+#include "css/core/file_io.hpp"
 #include "frame_table.hpp"
 #include "text_util.hpp"
 
@@ -45,8 +45,7 @@ Status write_csv(const std::filesystem::path& path, const Recording& recording) 
     text += detail::format_number(f.spl) + ",";
     text += std::string(to_string(recording.labels[i])) + "\n";
   }
-  return detail::write_file_atomic(
-      path, std::span(reinterpret_cast<const std::byte*>(text.data()), text.size()));
+  return io::write_text(path, text);
 }
 
 Result<Recording> read_csv(const std::filesystem::path& path) {

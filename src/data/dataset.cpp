@@ -4,7 +4,7 @@
 #include <string>
 #include <system_error>
 
-#include "atomic_file.hpp"
+#include "css/core/file_io.hpp"
 #include "css/data/npy.hpp"
 #include "dataset_sidecar.hpp"
 #include "frame_table.hpp"
@@ -38,33 +38,6 @@ Status check_recordings(std::span<const Recording> recordings) {
   }
   if (!recordings.empty() && !(recordings[0].rate_hz > 0.0)) {
     return make_error(ErrorCode::kInvalidArgument, "recordings: rate_hz must be positive");
-  }
-  return Ok{};
-}
-
-void remove_quietly(const fs::path& p) {
-  std::error_code ignored;
-  fs::remove(p, ignored);
-}
-
-// Stages every file as .tmp, then renames them; on failure removes all of them.
-Status write_all(const std::vector<std::pair<fs::path, std::vector<std::byte>>>& files) {
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    Status s = detail::write_tmp(files[i].first, files[i].second);
-    if (!s) {
-      for (std::size_t k = 0; k < i; ++k) remove_quietly(detail::tmp_path_for(files[k].first));
-      return s;
-    }
-  }
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    Status s = detail::commit_tmp(files[i].first);
-    if (!s) {
-      for (std::size_t k = 0; k < i; ++k) remove_quietly(files[k].first);
-      for (std::size_t k = i; k < files.size(); ++k) {
-        remove_quietly(detail::tmp_path_for(files[k].first));
-      }
-      return s;
-    }
   }
   return Ok{};
 }
@@ -152,14 +125,13 @@ Status write_dataset(const fs::path& npy_path, std::span<const Recording> record
   if (!frames_bytes) return frames_bytes.error();
   if (!labels_bytes) return labels_bytes.error();
   const std::string json = detail::encode_sidecar(sidecar);
-  const auto* json_begin = reinterpret_cast<const std::byte*>(json.data());
 
-  std::vector<std::pair<fs::path, std::vector<std::byte>>> files;
-  files.emplace_back(labels_path_for(npy_path), std::move(*labels_bytes));
-  files.emplace_back(sidecar_path_for(npy_path),
-                     std::vector<std::byte>(json_begin, json_begin + json.size()));
-  files.emplace_back(npy_path, std::move(*frames_bytes));  // last: its presence means "complete"
-  return write_all(files);
+  // All three or none; the frames file is renamed last: its presence means "complete".
+  io::OutputSet files;
+  if (auto st = files.stage(labels_path_for(npy_path), *labels_bytes); !st) return st;
+  if (auto st = files.stage_text(sidecar_path_for(npy_path), json); !st) return st;
+  if (auto st = files.stage(npy_path, *frames_bytes); !st) return st;
+  return files.commit();
 }
 
 Result<Dataset> read_dataset(const fs::path& npy_path) {
@@ -188,7 +160,7 @@ Result<Dataset> read_dataset(const fs::path& npy_path) {
                       labels_path.string() + ": expected uint8 [" + std::to_string(rows) +
                           "] labels (one per frame row), got " + labels_npy->dtype);
   }
-  Result<std::vector<std::byte>> json_bytes = detail::read_file_bytes(json_path);
+  Result<std::vector<std::byte>> json_bytes = io::read_file(json_path);
   if (!json_bytes) return json_bytes.error();
   Result<detail::Sidecar> sidecar = detail::decode_sidecar(
       std::string_view(reinterpret_cast<const char*>(json_bytes->data()), json_bytes->size()),

@@ -6,7 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.hpp"
+#include "css/core/file_io.hpp"
 #include "css/core/units.hpp"
 
 namespace css::data {
@@ -283,8 +283,7 @@ std::string motion_comparison_json(std::span<const MotionProfile> profiles) {
 Status write_motion_comparison_json(const std::filesystem::path& path,
                                     std::span<const MotionProfile> profiles) {
   const std::string text = motion_comparison_json(profiles);
-  return detail::write_file_atomic(
-      path, std::span(reinterpret_cast<const std::byte*>(text.data()), text.size()));
+  return io::write_text(path, text);
 }
 
 }  // namespace css::data

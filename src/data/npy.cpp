@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "atomic_file.hpp"
+#include "css/core/file_io.hpp"
 #include "npy_header.hpp"
 
 namespace css::data {
@@ -124,7 +124,7 @@ Result<NpyArray> parse_npy(std::span<const std::byte> bytes) {
 }
 
 Result<NpyArray> read_npy(const std::filesystem::path& path) {
-  Result<std::vector<std::byte>> bytes = detail::read_file_bytes(path);
+  Result<std::vector<std::byte>> bytes = io::read_file(path);
   if (!bytes) return bytes.error();
   Result<NpyArray> array = parse_npy(*bytes);
   if (!array) return make_error(array.error().code, path.string() + ": " + array.error().message);
@@ -170,7 +170,7 @@ Result<std::vector<std::byte>> serialize_npy(const NpyArray& array) {
 Status write_npy(const std::filesystem::path& path, const NpyArray& array) {
   Result<std::vector<std::byte>> bytes = serialize_npy(array);
   if (!bytes) return make_error(bytes.error().code, path.string() + ": " + bytes.error().message);
-  return detail::write_file_atomic(path, *bytes);
+  return io::write_file(path, *bytes);
 }
 
 template <typename T>

@@ -5,12 +5,11 @@
 #include "css/onnx/export.hpp"
 
 #include <cstdio>
-#include <fstream>
 #include <span>
 #include <string>
-#include <system_error>
 #include <vector>
 
+#include "css/core/file_io.hpp"
 #include "css/nn/model.hpp"
 #include "graph_builder.hpp"
 
@@ -220,22 +219,8 @@ Status write_onnx(const css::nn::Model& model, const std::filesystem::path& path
   if (!bytes) {
     return bytes.error();
   }
-  // Write beside the target and rename, so a reader never sees half a model.
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(reinterpret_cast<const char*>(bytes->data()),
-            static_cast<std::streamsize>(bytes->size()));
-    if (!f.flush()) {
-      return make_error(ErrorCode::kIo, "onnx export: cannot write '" + tmp.string() + "'");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return make_error(ErrorCode::kIo, "onnx export: cannot rename to '" + path.string() + "'");
-  }
+  const auto st = css::io::write_file(path, std::as_bytes(std::span<const std::uint8_t>(*bytes)));
+  if (!st) return make_error(st.error().code, "onnx export: " + st.error().message);
   return Ok{};
 }
 

@@ -1,10 +1,34 @@
 #include "checkpoint.hpp"
 
-#include <system_error>
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+#include <vector>
+
+#include "css/core/file_io.hpp"
+#include "css/nn/sha256.hpp"
 
 namespace css::train {
 
 namespace {
+
+std::string quoted(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
+
+css::nn::Sha256::Digest digest_of(std::span<const std::byte> bytes) {
+  return css::nn::Sha256::hash(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+}
+
+// A bare LibTorch zip ends with its end-of-central-directory record (no comment): "PK\5\6".
+bool ends_like_a_zip(std::span<const std::byte> bytes) {
+  constexpr std::size_t kEocdBytes = 22;
+  if (bytes.size() < kEocdBytes) return false;
+  const char sig[4] = {'P', 'K', 5, 6};
+  return std::memcmp(bytes.data() + bytes.size() - kEocdBytes, sig, sizeof sig) == 0;
+}
+
 torch::Tensor to_tensor(const std::array<float, features::kChannelCount>& a) {
   return torch::tensor(std::vector<float>(a.begin(), a.end()));
 }
@@ -14,10 +38,57 @@ void from_tensor(const torch::Tensor& t, std::array<float, features::kChannelCou
 }
 }  // namespace
 
+Status write_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path,
+                     const std::string& what) {
+  std::ostringstream zip;
+  try {
+    archive.save_to(zip);
+  } catch (const c10::Error& e) {
+    return make_error(ErrorCode::kIo, what + " " + quoted(path) + ": cannot serialise (" +
+                                          std::string(e.what_without_backtrace()) + ")");
+  }
+  std::string bytes = std::move(zip).str();
+  const auto digest = digest_of(std::as_bytes(std::span<const char>(bytes)));
+  bytes.append(kArchiveTrailerMagic, sizeof kArchiveTrailerMagic);
+  bytes.append(reinterpret_cast<const char*>(digest.data()), digest.size());
+  return css::io::write_text(path, bytes);
+}
+
+Status read_archive(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
+                    const std::string& what) {
+  auto file = css::io::read_file(path);
+  if (!file) return file.error();
+  std::span<const std::byte> bytes(*file);
+  const std::size_t n = bytes.size();
+  const bool has_trailer = n >= kArchiveTrailerBytes &&
+                           std::memcmp(bytes.data() + n - kArchiveTrailerBytes,
+                                       kArchiveTrailerMagic, sizeof kArchiveTrailerMagic) == 0;
+  if (has_trailer) {
+    const auto zip = bytes.first(n - kArchiveTrailerBytes);
+    const auto digest = digest_of(zip);
+    if (!std::equal(digest.begin(), digest.end(),
+                    reinterpret_cast<const std::uint8_t*>(bytes.data() + n - digest.size())))
+      return make_error(ErrorCode::kInvalidArgument,
+                        what + " " + quoted(path) + " is corrupted (checksum mismatch)");
+    bytes = zip;
+  } else if (!ends_like_a_zip(bytes)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      what + " " + quoted(path) +
+                          " is corrupted or not a citysafe file (no checksum, not a LibTorch zip)");
+  }
+  try {
+    archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  } catch (const c10::Error& e) {
+    return make_error(ErrorCode::kParse, what + " " + quoted(path) + ": cannot read (" +
+                                             std::string(e.what_without_backtrace()) + ")");
+  }
+  return Ok{};
+}
+
 Status save_checkpoint(const std::filesystem::path& path, Tcn& model, const std::string& meta_json,
                        const features::Normalization& norm, const torch::Tensor& calibration) {
+  torch::serialize::OutputArchive archive;
   try {
-    torch::serialize::OutputArchive archive;
     torch::serialize::OutputArchive model_archive;
     model->save(model_archive);
     archive.write("model", model_archive);
@@ -26,27 +97,19 @@ Status save_checkpoint(const std::filesystem::path& path, Tcn& model, const std:
     archive.write("norm_mean", to_tensor(norm.mean));
     archive.write("norm_std", to_tensor(norm.std));
     archive.write("calibration", calibration.defined() ? calibration : torch::zeros({0}));
-    // Write then rename: a crash mid-save never leaves a truncated "best.pt".
-    auto tmp = path;
-    tmp += ".tmp";
-    archive.save_to(tmp.string());
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec)
-      return make_error(ErrorCode::kIo, "checkpoint '" + path.string() + "': " + ec.message());
   } catch (const c10::Error& e) {
-    return make_error(ErrorCode::kIo, "checkpoint '" + path.string() + "': cannot write (" +
+    return make_error(ErrorCode::kIo, "checkpoint " + quoted(path) + ": cannot serialise (" +
                                           std::string(e.what_without_backtrace()) + ")");
   }
-  return Ok{};
+  return write_archive(archive, path, "checkpoint");
 }
 
 Result<Checkpoint> load_checkpoint(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path))
     return make_error(ErrorCode::kNotFound, "--checkpoint: no such file '" + path.string() + "'");
+  torch::serialize::InputArchive archive;
+  if (auto st = read_archive(archive, path, "checkpoint"); !st) return st.error();
   try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path.string());
     c10::IValue arch;
     c10::IValue meta;
     if (!archive.try_read("architecture", arch) || !archive.try_read("meta", meta) ||

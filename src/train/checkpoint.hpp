@@ -5,6 +5,13 @@
 //   "meta"         JSON string: classes, seed, epoch, validation macro-F1, window spec
 //   "norm_mean", "norm_std"   float [C]
 //   "calibration"  float [N, T, C] raw feature windows for int8 calibration
+//
+// Archive files (checkpoints and eval.pt) carry a trailer after the LibTorch zip: the 8 bytes
+// kArchiveTrailerMagic and the SHA-256 of every byte before them. LibTorch does not check the
+// zip's CRCs, so without it a flipped byte loads silently as a different model. Reading
+// verifies the trailer first (a mismatch is kInvalidArgument "... is corrupted (checksum
+// mismatch)"); a plain LibTorch zip without a trailer (written before the trailer existed) is
+// still read, unverified. Writing goes through css::io (temp file, fsync, rename).
 #pragma once
 
 #include <torch/torch.h>
@@ -24,6 +31,17 @@ struct Checkpoint {
   features::Normalization norm;
   torch::Tensor calibration;  // [N, context + window, C] raw features, may be undefined/empty
 };
+
+inline constexpr char kArchiveTrailerMagic[8] = {'C', 'S', 'S', 'S', 'H', 'A', '2', '1'};
+inline constexpr std::size_t kArchiveTrailerBytes = sizeof kArchiveTrailerMagic + 32;
+
+// Serialises `archive` in memory, appends the trailer and writes it through css::io.
+// `what` names the file in errors ("checkpoint", "evaluation windows").
+Status write_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path,
+                     const std::string& what);
+// Reads `path`, verifies its trailer and loads it into `archive`.
+Status read_archive(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
+                    const std::string& what);
 
 Status save_checkpoint(const std::filesystem::path& path, Tcn& model, const std::string& meta_json,
                        const features::Normalization& norm, const torch::Tensor& calibration);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "checkpoint.hpp"
+
 namespace css::train {
 namespace {
 constexpr std::size_t kC = features::kChannelCount;
@@ -75,16 +77,15 @@ Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set
     idx[i] = i;
     labels[i] = static_cast<std::int64_t>(set.windows[i].label);
   }
+  torch::serialize::OutputArchive a;
   try {
-    torch::serialize::OutputArchive a;
     a.write("x", raw_windows(set, norm, context, idx));
     a.write("y", torch::tensor(labels, torch::kInt64));
-    a.save_to(path.string());
   } catch (const c10::Error& e) {
     return make_error(ErrorCode::kIo,
                       "cannot write '" + path.string() + "': " + e.what_without_backtrace());
   }
-  return Ok{};
+  return write_archive(a, path, "eval windows file");
 }
 
 Result<EvalWindows> load_eval_windows(const std::filesystem::path& path) {
@@ -93,7 +94,7 @@ Result<EvalWindows> load_eval_windows(const std::filesystem::path& path) {
                       "evaluation windows: no such file '" + path.string() + "'");
   try {
     torch::serialize::InputArchive a;
-    a.load_from(path.string());
+    if (auto st = read_archive(a, path, "eval windows file"); !st) return st.error();
     EvalWindows e;
     a.read("x", e.x);
     a.read("y", e.y);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint.hpp"
+#include "css/core/file_io.hpp"
 #include "css/data/dataset.hpp"
 #include "css/data/import_real.hpp"
 #include "css/sim/augment.hpp"
@@ -180,10 +181,7 @@ std::string summary_text(Tcn& model) {
 }
 
 Status write_text(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream f(p);
-  f << text;
-  if (!f) return make_error(ErrorCode::kIo, "cannot write '" + p.string() + "'");
-  return Ok{};
+  return css::io::write_text(p, text);
 }
 
 }  // namespace

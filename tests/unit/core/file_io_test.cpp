@@ -125,14 +125,62 @@ TEST(FileIo, FullDiskIsAnIoErrorAndLeavesNothingBehind) {
     ::setrlimit(RLIMIT_FSIZE, &lim);
     const std::vector<std::byte> big(1 << 20, std::byte{7});
     const Status st = write_file(dir / "out.bin", big);
-    ::_exit(!st && st.error().code == ErrorCode::kIo ? 0 : 1);
+    if (st || st.error().code != ErrorCode::kIo) ::_exit(1);
+    // The message names the file the user asked for, not its hidden temporary.
+    const std::string& m = st.error().message;
+    const bool names_output = m.find("'" + (dir / "out.bin").string() + "'") != std::string::npos;
+    ::_exit(names_output && m.find(".tmp.") == std::string::npos ? 0 : 2);
   }
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "write_file did not report the full disk as kIo";
+  EXPECT_NE(WEXITSTATUS(status), 1) << "write_file did not report the full disk as kIo";
+  EXPECT_NE(WEXITSTATUS(status), 2) << "the error does not name out.bin (or names a temporary)";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_EQ(slurp(dir / "out.bin"), "previous");
   EXPECT_EQ(dir.files(), std::vector<std::string>{"out.bin"});
+}
+
+// "model.csm/out.json" where model.csm is a file: a bad path (exit 2), not a disk error.
+TEST(FileIo, AFileUsedAsAFolderIsBadInput) {
+  TempDir dir;
+  put(dir / "model.csm", "model");
+  const Status st = write_text(dir / "model.csm" / "out.json", "x");
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(st.error().message.find("not an existing directory"), std::string::npos)
+      << st.error().message;
+  EXPECT_EQ(slurp(dir / "model.csm"), "model");
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"model.csm"});
+}
+
+// A folder the user may not write to is refused by check_output, before any work. Root may
+// write anywhere, so the check runs in a child that drops to 'nobody' when it is root.
+TEST(FileIo, UnwritableFolderIsRefusedUpFront) {
+  TempDir dir;
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  const fs::path ro = dir / "ro";
+  fs::create_directory(ro);
+  fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                          fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+    const Status checked = check_output(ro / "out.txt");
+    if (checked || checked.error().code != ErrorCode::kInvalidArgument) ::_exit(1);
+    if (checked.error().message.find("not writable") == std::string::npos) ::_exit(2);
+    ::_exit(write_text(ro / "out.txt", "x") ? 1 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 3) << "could not drop to uid nobody";
+  EXPECT_NE(WEXITSTATUS(status), 1) << "an unwritable folder was not refused as bad input";
+  EXPECT_NE(WEXITSTATUS(status), 2) << "the message does not say 'not writable'";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(fs::is_empty(ro));
 }
 
 TEST(FileIo, ReadFileNamesWhatIsWrong) {

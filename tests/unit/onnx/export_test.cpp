@@ -189,12 +189,12 @@ TEST(OnnxExportErrors, ModelWithoutFloatWeightsIsRefused) {
   EXPECT_NE(r.error().message.find("float weights"), std::string::npos);
 }
 
-TEST(OnnxExportErrors, UnwritablePathIsAnIoError) {
+TEST(OnnxExportErrors, MissingFolderIsRefusedNamingThePath) {
   Fixture f;
   make_model(f, {});
   const auto s = css::onnx::write_onnx(f.model, "/nonexistent-dir/sub/model.onnx");
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().code, css::ErrorCode::kIo);
+  EXPECT_EQ(s.error().code, css::ErrorCode::kInvalidArgument);  // a bad path, not a disk error
   EXPECT_NE(s.error().message.find("/nonexistent-dir/sub/model.onnx"), std::string::npos);
 }
 

@@ -4,11 +4,13 @@
 //
 // Contract:
 //  - check_output() refuses an output that exists and is not a regular file (a directory, a
-//    device such as /dev/full, a FIFO), whose directory does not exist, or that is one of the
+//    device such as /dev/full, a FIFO), whose directory does not exist or is not writable (a
+//    read-only filesystem, a folder without write permission), or that is one of the
 //    command's inputs (same file, by device and inode, or by path). These are bad input:
 //    ErrorCode::kInvalidArgument, exit 2 in the CLI.
-//  - Every write, fsync, close and rename is checked; a failure is ErrorCode::kIo (exit 1)
-//    with the path and the system's reason, and its temporary file is removed.
+//  - Every write, fsync, close and rename is checked; a failure (a full disk, an I/O error)
+//    is ErrorCode::kIo (exit 1) naming the output path (never its hidden temporary) and the
+//    system's reason, and its temporary file is removed.
 //  - OutputSet writes several files all or none: files are staged (written + fsynced under a
 //    temporary name), then commit() renames them; if a rename fails, the files already
 //    renamed are put back as they were (previous content restored, new files removed).

@@ -40,7 +40,9 @@ struct ExportOptions {
 Result<std::vector<std::uint8_t>> export_onnx(const css::nn::Model& model,
                                               const ExportOptions& options = {});
 
-// export_onnx() written to `path` (whole file replaced; error names the path on failure).
+// export_onnx() written to `path` through css::io::write_file (atomic: a reader never sees half
+// a model). A path css::io refuses (a directory, a device, a missing folder) is
+// kInvalidArgument; a disk error is kIo; both name the path.
 Status write_onnx(const css::nn::Model& model, const std::filesystem::path& path,
                   const ExportOptions& options = {});
 
