@@ -10,9 +10,9 @@
 
 #include "cli_support.hpp"
 #include "css/eval/real_figures.hpp"
+#include "css/modelrun/engine_eval.hpp"
 #include "css/nn/model.hpp"
 #include "css/onnx/export.hpp"
-#include "css/train/engine_eval.hpp"
 #include "css/train/exporter.hpp"
 
 namespace css::cli {
@@ -114,7 +114,7 @@ int run_export(const ExportCliOptions& o) {
                                    : std::filesystem::path(o.metrics);
   if (auto st = write_bytes(metrics, metrics_json->dump(2) + "\n"); !st) return report(st.error());
   if (!o.c_header.empty()) {
-    const auto text = train::c_header(ex->csm, symbol_for(o.c_header));
+    const auto text = modelrun::c_header(ex->csm, symbol_for(o.c_header));
     if (auto st = write_bytes(o.c_header, text); !st) return report(st.error());
   }
   if (!o.onnx.empty()) {

@@ -11,9 +11,10 @@
 #include "checkpoint.hpp"
 #include "css/data/dataset.hpp"
 #include "css/data/import_real.hpp"
+#include "css/modelrun/metrics.hpp"
+#include "css/modelrun/window_data.hpp"
 #include "css/sim/augment.hpp"
-#include "css/train/metrics.hpp"
-#include "css/train/window_data.hpp"
+#include "sampling.hpp"
 #include "tcn.hpp"
 #include "tensors.hpp"
 
@@ -54,12 +55,12 @@ double lr_at(const TrainConfig& c, std::int64_t s, std::int64_t n) {
 // Training windows of one epoch: the base tracks, with a fraction of the
 // recordings replaced by a freshly augmented copy.
 struct EpochData {
-  std::vector<FeatureTrack> augmented;
-  std::vector<const FeatureTrack*> tracks;
+  std::vector<modelrun::FeatureTrack> augmented;
+  std::vector<const modelrun::FeatureTrack*> tracks;
   std::vector<data::Window> windows;
 };
 
-Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& base,
+Result<EpochData> epoch_data(std::span<const Recording> recs, const modelrun::WindowSet& base,
                              const TrainConfig& c, int epoch) {
   EpochData d;
   d.tracks.resize(base.tracks.size());
@@ -79,7 +80,7 @@ Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& b
       replaced[r] = true;
     }
   }
-  auto aug_set = build_windows(aug, c.windows);
+  auto aug_set = modelrun::build_windows(aug, c.windows);
   if (!aug_set) return aug_set.error();
   d.augmented = std::move(aug_set->tracks);
   for (std::size_t a = 0; a < aug_index.size(); ++a) d.tracks[aug_index[a]] = &d.augmented[a];
@@ -100,7 +101,7 @@ Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& b
 // index, or −1 for a simulated recording.
 std::vector<double> sampling_weights(std::span<const data::Window> windows, double power,
                                      const std::vector<int>& real_set, double real_share) {
-  const auto counts = class_counts(windows);
+  const auto counts = modelrun::class_counts(windows);
   std::map<std::pair<std::size_t, int>, double> set_n;  // (class, set) → real windows
   std::vector<double> real_n(counts.size(), 0.0);
   for (const auto& w : windows) {
@@ -218,7 +219,7 @@ Result<TrainReport> train(const TrainConfig& config, const std::filesystem::path
     recordings = std::move(ds->recordings);
   } else {
     if (progress) progress("simulating recordings ...", true);
-    auto sim = simulate_recordings(config.sim);
+    auto sim = modelrun::simulate_recordings(config.sim);
     if (!sim) return sim.error();
     recordings = std::move(*sim);
   }
@@ -248,9 +249,9 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
 
   const auto split =
       data::split_recordings(recordings, c.split_key, c.val_frac, c.test_frac, c.seed);
-  auto train_recs = select(recordings, split.train);
-  auto val_recs = select(recordings, split.val);
-  const auto test_recs = select(recordings, split.test);
+  auto train_recs = modelrun::select(recordings, split.train);
+  auto val_recs = modelrun::select(recordings, split.val);
+  const auto test_recs = modelrun::select(recordings, split.test);
   std::vector<int> real_set(train_recs.size(), -1);  // index of the real set, −1 = simulated
   if (real != nullptr) {
     train_recs.insert(train_recs.end(), real->train.begin(), real->train.end());
@@ -261,17 +262,17 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
   }
   auto eval_spec = c.windows;
   eval_spec.hop = c.eval_hop;
-  auto train_set = build_windows(train_recs, c.windows);
+  auto train_set = modelrun::build_windows(train_recs, c.windows);
   if (!train_set) return train_set.error();
-  auto val_set = build_windows(val_recs.empty() ? train_recs : val_recs, eval_spec);
+  auto val_set = modelrun::build_windows(val_recs.empty() ? train_recs : val_recs, eval_spec);
   if (!val_set) return val_set.error();
-  auto test_set = build_windows(test_recs.empty() ? val_recs : test_recs, eval_spec);
+  auto test_set = modelrun::build_windows(test_recs.empty() ? val_recs : test_recs, eval_spec);
   if (!test_set) return test_set.error();
   if (train_set->windows.empty())
     return make_error(ErrorCode::kInvalidArgument,
                       "no training windows: recordings are shorter than the window of " +
                           std::to_string(c.windows.length) + " samples");
-  const auto norm = fit_tracks(train_set->tracks);
+  const auto norm = modelrun::fit_tracks(train_set->tracks);
 
   Tcn model(c.model);
   torch::optim::AdamW opt(model->parameters(),
@@ -311,8 +312,8 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
       std::vector<std::int64_t> batch_y(bn);
       for (std::size_t i = 0; i < bn; ++i) {
         const auto& w = ed->windows[order[b0 + i]];
-        gather_window(*ed->tracks[w.recording], w.begin, c.context, random_mask(c, rng), norm,
-                      std::span<float>(batch_x.data() + i * wlen, wlen));
+        modelrun::gather_window(*ed->tracks[w.recording], w.begin, c.context, random_mask(c, rng),
+                                norm, std::span<float>(batch_x.data() + i * wlen, wlen));
         batch_y[i] = static_cast<std::int64_t>(w.label);
       }
       const double lr = lr_at(c, step, total_steps);
