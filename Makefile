@@ -1,5 +1,7 @@
 # Thin wrapper over CMake presets; every target is also a plain command.
-#   make demo   build, then the end-to-end demo (today: a minute of mixed scenarios + summary)
+#   make demo   build, then the model at work: simulated phones (everyday life, snatches, a
+#               forced movement) through the edge pipeline, every event it raises printed
+#               (time, type, confidence, location), then the shipped model on real phones
 #   make test   build, run every test, the sanitizer preset on parsing/engine tests,
 #               a bounded libFuzzer run of every parser, the Cortex-M4 firmware check
 #               (sizes, QEMU run = host output, kernel self-test) and the format check

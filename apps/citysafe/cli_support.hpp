@@ -65,5 +65,7 @@ void add_infer(CLI::App& root, Runner& run);
 void add_train(CLI::App& root, Runner& run);
 void add_export(CLI::App& root, Runner& run);
 void add_eval(CLI::App& root, Runner& run);
+void add_config(CLI::App& root, Runner& run);
+void add_detect(CLI::App& root, Runner& run);
 
 }  // namespace css::cli

@@ -14,7 +14,7 @@
 #include "css/core/file_io.hpp"
 #include "css/data/import_real.hpp"
 #include "css/eval/evaluate.hpp"
-#include "css/train/engine_eval.hpp"
+#include "css/modelrun/loaded_model.hpp"
 
 namespace css::cli {
 namespace {
@@ -74,8 +74,9 @@ int run_eval(const EvalCliOptions& o) {
   if (!opt) return report(opt.error());
   if (!std::filesystem::is_regular_file(o.model))
     return report(make_error(ErrorCode::kNotFound, "--model: no such file '" + o.model + "'"));
-  auto csm = train::read_model_file(o.model);
-  if (!csm) return report(make_error(ErrorCode::kParse, csm.error().message));
+  auto loaded = modelrun::LoadedModel::load(o.model);
+  if (!loaded) return report(make_error(loaded.error().code, "--model: " + loaded.error().message));
+  const auto csm = loaded->bytes();
   const eval::Progress progress = [&o](const std::string& line) {
     if (!o.quiet) std::cerr << "eval: " << line << '\n';
   };
@@ -94,9 +95,9 @@ int run_eval(const EvalCliOptions& o) {
     if (chosen.empty())
       return report(make_error(ErrorCode::kInvalidArgument,
                                "--split " + o.split + ": no recordings in that part of " + o.data));
-    result = eval::evaluate_recordings(*csm, chosen, *opt, progress);
+    result = eval::evaluate_recordings(csm, chosen, *opt, progress);
   } else {
-    result = eval::evaluate_heldout(*csm, *opt, progress);
+    result = eval::evaluate_heldout(csm, *opt, progress);
   }
   if (!result) return report(result.error());
   std::cout << eval::format_report(*result);

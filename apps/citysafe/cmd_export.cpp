@@ -11,9 +11,9 @@
 #include "cli_support.hpp"
 #include "css/core/file_io.hpp"
 #include "css/eval/real_figures.hpp"
+#include "css/modelrun/engine_eval.hpp"
 #include "css/nn/model.hpp"
 #include "css/onnx/export.hpp"
-#include "css/train/engine_eval.hpp"
 #include "css/train/exporter.hpp"
 
 namespace css::cli {
@@ -152,7 +152,7 @@ int run_export(const ExportCliOptions& o) {
   };
   const std::string metrics_text = metrics_json->dump(2) + "\n";
   const std::string header_text =
-      o.c_header.empty() ? std::string() : train::c_header(ex->csm, symbol_for(o.c_header));
+      o.c_header.empty() ? std::string() : modelrun::c_header(ex->csm, symbol_for(o.c_header));
   Status st = stage("--out", files.csm, as_bytes(ex->csm));
   if (st) st = stage("--metrics", files.metrics, as_bytes(metrics_text));
   if (st) st = stage("--c-header", files.c_header, as_bytes(header_text));

@@ -1,5 +1,5 @@
 // citysafe generate: synthetic IMU x GNSS x acoustic recordings to a dataset.
-// Settings come from the sim settings table (css/core/settings.hpp): a TOML
+// Settings come from the sim settings table (css/sim/settings.hpp): a TOML
 // file (--config), then --set name=value, then the short flags below.
 #include <CLI/CLI.hpp>
 #include <array>
@@ -12,11 +12,11 @@
 
 #include "cli_support.hpp"
 #include "css/core/config.hpp"
-#include "css/core/settings.hpp"
 #include "css/data/csv.hpp"
 #include "css/data/dataset.hpp"
 #include "css/data/stats.hpp"
 #include "css/sim/generator.hpp"
+#include "css/sim/settings.hpp"
 
 namespace css::cli {
 namespace {
@@ -48,7 +48,7 @@ std::string scenario_list() {
 
 // Folds the file, --set and flags into one Config, in that order of precedence.
 Result<Config> collect_settings(const GenerateOptions& o) {
-  Config cfg(sim_settings());
+  Config cfg(sim::sim_settings());
   if (!o.config_file.empty()) {
     if (auto st = cfg.load_toml_file(o.config_file); !st) return st.error();
   }
@@ -131,7 +131,7 @@ int run_generate(const GenerateOptions& o) {
 }
 
 std::string setting_help(const char* name) {
-  Config cfg(sim_settings());
+  Config cfg(sim::sim_settings());
   const auto& spec = cfg.specs()[static_cast<std::size_t>(cfg.find(name))];
   std::string help(spec.doc);
   if (!spec.unit.empty()) help += " [" + std::string(spec.unit) + "]";

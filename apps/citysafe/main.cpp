@@ -77,6 +77,8 @@ int main(int argc, char** argv) {
   css::cli::add_train(app, run);
   css::cli::add_export(app, run);
   css::cli::add_eval(app, run);
+  css::cli::add_detect(app, run);
+  css::cli::add_config(app, run);
 
   try {
     app.parse(argc, argv);

@@ -21,7 +21,7 @@
 #include "css/data/npy.hpp"
 #include "css/data/split.hpp"
 #include "css/eval/centroid_baseline.hpp"
-#include "css/train/window_data.hpp"
+#include "css/modelrun/window_data.hpp"
 
 namespace {
 
@@ -48,8 +48,8 @@ int split_cmd(const std::string& in, const std::string& train_out, const std::st
                                                  0.0, test_frac, seed);
   std::vector<std::size_t> train_idx = split.train;
   train_idx.insert(train_idx.end(), split.val.begin(), split.val.end());
-  const auto train = css::train::select(ds->recordings, train_idx);
-  const auto test = css::train::select(ds->recordings, split.test);
+  const auto train = css::modelrun::select(ds->recordings, train_idx);
+  const auto test = css::modelrun::select(ds->recordings, split.test);
   if (auto st = css::data::write_dataset(train_out, train, ds->meta); !st)
     return fail(st.error().message);
   if (auto st = css::data::write_dataset(test_out, test, ds->meta); !st)
@@ -64,7 +64,7 @@ int windows_cmd(const std::string& in, const std::string& prefix, std::size_t wi
   auto ds = css::data::read_dataset(in);
   if (!ds) return fail(ds.error().message);
   css::data::WindowSpec spec{window, hop, css::data::LabelPolicy::kAnyRisky, 32};
-  auto set = css::train::build_windows(ds->recordings, spec);
+  auto set = css::modelrun::build_windows(ds->recordings, spec);
   if (!set) return fail(set.error().message);
   const std::size_t c = css::features::kChannelCount, n = set->windows.size();
   std::vector<float> x(n * window * c);

@@ -70,6 +70,14 @@ Status Pipeline::init(std::span<const std::uint8_t> csm, const PipelineConfig& c
   return Ok{};
 }
 
+std::vector<FrameDetection> detect_stream(Pipeline& pipeline, std::span<const SensorFrame> frames) {
+  std::vector<FrameDetection> out;
+  pipeline.reset();
+  for (std::size_t i = 0; i < frames.size(); ++i)
+    if (auto d = pipeline.push(frames[i])) out.push_back({i, *d});
+  return out;
+}
+
 void Pipeline::reset() {
   extractor_.reset();
   if (initialised_) streaming_.reset();

@@ -45,7 +45,8 @@ std::map<std::string, std::vector<Recording>> by_placement(std::span<const Recor
   return groups;
 }
 
-void merge_into(std::optional<train::ConfusionMatrix>& into, const train::ConfusionMatrix& m) {
+void merge_into(std::optional<modelrun::ConfusionMatrix>& into,
+                const modelrun::ConfusionMatrix& m) {
   if (into)
     into->add(m);
   else
@@ -66,7 +67,7 @@ Status run_window_level(std::span<const std::uint8_t> csm, std::span<const Recor
     auto& total = context ? report.window_context : report.window_bare;
     auto& total_single = context ? report.window_context_single : report.window_bare_single;
     if (!context || groups.empty()) {
-      train::ConfusionMatrix single(1);
+      modelrun::ConfusionMatrix single(1);
       auto cm = evaluate_windows(csm, o.precision, recs, spec, &single);
       if (!cm) return cm.error();
       total = std::move(*cm);
@@ -74,7 +75,7 @@ Status run_window_level(std::span<const std::uint8_t> csm, std::span<const Recor
       continue;
     }
     for (const auto& [placement, group] : groups) {
-      train::ConfusionMatrix single(1);
+      modelrun::ConfusionMatrix single(1);
       auto cm = evaluate_windows(csm, o.precision, group, spec, &single);
       if (!cm) return cm.error();
       merge_into(total, *cm);

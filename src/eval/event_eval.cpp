@@ -13,13 +13,10 @@ StreamResult run_stream(edge::Pipeline& pipeline, const Recording& recording,
   const double rate = recording.rate_hz > 0.0 ? recording.rate_hz : 50.0;
   r.hours = static_cast<double>(recording.frames.size()) / rate / 3600.0;
   r.truth = truth_events(recording);
-  pipeline.reset();
-  for (std::size_t i = 0; i < recording.frames.size(); ++i) {
-    if (auto d = pipeline.push(recording.frames[i])) {
-      r.detected.push_back({d->label, d->t_s});
-      r.label_at_detection.push_back(i < recording.labels.size() ? recording.labels[i]
-                                                                 : Label::kStationary);
-    }
+  for (const auto& [i, d] : edge::detect_stream(pipeline, recording.frames)) {
+    r.detected.push_back({d.label, d.t_s});
+    r.label_at_detection.push_back(i < recording.labels.size() ? recording.labels[i]
+                                                               : Label::kStationary);
   }
   r.rejected_samples = pipeline.rejected_samples();
   r.match = match_events(r.truth, r.detected, config);

@@ -1,6 +1,6 @@
 #include "css/eval/heldout.hpp"
 
-#include "css/train/window_data.hpp"
+#include "css/modelrun/window_data.hpp"
 
 namespace css::eval {
 namespace {
@@ -48,13 +48,13 @@ Result<Recording> generate_stream(const StreamPlan& plan) {
 }
 
 Result<std::vector<Recording>> window_recordings(const HeldoutSpec& spec) {
-  train::SimSpec s;
+  modelrun::SimSpec s;
   s.mix_devices = spec.window_mix_devices;
   s.risky_devices = spec.window_risky_devices;
   s.extra_devices = spec.window_extra_devices;
   s.duration_s = spec.window_duration_s;
   s.seed = mix_seed(spec.seed, 1000);
-  return train::simulate_recordings(s);
+  return modelrun::simulate_recordings(s);
 }
 
 }  // namespace css::eval

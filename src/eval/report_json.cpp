@@ -10,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-json window_json(const train::ConfusionMatrix& cm, const std::vector<std::string>& names) {
+json window_json(const modelrun::ConfusionMatrix& cm, const std::vector<std::string>& names) {
   std::vector<std::string_view> views(names.begin(), names.end());
   return json::parse(cm.to_json(views));
 }

@@ -5,43 +5,9 @@
 
 #include "css/core/label.hpp"
 #include "css/features/features.hpp"
+#include "css/modelrun/window_runner.hpp"
 
 namespace css::modelrun {
-namespace {
-
-class WindowRunner {
- public:
-  Status init(const nn::Model& m, nn::Precision precision) {
-    model_ = &m;
-    cfg_.precision = precision;
-    cfg_.max_steps = m.context_length();
-    if (precision == nn::Precision::kFloat && !m.has_float_weights())
-      return make_error(ErrorCode::kInvalidArgument,
-                        "--precision float: the model file has no float weights");
-    arena_.assign(nn::Interpreter::required_arena_bytes(m, cfg_) / 4 + 1, 0);
-    std::span<std::uint8_t> bytes(reinterpret_cast<std::uint8_t*>(arena_.data()),
-                                  arena_.size() * 4);
-    if (auto st = it_.init(m, bytes, cfg_); st != nn::Status::kOk)
-      return make_error(ErrorCode::kInvalidArgument,
-                        std::string("engine init failed: ") + nn::status_name(st));
-    return Ok{};
-  }
-  Status run(std::span<const float> rows, std::vector<float>& probs) {
-    probs.assign(model_->num_classes(), 0.0F);
-    if (auto st = it_.run_window(rows, probs); st != nn::Status::kOk)
-      return make_error(ErrorCode::kInvalidArgument,
-                        std::string("inference failed: ") + nn::status_name(st));
-    return Ok{};
-  }
-
- private:
-  const nn::Model* model_ = nullptr;
-  nn::RunConfig cfg_;
-  nn::Interpreter it_;
-  std::vector<std::uint32_t> arena_;
-};
-
-}  // namespace
 
 Result<std::vector<WindowResult>> infer_recordings(const nn::Model& m,
                                                    const std::vector<Recording>& recs,
@@ -51,7 +17,8 @@ Result<std::vector<WindowResult>> infer_recordings(const nn::Model& m,
   if (o.hop == 0)
     return make_error(ErrorCode::kInvalidArgument, "--hop: must be at least 1 sample");
   WindowRunner runner;
-  if (auto st = runner.init(m, o.precision); !st) return st.error();
+  if (auto st = runner.init(m, o.precision); !st)
+    return make_error(st.error().code, "--precision: " + st.error().message);
   const std::size_t c = m.input_channels(), window = m.window(), context = m.context_length();
   std::vector<WindowResult> out;
   for (std::size_t r = 0; r < recs.size(); ++r) {
@@ -65,6 +32,7 @@ Result<std::vector<WindowResult>> infer_recordings(const nn::Model& m,
       w.t_end = recs[r].frames[end - 1].t;
       w.truth = recs[r].labels.size() == n ? static_cast<int>(recs[r].labels[end - 1]) : -1;
       auto rows = std::span<const float>(feats).subspan(begin * c, (end - begin) * c);
+      w.probs.assign(m.num_classes(), 0.0F);
       if (auto st = runner.run(rows, w.probs); !st) return st.error();
       w.predicted =
           static_cast<int>(std::max_element(w.probs.begin(), w.probs.end()) - w.probs.begin());

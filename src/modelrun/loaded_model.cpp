@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "css/modelrun/window_runner.hpp"
 #include "css/nn/format.hpp"
 
 namespace css::modelrun {
@@ -30,14 +31,7 @@ Result<LoadedModel> LoadedModel::from_bytes(std::vector<std::uint8_t> bytes,
   LoadedModel m;
   m.bytes_ = std::move(bytes);
   m.name_ = name;
-  nn::ParseDetail detail;
-  const nn::Status st = nn::Model::parse(m.bytes_, m.model_, &detail);
-  if (st != nn::Status::kOk) {
-    std::string where = std::string("field '") + detail.field + "'";
-    if (detail.op >= 0) where += ", op " + std::to_string(detail.op);
-    return make_error(ErrorCode::kInvalidArgument,
-                      name + ": not a valid model: " + nn::status_name(st) + " (" + where + ")");
-  }
+  if (auto st = parse_model(m.bytes_, name, m.model_); !st) return st.error();
   return m;
 }
 

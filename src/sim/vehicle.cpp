@@ -121,10 +121,11 @@ void ExitVehiclePhase::step(Ctx& c, double /*t_rel*/) {
     c.spl.add_event(c.t, c.rng.uniform(80.0, 90.0), 0.01, 0.05, 35.0);
   }
   if (slammed_) b.body_acc = b.body_acc + door_jolt(c.t - door_t_, 0.4);
-  // Getting out is not a class of its own (DESIGN §3): it is labelled stationary from the
-  // moment the passenger rises out of the seat. Until then they sit in the parked car, as in
-  // the last seconds of the ride (DrivePhase's final stop), and are in_vehicle. An earlier
-  // version labelled the seated 1.5–3 s stationary: windows identical to a car at a light.
+  // Getting out is not a class of its own (docs/architecture.md, "Canonical data"): it is labelled
+  // stationary from the moment the passenger rises out of the seat. Until then they sit in the
+  // parked car, as in the last seconds of the ride (DrivePhase's final stop), and are in_vehicle.
+  // An earlier version labelled the seated 1.5–3 s stationary: windows identical to a car at a
+  // light.
   b.label = c.t < stand_t0_ ? Label::kInVehicle : Label::kStationary;
 }
 

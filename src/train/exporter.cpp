@@ -4,9 +4,9 @@
 
 #include "checkpoint.hpp"
 #include "css/data/dataset.hpp"
+#include "css/modelrun/engine_eval.hpp"
+#include "css/modelrun/window_data.hpp"
 #include "css/nn/model_writer.hpp"
-#include "css/train/engine_eval.hpp"
-#include "css/train/window_data.hpp"
 #include "tcn.hpp"
 #include "tensors.hpp"
 
@@ -109,7 +109,7 @@ Result<Windows> dataset_windows(const std::filesystem::path& path, std::size_t l
   auto ds = data::read_dataset(path);
   if (!ds) return ds.error();
   data::WindowSpec spec{length, hop, data::LabelPolicy::kAnyRisky, 32};
-  auto set = build_windows(ds->recordings, spec);
+  auto set = modelrun::build_windows(ds->recordings, spec);
   if (!set) return set.error();
   if (set->windows.empty())
     return make_error(ErrorCode::kInvalidArgument, "'" + path.string() + "': no window of " +
@@ -120,8 +120,8 @@ Result<Windows> dataset_windows(const std::filesystem::path& path, std::size_t l
     const auto& w = set->windows[i];
     const std::size_t at = out.x.size(), values = (context + length) * kC;
     out.x.resize(at + values);
-    gather_raw(set->tracks[w.recording], w.begin, context, norm,
-               std::span<float>(out.x).subspan(at, values));
+    modelrun::gather_raw(set->tracks[w.recording], w.begin, context, norm,
+                         std::span<float>(out.x).subspan(at, values));
     out.y.push_back(static_cast<int>(w.label));
     ++out.n;
   }
@@ -181,7 +181,7 @@ Result<ExportResult> export_model(const ExportOptions& o) {
     calib.x = to_vector(ck->calibration);
     calib.n = static_cast<std::size_t>(ck->calibration.size(0));
   }
-  auto cal = calibrate_int8(*writer, calib.x, calib.n, o.calibration_percentile);
+  auto cal = modelrun::calibrate_int8(*writer, calib.x, calib.n, o.calibration_percentile);
   if (!cal) return cal.error();
   std::string err;
   ExportResult r;
@@ -192,7 +192,7 @@ Result<ExportResult> export_model(const ExportOptions& o) {
   if (r.csm.empty()) return make_error(ErrorCode::kInvalidArgument, "model writer: " + err);
   r.calibration_windows = calib.n;
   r.parameters = cfg.exported_parameters();
-  auto sizes = arena_sizes(r.csm);
+  auto sizes = modelrun::arena_sizes(r.csm);
   if (!sizes) return sizes.error();
   r.streaming_arena_bytes = sizes->streaming;
   r.window_arena_bytes = sizes->window_int8;
@@ -233,19 +233,19 @@ Result<ExportResult> export_model(const ExportOptions& o) {
   if (ev.n > 0) {
     r.eval_windows = ev.n;
     const auto pt = torch_probs(*ck, ev.x, ev.n);
-    ConfusionMatrix tcm(cfg.classes);
-    tcm.add_all(ev.y, argmax_rows(pt, cfg.classes));
+    modelrun::ConfusionMatrix tcm(cfg.classes);
+    tcm.add_all(ev.y, modelrun::argmax_rows(pt, cfg.classes));
     r.torch_macro_f1 = tcm.macro_f1();
-    auto pf = run_model(full, nn::Precision::kFloat, ev.x, ev.n);
+    auto pf = modelrun::run_model(full, nn::Precision::kFloat, ev.x, ev.n);
     if (!pf) return pf.error();
-    auto pq = run_model(r.csm, nn::Precision::kInt8, ev.x, ev.n);
+    auto pq = modelrun::run_model(r.csm, nn::Precision::kInt8, ev.x, ev.n);
     if (!pq) return pq.error();
     for (std::size_t i = 0; i < pt.size(); ++i)
       r.max_prob_diff_float =
           std::max(r.max_prob_diff_float, static_cast<double>(std::abs(pt[i] - (*pf)[i])));
-    const auto af = argmax_rows(*pf, cfg.classes);
-    const auto aq = argmax_rows(*pq, cfg.classes);
-    ConfusionMatrix fcm(cfg.classes), qcm(cfg.classes);
+    const auto af = modelrun::argmax_rows(*pf, cfg.classes);
+    const auto aq = modelrun::argmax_rows(*pq, cfg.classes);
+    modelrun::ConfusionMatrix fcm(cfg.classes), qcm(cfg.classes);
     fcm.add_all(ev.y, af);
     qcm.add_all(ev.y, aq);
     std::size_t agree = 0;
@@ -269,10 +269,10 @@ Result<ExportResult> export_model(const ExportOptions& o) {
     for (const auto& [name, mask] : masks) {
       auto x = ev.x;
       features::apply_mask(x, mask);
-      auto p = run_model(r.csm, nn::Precision::kInt8, x, ev.n);
+      auto p = modelrun::run_model(r.csm, nn::Precision::kInt8, x, ev.n);
       if (!p) return p.error();
-      ConfusionMatrix m(cfg.classes);
-      m.add_all(ev.y, argmax_rows(*p, cfg.classes));
+      modelrun::ConfusionMatrix m(cfg.classes);
+      m.add_all(ev.y, modelrun::argmax_rows(*p, cfg.classes));
       degraded[name] = m.macro_f1();
     }
     j["engine_int8_macro_f1_without_sensors"] = degraded;

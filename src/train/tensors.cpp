@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "checkpoint.hpp"
+#include "sampling.hpp"
 
 namespace css::train {
 namespace {
 constexpr std::size_t kC = features::kChannelCount;
 
 // Raw windows with their context (no mask, no normalisation) at the given window indices.
-torch::Tensor raw_windows(const WindowSet& set, const features::Normalization& norm,
+torch::Tensor raw_windows(const modelrun::WindowSet& set, const features::Normalization& norm,
                           std::size_t context, std::span<const std::size_t> idx) {
   const auto n = static_cast<std::int64_t>(idx.size());
   const std::size_t steps = context + set.length;
@@ -17,8 +18,8 @@ torch::Tensor raw_windows(const WindowSet& set, const features::Normalization& n
   float* dst = x.data_ptr<float>();
   for (std::size_t i = 0; i < idx.size(); ++i) {
     const auto& w = set.windows[idx[i]];
-    gather_raw(set.tracks[w.recording], w.begin, context, norm,
-               std::span<float>(dst + i * steps * kC, steps * kC));
+    modelrun::gather_raw(set.tracks[w.recording], w.begin, context, norm,
+                         std::span<float>(dst + i * steps * kC, steps * kC));
   }
   return x;
 }
@@ -32,8 +33,9 @@ torch::Tensor windows_to_tensor(std::span<const float> values, std::size_t n, st
   return t.permute({0, 2, 1}).contiguous();
 }
 
-torch::Tensor calibration_windows(const WindowSet& set, const features::Normalization& norm,
-                                  std::size_t context, int count, std::uint64_t seed) {
+torch::Tensor calibration_windows(const modelrun::WindowSet& set,
+                                  const features::Normalization& norm, std::size_t context,
+                                  int count, std::uint64_t seed) {
   std::vector<std::size_t> idx(set.windows.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   SplitMix rng(seed ^ 0xC0FFEEULL);
@@ -44,12 +46,12 @@ torch::Tensor calibration_windows(const WindowSet& set, const features::Normaliz
   return raw_windows(set, norm, context, idx);
 }
 
-ConfusionMatrix evaluate_torch(Tcn& model, const WindowSet& set,
-                               const features::Normalization& norm, std::size_t context,
-                               const features::ChannelMask& mask) {
+modelrun::ConfusionMatrix evaluate_torch(Tcn& model, const modelrun::WindowSet& set,
+                                         const features::Normalization& norm, std::size_t context,
+                                         const features::ChannelMask& mask) {
   torch::NoGradGuard no_grad;
   model->eval();
-  ConfusionMatrix cm(model->config.classes);
+  modelrun::ConfusionMatrix cm(model->config.classes);
   constexpr std::size_t kBatch = 512;
   const std::size_t steps = context + set.length, wlen = steps * kC;
   std::vector<float> buf;
@@ -58,8 +60,8 @@ ConfusionMatrix evaluate_torch(Tcn& model, const WindowSet& set,
     buf.resize(bn * wlen);
     for (std::size_t i = 0; i < bn; ++i) {
       const auto& w = set.windows[b0 + i];
-      gather_window(set.tracks[w.recording], w.begin, context, mask, norm,
-                    std::span<float>(buf.data() + i * wlen, wlen));
+      modelrun::gather_window(set.tracks[w.recording], w.begin, context, mask, norm,
+                              std::span<float>(buf.data() + i * wlen, wlen));
     }
     const auto pred = model->forward(windows_to_tensor(buf, bn, steps)).argmax(1).contiguous();
     const auto* p = pred.data_ptr<std::int64_t>();
@@ -69,7 +71,7 @@ ConfusionMatrix evaluate_torch(Tcn& model, const WindowSet& set,
   return cm;
 }
 
-Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set,
+Status save_eval_windows(const std::filesystem::path& path, const modelrun::WindowSet& set,
                          const features::Normalization& norm, std::size_t context) {
   std::vector<std::size_t> idx(set.windows.size());
   std::vector<std::int64_t> labels(set.windows.size());

@@ -8,8 +8,8 @@
 
 #include "css/core/result.hpp"
 #include "css/features/features.hpp"
-#include "css/train/metrics.hpp"
-#include "css/train/window_data.hpp"
+#include "css/modelrun/metrics.hpp"
+#include "css/modelrun/window_data.hpp"
 #include "tcn.hpp"
 
 namespace css::train {
@@ -22,13 +22,14 @@ torch::Tensor windows_to_tensor(std::span<const float> values, std::size_t n, st
 
 // Up to `count` raw (unnormalised, all sensors) training windows with their context, evenly
 // spread over the set in a seed-dependent order: [N, context + length, C].
-torch::Tensor calibration_windows(const WindowSet& set, const features::Normalization& norm,
-                                  std::size_t context, int count, std::uint64_t seed);
+torch::Tensor calibration_windows(const modelrun::WindowSet& set,
+                                  const features::Normalization& norm, std::size_t context,
+                                  int count, std::uint64_t seed);
 
 // Eval-mode LibTorch predictions of every window of the set (all sensors present).
-ConfusionMatrix evaluate_torch(Tcn& model, const WindowSet& set,
-                               const features::Normalization& norm, std::size_t context,
-                               const features::ChannelMask& mask = {});
+modelrun::ConfusionMatrix evaluate_torch(Tcn& model, const modelrun::WindowSet& set,
+                                         const features::Normalization& norm, std::size_t context,
+                                         const features::ChannelMask& mask = {});
 
 // Held-out windows for export-time evaluation: "x" [N, context + length, C] raw features,
 // "y" [N] int64.
@@ -36,7 +37,7 @@ struct EvalWindows {
   torch::Tensor x;
   torch::Tensor y;
 };
-Status save_eval_windows(const std::filesystem::path& path, const WindowSet& set,
+Status save_eval_windows(const std::filesystem::path& path, const modelrun::WindowSet& set,
                          const features::Normalization& norm, std::size_t context);
 Result<EvalWindows> load_eval_windows(const std::filesystem::path& path);
 

@@ -12,9 +12,10 @@
 #include "css/core/file_io.hpp"
 #include "css/data/dataset.hpp"
 #include "css/data/import_real.hpp"
+#include "css/modelrun/metrics.hpp"
+#include "css/modelrun/window_data.hpp"
 #include "css/sim/augment.hpp"
-#include "css/train/metrics.hpp"
-#include "css/train/window_data.hpp"
+#include "sampling.hpp"
 #include "tcn.hpp"
 #include "tensors.hpp"
 
@@ -55,12 +56,12 @@ double lr_at(const TrainConfig& c, std::int64_t s, std::int64_t n) {
 // Training windows of one epoch: the base tracks, with a fraction of the
 // recordings replaced by a freshly augmented copy.
 struct EpochData {
-  std::vector<FeatureTrack> augmented;
-  std::vector<const FeatureTrack*> tracks;
+  std::vector<modelrun::FeatureTrack> augmented;
+  std::vector<const modelrun::FeatureTrack*> tracks;
   std::vector<data::Window> windows;
 };
 
-Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& base,
+Result<EpochData> epoch_data(std::span<const Recording> recs, const modelrun::WindowSet& base,
                              const TrainConfig& c, int epoch) {
   EpochData d;
   d.tracks.resize(base.tracks.size());
@@ -80,7 +81,7 @@ Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& b
       replaced[r] = true;
     }
   }
-  auto aug_set = build_windows(aug, c.windows);
+  auto aug_set = modelrun::build_windows(aug, c.windows);
   if (!aug_set) return aug_set.error();
   d.augmented = std::move(aug_set->tracks);
   for (std::size_t a = 0; a < aug_index.size(); ++a) d.tracks[aug_index[a]] = &d.augmented[a];
@@ -101,7 +102,7 @@ Result<EpochData> epoch_data(std::span<const Recording> recs, const WindowSet& b
 // index, or −1 for a simulated recording.
 std::vector<double> sampling_weights(std::span<const data::Window> windows, double power,
                                      const std::vector<int>& real_set, double real_share) {
-  const auto counts = class_counts(windows);
+  const auto counts = modelrun::class_counts(windows);
   std::map<std::pair<std::size_t, int>, double> set_n;  // (class, set) → real windows
   std::vector<double> real_n(counts.size(), 0.0);
   for (const auto& w : windows) {
@@ -216,7 +217,7 @@ Result<TrainReport> train(const TrainConfig& config, const std::filesystem::path
     recordings = std::move(ds->recordings);
   } else {
     if (progress) progress("simulating recordings ...", true);
-    auto sim = simulate_recordings(config.sim);
+    auto sim = modelrun::simulate_recordings(config.sim);
     if (!sim) return sim.error();
     recordings = std::move(*sim);
   }
@@ -227,10 +228,10 @@ Result<TrainReport> train(const TrainConfig& config, const std::filesystem::path
   return train_on(recordings, config, out_dir, progress, &*real);
 }
 
-Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainConfig& c,
-                             const std::filesystem::path& out_dir, const ProgressFn& progress,
-                             const RealParts* real) {
-  const auto t0 = Clock::now();
+namespace {
+
+// What train_on needs before any work: a model that takes the features, a window that agrees.
+Status check_inputs(std::span<const Recording> recordings, const TrainConfig& c) {
   if (auto st = c.model.validate(); !st) return st.error();
   if (c.model.in_channels != static_cast<int>(kC))
     return make_error(ErrorCode::kInvalidArgument,
@@ -240,136 +241,197 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
     return make_error(ErrorCode::kInvalidArgument, "train.window and the model window differ");
   if (recordings.empty())
     return make_error(ErrorCode::kInvalidArgument, "no recordings to train on");
-  tune_malloc_for_training();
-  torch::set_num_threads(c.threads);
-  torch::manual_seed(c.seed);
+  return Ok{};
+}
 
+// The recordings split by c.split_key, windowed, and the normalisation fitted on training.
+struct SplitData {
+  std::vector<Recording> train_recs;  // epoch_data augments these
+  std::vector<int> real_set;          // per training recording: real set index, −1 = simulated
+  modelrun::WindowSet train, val, test;
+  features::Normalization norm;
+};
+
+std::string fraction_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string_view key_name(data::SplitKey key) {
+  switch (key) {
+    case data::SplitKey::kSubject:
+      return "subject";
+    case data::SplitKey::kDevice:
+      return "device";
+    case data::SplitKey::kRecording:
+      return "recording";
+  }
+  return "?";
+}
+
+// Splits by c.split_key, then adds the real sets' train and validation subjects.
+void split_into(std::span<const Recording> recordings, const TrainConfig& c, const RealParts* real,
+                SplitData& d, std::vector<Recording>& val_recs, std::vector<Recording>& test_recs) {
   const auto split =
       data::split_recordings(recordings, c.split_key, c.val_frac, c.test_frac, c.seed);
-  auto train_recs = select(recordings, split.train);
-  auto val_recs = select(recordings, split.val);
-  const auto test_recs = select(recordings, split.test);
-  std::vector<int> real_set(train_recs.size(), -1);  // index of the real set, −1 = simulated
-  if (real != nullptr) {
-    train_recs.insert(train_recs.end(), real->train.begin(), real->train.end());
-    val_recs.insert(val_recs.end(), real->val.begin(), real->val.end());
-    std::map<std::string, int> sets;
-    for (const auto& r : real->train)
-      real_set.push_back(sets.emplace(r.device, static_cast<int>(sets.size())).first->second);
-  }
+  d.train_recs = modelrun::select(recordings, split.train);
+  val_recs = modelrun::select(recordings, split.val);
+  test_recs = modelrun::select(recordings, split.test);
+  d.real_set.assign(d.train_recs.size(), -1);
+  if (real == nullptr) return;
+  d.train_recs.insert(d.train_recs.end(), real->train.begin(), real->train.end());
+  val_recs.insert(val_recs.end(), real->val.begin(), real->val.end());
+  std::map<std::string, int> sets;
+  for (const auto& r : real->train)
+    d.real_set.push_back(sets.emplace(r.device, static_cast<int>(sets.size())).first->second);
+}
+
+// Training, validation (the training recordings when the split leaves none) and test windows.
+// No test windows is an error naming the split: test metrics of other data would mislead.
+Result<SplitData> split_and_window(std::span<const Recording> recordings, const TrainConfig& c,
+                                   const RealParts* real) {
+  SplitData d;
+  std::vector<Recording> val_recs, test_recs;
+  split_into(recordings, c, real, d, val_recs, test_recs);
   auto eval_spec = c.windows;
   eval_spec.hop = c.eval_hop;
-  auto train_set = build_windows(train_recs, c.windows);
+  auto train_set = modelrun::build_windows(d.train_recs, c.windows);
   if (!train_set) return train_set.error();
-  auto val_set = build_windows(val_recs.empty() ? train_recs : val_recs, eval_spec);
-  if (!val_set) return val_set.error();
-  auto test_set = build_windows(test_recs.empty() ? val_recs : test_recs, eval_spec);
-  if (!test_set) return test_set.error();
   if (train_set->windows.empty())
     return make_error(ErrorCode::kInvalidArgument,
                       "no training windows: recordings are shorter than the window of " +
                           std::to_string(c.windows.length) + " samples");
-  const auto norm = fit_tracks(train_set->tracks);
+  auto val_set = modelrun::build_windows(val_recs.empty() ? d.train_recs : val_recs, eval_spec);
+  if (!val_set) return val_set.error();
+  auto test_set = modelrun::build_windows(test_recs, eval_spec);
+  if (!test_set) return test_set.error();
+  if (test_set->windows.empty())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "train.test_frac = " + fraction_text(c.test_frac) + ": the split by " +
+                          std::string(key_name(c.split_key)) + " leaves no test windows (" +
+                          std::to_string(test_recs.size()) + " of " +
+                          std::to_string(recordings.size()) +
+                          " recordings held out); expected more " +
+                          std::string(key_name(c.split_key)) + "s or a larger test fraction");
+  d.train = std::move(*train_set);
+  d.val = std::move(*val_set);
+  d.test = std::move(*test_set);
+  d.norm = modelrun::fit_tracks(d.train.tracks);
+  return d;
+}
 
-  Tcn model(c.model);
+// Steps, loss and progress across the epochs of one fit.
+struct FitState {
+  Clock::time_point t0;
+  std::int64_t step = 0, total_steps = 0;
+  SplitMix rng;
+  std::vector<float> batch_x;
+};
+
+// Fills s.batch_x and returns the labels of windows order[b0, b0 + bn).
+std::vector<std::int64_t> gather_batch(const EpochData& ed, std::span<const std::size_t> order,
+                                       const TrainConfig& c, const features::Normalization& norm,
+                                       FitState& s) {
+  const std::size_t wlen = (c.context + c.windows.length) * kC;
+  s.batch_x.resize(order.size() * wlen);
+  std::vector<std::int64_t> y(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto& w = ed.windows[order[i]];
+    modelrun::gather_window(*ed.tracks[w.recording], w.begin, c.context, random_mask(c, s.rng),
+                            norm, std::span<float>(s.batch_x.data() + i * wlen, wlen));
+    y[i] = static_cast<std::int64_t>(w.label);
+  }
+  return y;
+}
+
+// One epoch of optimiser steps over class-balanced windows; the mean training loss.
+Result<double> run_epoch(Tcn& model, torch::optim::AdamW& opt, const TrainConfig& c,
+                         const SplitData& d, int epoch, FitState& s, const ProgressFn& progress) {
+  auto ed = epoch_data(d.train_recs, d.train, c, epoch);
+  if (!ed) return ed.error();
+  const auto weights = sampling_weights(ed->windows, c.balance_power, d.real_set, c.real_share);
+  const auto order = weighted_sample(weights, static_cast<std::size_t>(c.samples_per_epoch), s.rng);
+  model->train();
+  double loss_sum = 0.0;
+  std::int64_t loss_n = 0;
+  const auto batch = static_cast<std::size_t>(c.batch_size);
+  for (std::size_t b0 = 0; b0 < order.size(); b0 += batch) {
+    const std::size_t bn = std::min(order.size() - b0, batch);
+    auto batch_y = gather_batch(*ed, std::span(order).subspan(b0, bn), c, d.norm, s);
+    for (auto& g : opt.param_groups())
+      static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr_at(c, s.step, s.total_steps));
+    const auto x = windows_to_tensor(s.batch_x, bn, c.context + c.windows.length);
+    const auto y = torch::from_blob(batch_y.data(), {static_cast<std::int64_t>(bn)}, torch::kInt64);
+    opt.zero_grad();
+    auto loss = torch::nn::functional::cross_entropy(model->forward(x), y);
+    loss.backward();
+    opt.step();
+    loss_sum += loss.item<double>() * static_cast<double>(bn);
+    loss_n += static_cast<std::int64_t>(bn);
+    ++s.step;
+    if (progress && (s.step % 8 == 0)) {
+      const double done = static_cast<double>(s.step) / static_cast<double>(s.total_steps);
+      const double eta = seconds_since(s.t0) * (1.0 - done) / std::max(done, 1e-9);
+      char line[160];
+      std::snprintf(line, sizeof line, "epoch %d/%d  step %lld/%lld  loss %.4f  ETA %s", epoch,
+                    c.epochs, static_cast<long long>(s.step), static_cast<long long>(s.total_steps),
+                    loss_sum / static_cast<double>(loss_n), format_duration(eta).c_str());
+      progress(line, false);
+    }
+  }
+  return loss_sum / static_cast<double>(std::max<std::int64_t>(loss_n, 1));
+}
+
+// Saves last.pt, and best.pt when validation macro-F1 improved; true when it did.
+Result<bool> save_epoch(Tcn& model, const TrainConfig& c, const SplitData& d,
+                        const torch::Tensor& calibration, const EpochStats& es, TrainReport& rep) {
+  const auto meta = meta_json(c, es.epoch, es.val_macro_f1);
+  if (auto st = save_checkpoint(rep.last_checkpoint, model, meta, d.norm, calibration); !st)
+    return st.error();
+  if (rep.best_epoch != 0 && !(es.val_macro_f1 > rep.best_val_macro_f1)) return false;
+  rep.best_epoch = es.epoch;
+  rep.best_val_macro_f1 = es.val_macro_f1;
+  if (auto st = save_checkpoint(rep.best_checkpoint, model, meta, d.norm, calibration); !st)
+    return st.error();
+  return true;
+}
+
+void report_epoch(const TrainConfig& c, const EpochStats& es, const TrainReport& rep,
+                  const ProgressFn& progress) {
+  if (!progress) return;
+  const double eta = es.seconds * (c.epochs - es.epoch);
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "epoch %d/%d  loss %.4f  val macro-F1 %.4f  best %.4f (epoch %d)  %.1f s  ETA %s",
+                es.epoch, c.epochs, es.train_loss, es.val_macro_f1, rep.best_val_macro_f1,
+                rep.best_epoch, es.seconds, format_duration(eta).c_str());
+  progress(line, true);
+}
+
+// The epochs: AdamW with the LR schedule, a checkpoint per epoch, early stopping on
+// validation macro-F1 (c.patience).
+Status fit(Tcn& model, const TrainConfig& c, const SplitData& d, TrainReport& rep,
+           Clock::time_point t0, const ProgressFn& progress) {
   torch::optim::AdamW opt(model->parameters(),
                           torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
   const std::int64_t steps_per_epoch = (c.samples_per_epoch + c.batch_size - 1) / c.batch_size;
-  const std::int64_t total_steps = steps_per_epoch * c.epochs;
-
-  std::filesystem::create_directories(out_dir);
-  TrainReport rep;
-  rep.parameters = c.model.exported_parameters();
-  rep.train_windows = train_set->windows.size();
-  rep.val_windows = val_set->windows.size();
-  rep.test_windows = test_set->windows.size();
-  rep.best_checkpoint = out_dir / "best.pt";
-  rep.last_checkpoint = out_dir / "last.pt";
+  FitState s{t0, 0, steps_per_epoch * c.epochs, SplitMix(c.seed), {}};
   const auto calibration =
-      calibration_windows(*train_set, norm, c.context, c.calibration_windows, c.seed);
-  const bool tty_updates = static_cast<bool>(progress);
-
-  SplitMix rng(c.seed);
-  std::int64_t step = 0;
+      calibration_windows(d.train, d.norm, c.context, c.calibration_windows, c.seed);
   int since_best = 0;
-  std::vector<float> batch_x;
   for (int epoch = 1; epoch <= c.epochs; ++epoch) {
     const auto te = Clock::now();
-    auto ed = epoch_data(train_recs, *train_set, c, epoch);
-    if (!ed) return ed.error();
-    const auto weights = sampling_weights(ed->windows, c.balance_power, real_set, c.real_share);
-    const auto order = weighted_sample(weights, static_cast<std::size_t>(c.samples_per_epoch), rng);
-    model->train();
-    double loss_sum = 0.0;
-    std::int64_t loss_n = 0;
-    for (std::size_t b0 = 0; b0 < order.size(); b0 += static_cast<std::size_t>(c.batch_size)) {
-      const std::size_t bn = std::min(order.size() - b0, static_cast<std::size_t>(c.batch_size));
-      const std::size_t steps = c.context + c.windows.length, wlen = steps * kC;
-      batch_x.resize(bn * wlen);
-      std::vector<std::int64_t> batch_y(bn);
-      for (std::size_t i = 0; i < bn; ++i) {
-        const auto& w = ed->windows[order[b0 + i]];
-        gather_window(*ed->tracks[w.recording], w.begin, c.context, random_mask(c, rng), norm,
-                      std::span<float>(batch_x.data() + i * wlen, wlen));
-        batch_y[i] = static_cast<std::int64_t>(w.label);
-      }
-      const double lr = lr_at(c, step, total_steps);
-      for (auto& g : opt.param_groups())
-        static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
-      const auto x = windows_to_tensor(batch_x, bn, steps);
-      const auto y =
-          torch::from_blob(batch_y.data(), {static_cast<std::int64_t>(bn)}, torch::kInt64);
-      opt.zero_grad();
-      auto loss = torch::nn::functional::cross_entropy(model->forward(x), y);
-      loss.backward();
-      opt.step();
-      loss_sum += loss.item<double>() * static_cast<double>(bn);
-      loss_n += static_cast<std::int64_t>(bn);
-      ++step;
-      if (tty_updates && (step % 8 == 0)) {
-        const double done = static_cast<double>(step) / static_cast<double>(total_steps);
-        const double eta = seconds_since(t0) * (1.0 - done) / std::max(done, 1e-9);
-        char line[160];
-        std::snprintf(line, sizeof line, "epoch %d/%d  step %lld/%lld  loss %.4f  ETA %s", epoch,
-                      c.epochs, static_cast<long long>(step), static_cast<long long>(total_steps),
-                      loss_sum / static_cast<double>(loss_n), format_duration(eta).c_str());
-        progress(line, false);
-      }
-    }
-    EpochStats es;
-    es.epoch = epoch;
-    es.train_loss = loss_sum / static_cast<double>(std::max<std::int64_t>(loss_n, 1));
-    es.val_macro_f1 = evaluate_torch(model, *val_set, norm, c.context).macro_f1();
-    es.lr = lr_at(c, step - 1, total_steps);
-    es.seconds = seconds_since(te);
+    auto loss = run_epoch(model, opt, c, d, epoch, s, progress);
+    if (!loss) return loss.error();
+    EpochStats es{epoch, *loss, evaluate_torch(model, d.val, d.norm, c.context).macro_f1(),
+                  lr_at(c, s.step - 1, s.total_steps), seconds_since(te)};
     rep.history.push_back(es);
     rep.epochs_run = epoch;
-    if (auto st = save_checkpoint(rep.last_checkpoint, model, meta_json(c, epoch, es.val_macro_f1),
-                                  norm, calibration);
-        !st)
-      return st.error();
-    const bool better = rep.best_epoch == 0 || es.val_macro_f1 > rep.best_val_macro_f1;
-    if (better) {
-      rep.best_epoch = epoch;
-      rep.best_val_macro_f1 = es.val_macro_f1;
-      since_best = 0;
-      if (auto st = save_checkpoint(rep.best_checkpoint, model,
-                                    meta_json(c, epoch, es.val_macro_f1), norm, calibration);
-          !st)
-        return st.error();
-    } else {
-      ++since_best;
-    }
-    if (progress) {
-      const double eta = es.seconds * (c.epochs - epoch);
-      char line[200];
-      std::snprintf(
-          line, sizeof line,
-          "epoch %d/%d  loss %.4f  val macro-F1 %.4f  best %.4f (epoch %d)  %.1f s  ETA %s", epoch,
-          c.epochs, es.train_loss, es.val_macro_f1, rep.best_val_macro_f1, rep.best_epoch,
-          es.seconds, format_duration(eta).c_str());
-      progress(line, true);
-    }
+    auto better = save_epoch(model, c, d, calibration, es, rep);
+    if (!better) return better.error();
+    since_best = *better ? 0 : since_best + 1;
+    report_epoch(c, es, rep, progress);
     if (since_best >= c.patience) {
       if (progress)
         progress("early stop: no better validation macro-F1 for " + std::to_string(c.patience) +
@@ -378,6 +440,34 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
       break;
     }
   }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainConfig& c,
+                             const std::filesystem::path& out_dir, const ProgressFn& progress,
+                             const RealParts* real) {
+  const auto t0 = Clock::now();
+  if (auto st = check_inputs(recordings, c); !st) return st.error();
+  tune_malloc_for_training();
+  torch::set_num_threads(c.threads);
+  torch::manual_seed(c.seed);
+  auto data = split_and_window(recordings, c, real);
+  if (!data) return data.error();
+  const auto& norm = data->norm;
+  const modelrun::WindowSet* test_set = &data->test;
+
+  Tcn model(c.model);
+  std::filesystem::create_directories(out_dir);
+  TrainReport rep;
+  rep.parameters = c.model.exported_parameters();
+  rep.train_windows = data->train.windows.size();
+  rep.val_windows = data->val.windows.size();
+  rep.test_windows = test_set->windows.size();
+  rep.best_checkpoint = out_dir / "best.pt";
+  rep.last_checkpoint = out_dir / "last.pt";
+  if (auto st = fit(model, c, *data, rep, t0, progress); !st) return st.error();
 
   auto best = load_checkpoint(rep.best_checkpoint);
   if (!best) return best.error();

@@ -8,7 +8,6 @@
 #include <stdexcept>
 
 #include "css/core/config.hpp"
-#include "css/core/settings.hpp"
 
 namespace css {
 namespace {
@@ -62,17 +61,6 @@ TEST(Config, DefaultsComeFromTheTable) {
   EXPECT_EQ(c.get_string("train.out"), "model.csm");
   EXPECT_TRUE(c.get_bool("train.quant.per_channel"));
   for (const SettingSpec& s : kTestSettings) EXPECT_TRUE(c.is_default(s.name)) << s.name;
-}
-
-TEST(Config, SimDefaults) {
-  Config c(sim_settings());
-  EXPECT_DOUBLE_EQ(c.get_double("sim.duration_s"), 60.0);
-  EXPECT_EQ(c.get_int("sim.seed"), 42);
-  EXPECT_EQ(c.get_int("sim.devices"), 1);
-  EXPECT_EQ(c.get_string("sim.scenario"), "mix");
-  EXPECT_DOUBLE_EQ(c.get_double("sim.origin_lat"), -23.5505);
-  EXPECT_DOUBLE_EQ(c.get_double("sim.origin_lon"), -46.6333);
-  EXPECT_FALSE(c.get_bool("sim.augment"));
 }
 
 TEST(Config, TomlOverridesWithNestedTablesAndDottedKeys) {

@@ -1,52 +1,93 @@
-// The project's settings tables and docs/configuration.md, which must contain
-// the table generated from them verbatim (so the doc cannot drift).
+// Assembling and rendering settings tables (css/core/settings.hpp): names declared twice are
+// refused, the listing and docs/configuration.md carry every table with its source. The
+// tables themselves are tested with their libraries (sim, edge, train); that the doc equals
+// `citysafe config --markdown` is tested against the real binary (tests/unit/app).
+#include "css/core/settings.hpp"
+
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <array>
+#include <stdexcept>
+#include <string>
 
 #include "css/core/config.hpp"
-#include "css/core/settings.hpp"
 
 namespace css {
 namespace {
 
-TEST(Settings, AllTablesFormOneValidConfig) {
-  const auto all = all_settings();
-  ASSERT_GE(all.size(), sim_settings().size());
-  Config c(all);  // throws on duplicates or bad defaults
-  for (const SettingSpec& s : all) {
-    EXPECT_FALSE(s.doc.empty()) << s.name;
-    EXPECT_NE(s.name.find('.'), std::string_view::npos) << "settings are namespaced: " << s.name;
-  }
+using T = SettingType;
+
+constexpr std::array kA = {
+    SettingSpec{.name = "a.count",
+                .type = T::kInt,
+                .default_value = "3",
+                .unit = "",
+                .doc = "How many.",
+                .min = 1,
+                .max = 9},
+    SettingSpec{.name = "a.rate_hz",
+                .type = T::kDouble,
+                .default_value = "50",
+                .unit = "Hz",
+                .doc = "How fast.",
+                .min = 0,
+                .max = 100,
+                .min_exclusive = true},
+};
+constexpr std::array kB = {
+    SettingSpec{.name = "b.name",
+                .type = T::kString,
+                .default_value = "x",
+                .unit = "",
+                .doc = "Which one."},
+};
+constexpr std::array kClash = {
+    SettingSpec{
+        .name = "a.count", .type = T::kInt, .default_value = "1", .unit = "", .doc = "Again."},
+};
+
+std::array<SettingsTable, 2> two_tables() {
+  return {SettingsTable{"a", "src/a/settings.cpp", "`citysafe a`", kA},
+          SettingsTable{"b", "src/b/settings.cpp", "`citysafe b`", kB}};
 }
 
-TEST(Settings, SimTableBounds) {
-  Config c(sim_settings());
-  EXPECT_FALSE(c.set("sim.duration_s", "0").ok());
-  EXPECT_TRUE(c.set("sim.duration_s", "604800").ok());
-  EXPECT_FALSE(c.set("sim.duration_s", "604800.5").ok());
-  EXPECT_FALSE(c.set("sim.devices", "0").ok());
-  EXPECT_TRUE(c.set("sim.devices", "10000").ok());
-  EXPECT_FALSE(c.set("sim.devices", "10001").ok());
-  EXPECT_FALSE(c.set("sim.origin_lat", "-90.1").ok());
-  EXPECT_FALSE(c.set("sim.origin_lon", "180.1").ok());
+TEST(Settings, ConcatKeepsOrderAndRefusesADuplicateName) {
+  const auto tables = two_tables();
+  const auto all = concat_settings(tables);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].name, "a.count");
+  EXPECT_EQ(all[2].name, "b.name");
+  const std::array clash = {tables[0], SettingsTable{"c", "src/c.cpp", "nobody", kClash}};
+  EXPECT_THROW(concat_settings(clash), std::logic_error);
+  EXPECT_THROW(settings_list(clash), std::logic_error);
+  EXPECT_THROW(settings_markdown(clash), std::logic_error);
 }
 
-TEST(Settings, ConfigurationDocContainsGeneratedTable) {
-  const char* root = std::getenv("CSS_SOURCE_DIR");
-  ASSERT_NE(root, nullptr) << "ctest sets CSS_SOURCE_DIR to the repository root";
-  const auto path = std::filesystem::path(root) / "docs" / "configuration.md";
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "cannot open " << path;
-  std::stringstream doc;
-  doc << in.rdbuf();
-  const std::string expected = Config(all_settings()).to_markdown();
-  EXPECT_NE(doc.str().find(expected), std::string::npos)
-      << path << " is out of date; replace its settings table with:\n"
-      << expected;
+TEST(Settings, ListShowsEveryTableWithDefaultsRangesAndDocs) {
+  const auto tables = two_tables();
+  const std::string text = settings_list(tables);
+  EXPECT_EQ(text.find("a (src/a/settings.cpp; read by `citysafe a`)\n"), 0u) << text;
+  EXPECT_NE(text.find("b (src/b/settings.cpp; read by `citysafe b`)\n"), std::string::npos);
+  EXPECT_NE(text.find(Config(kA).describe()), std::string::npos) << text;
+  EXPECT_NE(text.find(Config(kB).describe()), std::string::npos) << text;
+  EXPECT_NE(text.find("(0, 100]"), std::string::npos);
+  EXPECT_NE(text.find("[1, 9]"), std::string::npos);
+  EXPECT_NE(text.find("How fast."), std::string::npos);
+}
+
+TEST(Settings, MarkdownIsAWholePageWithTheRegenerationCommand) {
+  const auto tables = two_tables();
+  const std::string md = settings_markdown(tables);
+  EXPECT_EQ(md.rfind("# Configuration\n", 0), 0u);
+  EXPECT_NE(md.find("`citysafe config --markdown > docs/configuration.md`"), std::string::npos);
+  const auto a = md.find("### `a`\n\nDeclared in [`src/a/settings.cpp`](../src/a/settings.cpp)");
+  const auto b = md.find("### `b`\n\nDeclared in [`src/b/settings.cpp`](../src/b/settings.cpp)");
+  ASSERT_NE(a, std::string::npos) << md;
+  ASSERT_NE(b, std::string::npos) << md;
+  EXPECT_LT(a, b);
+  EXPECT_NE(md.find(Config(kA).to_markdown(), a), std::string::npos);
+  EXPECT_EQ(md.size() - Config(kB).to_markdown().size(), md.rfind(Config(kB).to_markdown()))
+      << "the page ends with the last table";
 }
 
 }  // namespace

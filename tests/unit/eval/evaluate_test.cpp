@@ -45,7 +45,7 @@ TEST(WindowEval, SingleLabelWindowsAreTheOnesWithoutAChange) {
   const auto recs = small_mix(120.0, 2);
   WindowEvalSpec spec;
   spec.context = true;
-  train::ConfusionMatrix single(1);
+  modelrun::ConfusionMatrix single(1);
   auto all = evaluate_windows(csm, nn::Precision::kInt8, recs, spec, &single);
   ASSERT_TRUE(all) << all.error().message;
   std::int64_t expected = 0, changes = 0;

@@ -8,8 +8,8 @@
 
 #include "checkpoint.hpp"
 #include "css/features/features.hpp"
+#include "css/modelrun/engine_eval.hpp"
 #include "css/nn/interpreter.hpp"
-#include "css/train/engine_eval.hpp"
 #include "css/train/exporter.hpp"
 #include "tcn.hpp"
 
@@ -105,9 +105,9 @@ TEST_F(ExportRoundTrip, EngineFloatMatchesLibTorchAndInt8StaysClose) {
   torch::NoGradGuard no_grad;
   const auto torch_probs =
       torch::softmax(m->forward(((x - mean) / sd).permute({0, 2, 1}).contiguous()), 1).contiguous();
-  auto pf = run_model(ex->csm, nn::Precision::kFloat, raw, n);
+  auto pf = modelrun::run_model(ex->csm, nn::Precision::kFloat, raw, n);
   ASSERT_TRUE(pf) << pf.error().message;
-  auto pq = run_model(ex->csm, nn::Precision::kInt8, raw, n);
+  auto pq = modelrun::run_model(ex->csm, nn::Precision::kInt8, raw, n);
   ASSERT_TRUE(pq) << pq.error().message;
   ASSERT_EQ(pf->size(), static_cast<std::size_t>(torch_probs.numel()));
   double max_float = 0.0, sum_q = 0.0;
@@ -125,8 +125,8 @@ TEST_F(ExportRoundTrip, EngineFloatMatchesLibTorchAndInt8StaysClose) {
   auto small = export_model(eo);
   ASSERT_TRUE(small) << small.error().message;
   EXPECT_LT(small->csm.size(), ex->csm.size());
-  EXPECT_FALSE(run_model(small->csm, nn::Precision::kFloat, raw, n));
-  auto pq2 = run_model(small->csm, nn::Precision::kInt8, raw, n);
+  EXPECT_FALSE(modelrun::run_model(small->csm, nn::Precision::kFloat, raw, n));
+  auto pq2 = modelrun::run_model(small->csm, nn::Precision::kInt8, raw, n);
   ASSERT_TRUE(pq2);
   EXPECT_EQ(*pq2, *pq);
 
@@ -167,7 +167,7 @@ TEST_F(ExportRoundTrip, HistoryBeforeTheWindowMatchesTheEngine) {
   const auto full = torch::softmax(m->forward(x.permute({0, 2, 1}).contiguous()), 1).contiguous();
   const auto last = x.narrow(1, steps - cfg.window, cfg.window).permute({0, 2, 1}).contiguous();
   const auto bare = torch::softmax(m->forward(last), 1).contiguous();
-  auto pf = run_model(ex->csm, nn::Precision::kFloat, raw, n);
+  auto pf = modelrun::run_model(ex->csm, nn::Precision::kFloat, raw, n);
   ASSERT_TRUE(pf) << pf.error().message;
   double max_diff = 0.0, history_effect = 0.0;
   for (std::size_t i = 0; i < pf->size(); ++i) {
@@ -186,10 +186,10 @@ TEST_F(ExportRoundTrip, HistoryBeforeTheWindowMatchesTheEngine) {
                 .item<float>(),
             1e-5f);
   // Fewer steps than the window is refused with the sizes named.
-  auto short_run = run_model(ex->csm, nn::Precision::kFloat,
-                             std::span<const float>(raw).first(
-                                 static_cast<std::size_t>(n * (cfg.window - 1) * cfg.in_channels)),
-                             n);
+  auto short_run = modelrun::run_model(ex->csm, nn::Precision::kFloat,
+                                       std::span<const float>(raw).first(static_cast<std::size_t>(
+                                           n * (cfg.window - 1) * cfg.in_channels)),
+                                       n);
   ASSERT_FALSE(short_run);
   EXPECT_NE(short_run.error().message.find(">= 32"), std::string::npos)
       << short_run.error().message;

@@ -147,5 +147,44 @@ TEST_F(Training, BadInputIsRefusedWithAClearMessage) {
   EXPECT_NE(bad_ch.error().message.find("channels"), std::string::npos);
 }
 
+TEST_F(Training, SplitWithoutTestWindowsIsRefusedNamingTheSplit) {
+  // One subject: it goes to training, none is left for test.
+  auto recs = two_class_recordings();
+  ASSERT_GE(recs.size(), 3u);
+  recs.resize(1);
+  auto none = train_on(recs, tiny_config(), dir_ / "t0");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(none.error().message.find("train.test_frac = 0.25: the split by subject leaves no "
+                                      "test windows (0 of 1 recordings held out)"),
+            std::string::npos)
+      << none.error().message;
+  EXPECT_EQ(none.error().message.find('\n'), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "t0")) << "refused before writing anything";
+
+  // Two devices and a test fraction that rounds to no device (with three or more keys, every
+  // part gets one).
+  recs = two_class_recordings();
+  recs.resize(2);
+  auto c = tiny_config();
+  c.split_key = data::SplitKey::kDevice;
+  c.test_frac = 0.1;
+  auto two = train_on(recs, c, dir_ / "t2");
+  ASSERT_FALSE(two);
+  EXPECT_NE(two.error().message.find(
+                "train.test_frac = 0.1: the split by device leaves no test windows (0 of 2"),
+            std::string::npos)
+      << two.error().message;
+
+  // With a third subject there is a test part again, and training runs.
+  recs = two_class_recordings();
+  recs.resize(3);
+  c = tiny_config();
+  c.epochs = 1;
+  auto three = train_on(recs, c, dir_ / "t3");
+  ASSERT_TRUE(three) << three.error().message;
+  EXPECT_GT(three->test_windows, 0u);
+}
+
 }  // namespace
 }  // namespace css::train

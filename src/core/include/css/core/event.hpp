@@ -1,5 +1,5 @@
 // Event: what an edge node publishes when it detects a risky movement
-// (DESIGN §3). The JSON form is the MQTT payload; its codec is strict:
+// (docs/event-schema.md). The JSON form is the MQTT payload; its codec is strict:
 // every field is type- and range-checked and errors name the field.
 // The wire format, field ranges and error messages are documented in
 // docs/event-schema.md; keep the two in step.
@@ -56,7 +56,7 @@ inline constexpr double kMaxEventTimestampS = 4102444800.0;
 // Edge nodes call it before publishing; errors name the field.
 Status validate_event(const Event& event);
 
-// Encode to compact JSON (keys in the order of DESIGN §3). Does not validate:
+// Encode to compact JSON (keys in the order of docs/event-schema.md). Does not validate:
 // call validate_event first if the event did not come from event_from_json.
 // For a valid event, event_from_json(to_json(e)) == e exactly.
 std::string to_json(const Event& event);

@@ -1,5 +1,5 @@
-// Label: what a person (or their device) is doing at one sample (DESIGN §3).
-// The numeric values are stored in datasets and model files: never reorder.
+// Label: what a person (or their device) is doing at one sample (docs/architecture.md, "Canonical
+// data"). The numeric values are stored in datasets and model files: never reorder.
 #pragma once
 
 #include <array>

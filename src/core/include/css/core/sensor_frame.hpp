@@ -1,7 +1,7 @@
-// SensorFrame: one 50 Hz sample of everything a node senses (DESIGN §3).
-// Accelerometer in the device frame with gravity included; GNSS fields are
-// updated at 1 Hz and held between fixes. A sensor that is absent or off is
-// marked, never faked: gyro and spl are NaN, gnss_fix is false.
+// SensorFrame: one 50 Hz sample of everything a node senses (docs/architecture.md, "Canonical
+// data"). Accelerometer in the device frame with gravity included; GNSS fields are updated at 1 Hz
+// and held between fixes. A sensor that is absent or off is marked, never faked: gyro and spl are
+// NaN, gnss_fix is false.
 #pragma once
 
 #include <array>

@@ -1,6 +1,6 @@
 // Physical constants and unit conversions used across the project.
-// Canonical units (DESIGN §3): time s, acceleration m/s², angular rate rad/s,
-// angles deg (GNSS), speed m/s, sound level dBA, position WGS-84 degrees.
+// Canonical units (docs/architecture.md, "Canonical data"): time s, acceleration m/s², angular rate
+// rad/s, angles deg (GNSS), speed m/s, sound level dBA, position WGS-84 degrees.
 #pragma once
 
 namespace css::units {
@@ -11,7 +11,8 @@ inline constexpr double kPi = 3.14159265358979323846;
 // Mean Earth radius, m (IUGG mean radius R1), for small-distance geodesy.
 inline constexpr double kEarthRadiusM = 6371008.8;
 
-// Canonical IMU rate of the whole system (DESIGN §3) and GNSS fix rate.
+// Canonical IMU rate of the whole system (docs/architecture.md, "Canonical data") and GNSS fix
+// rate.
 inline constexpr double kImuRateHz = 50.0;
 inline constexpr double kGnssRateHz = 1.0;
 

@@ -26,7 +26,7 @@ enum class LabelPolicy {
 };
 
 struct WindowSpec {
-  std::size_t length = 128;  // samples (2.56 s at 50 Hz, DESIGN §3)
+  std::size_t length = 128;  // samples (2.56 s at 50 Hz, docs/architecture.md)
   std::size_t hop = 64;      // samples; 0 is treated as 1
   LabelPolicy policy = LabelPolicy::kMajority;
   std::size_t risky_tail = 32;  // samples, for kAnyRisky (clamped to length)

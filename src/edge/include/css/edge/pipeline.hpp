@@ -78,6 +78,16 @@ class Pipeline {
   std::uint64_t rejected_ = 0;
 };
 
+// A detection and the index of the frame that raised it.
+struct FrameDetection {
+  std::size_t frame = 0;
+  Detection detection;
+};
+
+// One stream through the pipeline from a reset: every frame pushed in order, every detection
+// returned. What `citysafe detect` prints and the event-level evaluation matches.
+std::vector<FrameDetection> detect_stream(Pipeline& pipeline, std::span<const SensorFrame> frames);
+
 // Parses a .csm into `model` (zero-copy: it points into `csm`, which must outlive it) and
 // checks that it takes this build's features (features::check_model_inputs). The error names
 // what is wrong: an invalid file (kParse, with the status and field) or a feature mismatch.

@@ -19,8 +19,8 @@
 #include "css/eval/heldout.hpp"
 #include "css/eval/matching.hpp"
 #include "css/eval/window_eval.hpp"
+#include "css/modelrun/metrics.hpp"
 #include "css/nn/interpreter.hpp"
-#include "css/train/metrics.hpp"
 
 namespace css::eval {
 
@@ -37,12 +37,12 @@ struct EvalOptions {
 
 struct EvalReport {
   std::vector<std::string> class_names;
-  std::optional<train::ConfusionMatrix> window_bare, window_context;
+  std::optional<modelrun::ConfusionMatrix> window_bare, window_context;
   // The same over windows with one label only (evaluate_windows' single_label).
-  std::optional<train::ConfusionMatrix> window_bare_single, window_context_single;
+  std::optional<modelrun::ConfusionMatrix> window_bare_single, window_context_single;
   // Context windows per Recording::placement (hand, pocket, bag, waist, …), when the data
   // holds more than one placement: "walking recall in every placement" is read here.
-  std::map<std::string, train::ConfusionMatrix> window_context_per_placement;
+  std::map<std::string, modelrun::ConfusionMatrix> window_context_per_placement;
   std::optional<EventSummary> events;
   std::string model_sha256;  // hex
   double seconds = 0.0;

@@ -11,7 +11,7 @@
 //   running, stairs, in_vehicle, handling, entering_vehicle
 //                    `normal_devices` each × `hours`: normal-only look-alikes, where every
 //                    detection is a false alarm
-// Window-level recordings: train::simulate_recordings with training's scenario mix at a
+// Window-level recordings: modelrun::simulate_recordings with training's scenario mix at a
 // smaller scale (window_* fields), so macro-F1 is comparable with training's test figure.
 #pragma once
 
@@ -33,7 +33,7 @@ struct HeldoutSpec {
   int risky_devices = 1;
   int normal_devices = 1;
   std::uint64_t seed = kHeldoutSeed;
-  // Window-level set (train::SimSpec at a smaller scale).
+  // Window-level set (modelrun::SimSpec at a smaller scale).
   int window_mix_devices = 24;
   int window_risky_devices = 6;
   int window_extra_devices = 4;

@@ -1,7 +1,7 @@
 // Window-level evaluation: confusion matrix, per-class P/R/F1 and macro-F1 of the engine on
 // held-out windows, made exactly as training makes its validation/test windows
-// (train::build_windows: features::extract, data::make_windows, label policy any_risky,
-// docs/training.md) and run through our engine (train::run_model, window mode).
+// (modelrun::build_windows: features::extract, data::make_windows, label policy any_risky,
+// docs/training.md) and run through our engine (modelrun::WindowRunner, window mode).
 //
 // Two variants (docs/engine.md, "Semantics"):
 //   bare     each window's W rows alone (= a stream reset at the window's first sample):
@@ -18,8 +18,8 @@
 #include "css/core/recording.hpp"
 #include "css/core/result.hpp"
 #include "css/data/windowing.hpp"
+#include "css/modelrun/metrics.hpp"
 #include "css/nn/interpreter.hpp"
-#include "css/train/metrics.hpp"
 
 namespace css::eval {
 
@@ -35,10 +35,9 @@ struct WindowEvalSpec {
 // one of the model's classes (named with its recording). single_label (optional) gets the
 // same matrix over the windows whose frames all carry one label: the rest straddle a change
 // of activity, where the majority label is a matter of a few samples.
-Result<train::ConfusionMatrix> evaluate_windows(std::span<const std::uint8_t> csm,
-                                                nn::Precision precision,
-                                                std::span<const Recording> recordings,
-                                                const WindowEvalSpec& spec = {},
-                                                train::ConfusionMatrix* single_label = nullptr);
+Result<modelrun::ConfusionMatrix> evaluate_windows(
+    std::span<const std::uint8_t> csm, nn::Precision precision,
+    std::span<const Recording> recordings, const WindowEvalSpec& spec = {},
+    modelrun::ConfusionMatrix* single_label = nullptr);
 
 }  // namespace css::eval

@@ -1,5 +1,5 @@
 // features: the ONE preprocessing step from SensorFrames to model input
-// channels, used by training and by the edge runtime alike (DESIGN §3), so the
+// channels, used by training and by the edge runtime alike (docs/features.md), so the
 // two can never drift. The streaming Extractor is primary; extract() is a loop
 // over it. Output is float32, kChannelCount channels per frame, in this order
 // and these units (kChannelNames / kChannelUnits). Missing sensors map to

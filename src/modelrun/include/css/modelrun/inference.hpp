@@ -33,7 +33,7 @@ struct InferenceOptions {
   nn::Precision precision = nn::Precision::kInt8;
 };
 
-// The model's input must be the 10 feature channels (features::kChannelCount).
+// The model's input must be the feature channels (features::kChannelCount: 11 in features v4).
 Result<std::vector<WindowResult>> infer_recordings(const nn::Model& model,
                                                    const std::vector<Recording>& recordings,
                                                    const InferenceOptions& options);

@@ -1,4 +1,5 @@
-// LoadedModel: a .csm file read from disk and validated by nn::Model::parse.
+// LoadedModel: a .csm file read from disk and validated by nn::Model::parse — the one model
+// loader of every command that reads a model (info, bench, infer, eval).
 // It owns the bytes the Model views, so it is move-only (moving keeps the
 // heap buffer, hence the view, valid). Errors name the file, the engine's
 // status and the failing field/op, e.g.
@@ -7,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,8 @@ class LoadedModel {
 
   const nn::Model& model() const { return model_; }
   const std::string& name() const { return name_; }
+  // The file's bytes, for the libraries that take a .csm span (eval, edge::Pipeline).
+  std::span<const std::uint8_t> bytes() const { return bytes_; }
   std::size_t file_bytes() const { return bytes_.size(); }
 
  private:

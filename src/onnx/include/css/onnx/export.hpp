@@ -1,5 +1,5 @@
 // ONNX export of a .csm model, for interoperability and for cross-checking the engine against
-// ONNX Runtime and LibTorch (DESIGN §4 "model.onnx").
+// ONNX Runtime and LibTorch (docs/architecture.md, "Model artefacts").
 //
 // The export uses the model's FLOAT weights (a .csm without them is an error) and reproduces the
 // engine's float window semantics exactly: input "features" float32 [1, window, channels]

@@ -1,4 +1,4 @@
-// Augmentation of recordings for training (DESIGN §2 sim/). Every function is
+// Augmentation of recordings for training (docs/simulator.md). Every function is
 // deterministic for a given seed and modifies the Recording in place. Vectors
 // are acc [m/s²] and gyro [rad/s] in the device frame; a NaN gyro (no
 // gyroscope) stays NaN. Definitions and their physical meaning: docs/simulator.md.

@@ -1,7 +1,7 @@
 // Synthetic sensor generator: physically motivated IMU (50 Hz, device frame,
 // gravity included), GNSS (1 Hz, held between fixes, correlated noise and
-// outages) and SPL (dBA) streams for the activities of DESIGN §3, labelled per
-// sample with ground-truth onsets of risky events. The caller owns the returned
+// outages) and SPL (dBA) streams for the activities of docs/architecture.md ("Canonical data"),
+// labelled per sample with ground-truth onsets of risky events. The caller owns the returned
 // recordings. Same config (incl. seed) → identical bytes on the same build.
 // Models, parameters and sources: docs/simulator.md.
 #pragma once

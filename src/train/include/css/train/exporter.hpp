@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "css/core/result.hpp"
-#include "css/train/metrics.hpp"
+#include "css/modelrun/metrics.hpp"
 
 namespace css::train {
 

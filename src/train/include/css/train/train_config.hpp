@@ -14,9 +14,9 @@
 #include "css/core/result.hpp"
 #include "css/data/split.hpp"
 #include "css/data/windowing.hpp"
+#include "css/modelrun/window_data.hpp"
 #include "css/sim/augment.hpp"
 #include "css/train/model_config.hpp"
-#include "css/train/window_data.hpp"
 
 namespace css::train {
 
@@ -24,7 +24,7 @@ enum class Schedule { kCosine, kOneCycle };
 
 struct TrainConfig {
   TcnConfig model;
-  SimSpec sim;
+  modelrun::SimSpec sim;
   std::filesystem::path data_path;  // empty: simulate with `sim`
   // Real recordings trained on beside data_path/sim (train.real): split by subject with
   // data::real_subject_split; train and val subjects used, test subjects never.

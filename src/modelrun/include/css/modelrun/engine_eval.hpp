@@ -1,6 +1,6 @@
-// Running .csm models through OUR engine (nn::Interpreter, window mode) and
-// post-training int8 quantisation. Torch-free: `citysafe eval`, the exporter
-// and tests share it.
+// Batches of windows through OUR engine (WindowRunner, window mode) and post-training int8
+// quantisation. Torch-free: window-level evaluation, the exporter and tests share it; reading a
+// model file is LoadedModel's job (loaded_model.hpp).
 //
 // Windows are raw feature rows as features::extract gives them, [N, T, C]
 // row-major with T >= the model's window (rows before the last `window` are history the
@@ -8,28 +8,19 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <span>
 #include <vector>
 
 #include "css/core/result.hpp"
 #include "css/nn/interpreter.hpp"
 #include "css/nn/model_writer.hpp"
-#include "css/train/metrics.hpp"
 
-namespace css::train {
-
-// Reads and validates a .csm file (error names the file and the failing field).
-Result<std::vector<std::uint8_t>> read_model_file(const std::filesystem::path& path);
+namespace css::modelrun {
 
 // Class probabilities [N, classes] of n windows. Float precision needs a model
 // written with float weights.
 Result<std::vector<float>> run_model(std::span<const std::uint8_t> csm, nn::Precision precision,
                                      std::span<const float> windows, std::size_t n);
-
-// Confusion matrix of the engine's predictions against labels (class indices).
-Result<ConfusionMatrix> evaluate_model(std::span<const std::uint8_t> csm, nn::Precision precision,
-                                       std::span<const float> windows, std::span<const int> labels);
 
 struct CalibrationReport {
   std::size_t windows = 0;
@@ -57,4 +48,4 @@ Result<ArenaSizes> arena_sizes(std::span<const std::uint8_t> csm);
 // <symbol>[]` and `<symbol>_len`, for firmware builds.
 std::string c_header(std::span<const std::uint8_t> csm, const std::string& symbol);
 
-}  // namespace css::train
+}  // namespace css::modelrun

@@ -1,10 +1,10 @@
-#include "css/train/metrics.hpp"
+#include "css/modelrun/metrics.hpp"
 
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
 
-namespace css::train {
+namespace css::modelrun {
 
 ConfusionMatrix::ConfusionMatrix(int classes)
     : classes_(classes), counts_(static_cast<std::size_t>(classes * classes), 0) {
@@ -148,4 +148,4 @@ std::vector<int> argmax_rows(std::span<const float> values, int cols) {
   return out;
 }
 
-}  // namespace css::train
+}  // namespace css::modelrun

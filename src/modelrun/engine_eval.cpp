@@ -1,37 +1,19 @@
-#include "css/train/engine_eval.hpp"
+#include "css/modelrun/engine_eval.hpp"
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <limits>
 
+#include "css/modelrun/window_runner.hpp"
 #include "css/nn/model.hpp"
 #include "css/nn/streaming.hpp"
 
-namespace css::train {
+namespace css::modelrun {
 namespace {
-
-Error engine_error(const std::string& what, nn::Status s) {
-  return make_error(ErrorCode::kInvalidArgument, what + ": " + nn::status_name(s));
-}
-
-// A 4-byte aligned arena (the engine's requirement) of at least `bytes`.
-struct Arena {
-  explicit Arena(std::size_t bytes) : words((bytes + 3) / 4) {}
-  std::span<std::uint8_t> span() {
-    return {reinterpret_cast<std::uint8_t*>(words.data()), words.size() * 4};
-  }
-  std::vector<std::uint32_t> words;
-};
 
 Result<nn::Model> parse(std::span<const std::uint8_t> csm, const std::string& what) {
   nn::Model m;
-  nn::ParseDetail d;
-  if (auto s = nn::Model::parse(csm, m, &d); s != nn::Status::kOk)
-    return make_error(ErrorCode::kParse,
-                      what + ": invalid model (" + nn::status_name(s) + " at " + d.field +
-                          (d.op >= 0 ? ", op " + std::to_string(d.op) : "") + ")");
+  if (auto st = parse_model(csm, what, m); !st) return st.error();
   return m;
 }
 
@@ -67,16 +49,6 @@ Result<std::size_t> window_steps(const nn::Model& model, std::size_t values, std
 
 }  // namespace
 
-Result<std::vector<std::uint8_t>> read_model_file(const std::filesystem::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error(ErrorCode::kNotFound, "model: cannot open '" + path.string() + "'");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)),
-                                  std::istreambuf_iterator<char>());
-  auto m = parse(bytes, "model '" + path.string() + "'");
-  if (!m) return m.error();
-  return bytes;
-}
-
 Result<std::vector<float>> run_model(std::span<const std::uint8_t> csm, nn::Precision precision,
                                      std::span<const float> windows, std::size_t n) {
   auto model = parse(csm, "model");
@@ -85,40 +57,16 @@ Result<std::vector<float>> run_model(std::span<const std::uint8_t> csm, nn::Prec
   auto steps = window_steps(*model, windows.size(), n, "windows");
   if (!steps) return steps.error();
   const std::size_t row = *steps * model->input_channels();
-  nn::RunConfig rc;
-  rc.precision = precision;
-  rc.max_steps = static_cast<std::uint32_t>(*steps);
-  Arena arena(nn::Interpreter::required_arena_bytes(*model, rc));
-  nn::Interpreter interp;
-  if (auto s = interp.init(*model, arena.span(), rc); s != nn::Status::kOk)
-    return engine_error("interpreter init", s);
-  std::vector<float> probs(n * model->num_classes());
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto s = interp.run_window(
-        windows.subspan(i * row, row),
-        std::span<float>(probs).subspan(i * model->num_classes(), model->num_classes()));
-    if (s != nn::Status::kOk) return engine_error("window " + std::to_string(i), s);
-  }
+  WindowRunner runner;
+  if (auto st = runner.init(*model, precision, *steps); !st) return st.error();
+  const std::size_t k = model->num_classes();
+  std::vector<float> probs(n * k);
+  for (std::size_t i = 0; i < n; ++i)
+    if (auto st =
+            runner.run(windows.subspan(i * row, row), std::span<float>(probs).subspan(i * k, k));
+        !st)
+      return make_error(st.error().code, "window " + std::to_string(i) + ": " + st.error().message);
   return probs;
-}
-
-Result<ConfusionMatrix> evaluate_model(std::span<const std::uint8_t> csm, nn::Precision precision,
-                                       std::span<const float> windows,
-                                       std::span<const int> labels) {
-  auto model = parse(csm, "model");
-  if (!model) return model.error();
-  auto probs = run_model(csm, precision, windows, labels.size());
-  if (!probs) return probs.error();
-  ConfusionMatrix cm(model->num_classes());
-  const auto pred = argmax_rows(*probs, model->num_classes());
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (labels[i] < 0 || labels[i] >= model->num_classes())
-      return make_error(ErrorCode::kInvalidArgument,
-                        "label " + std::to_string(labels[i]) + " outside the model's " +
-                            std::to_string(model->num_classes()) + " classes");
-    cm.add(labels[i], pred[i]);
-  }
-  return cm;
 }
 
 Result<CalibrationReport> calibrate_int8(nn::ModelWriter& writer, std::span<const float> windows,
@@ -142,20 +90,15 @@ Result<CalibrationReport> calibrate_int8(nn::ModelWriter& writer, std::span<cons
     const std::size_t c = i % model->input_channels();
     values[0][i] = (windows[i] - model->input_mean(c)) / model->input_std(c);
   }
-  nn::RunConfig rc;
-  rc.precision = nn::Precision::kFloat;
-  rc.max_steps = static_cast<std::uint32_t>(*steps);
-  Arena arena(nn::Interpreter::required_arena_bytes(*model, rc));
-  nn::Interpreter interp;
-  if (auto s = interp.init(*model, arena.span(), rc); s != nn::Status::kOk)
-    return engine_error("calibration interpreter init", s);
+  WindowRunner runner;
+  if (auto st = runner.init(*model, nn::Precision::kFloat, *steps); !st) return st.error();
   ValueObserver obs{&values};
-  interp.set_observer(&ValueObserver::observe, &obs);
+  runner.set_observer(&ValueObserver::observe, &obs);
   std::vector<float> probs(model->num_classes());
-  for (std::size_t i = 0; i < n; ++i) {
-    if (auto s = interp.run_window(windows.subspan(i * row, row), probs); s != nn::Status::kOk)
-      return engine_error("calibration window " + std::to_string(i), s);
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (auto st = runner.run(windows.subspan(i * row, row), probs); !st)
+      return make_error(st.error().code,
+                        "calibration window " + std::to_string(i) + ": " + st.error().message);
   const double q = std::clamp(percentile, 50.0, 100.0) / 100.0;
   rep.lo.assign(model->num_tensors(), 0.0f);
   rep.hi.assign(model->num_tensors(), 0.0f);
@@ -195,4 +138,4 @@ std::string c_header(std::span<const std::uint8_t> csm, const std::string& symbo
   return out;
 }
 
-}  // namespace css::train
+}  // namespace css::modelrun

@@ -20,7 +20,7 @@
 #include "css/data/windowing.hpp"
 #include "css/features/features.hpp"
 
-namespace css::train {
+namespace css::modelrun {
 
 struct SimSpec {
   int mix_devices = 96;     // scenario "mix" (random chains of everyday life)
@@ -77,20 +77,4 @@ features::Normalization fit_tracks(std::span<const FeatureTrack> tracks);
 // Recordings picked by index (copies).
 std::vector<Recording> select(std::span<const Recording> all, std::span<const std::size_t> idx);
 
-// Deterministic 64-bit generator (splitmix64): same seed → same stream on every
-// platform and standard library, unlike std:: distributions.
-class SplitMix {
- public:
-  explicit SplitMix(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next();
-  double uniform();                  // [0, 1)
-  std::size_t below(std::size_t n);  // [0, n), n > 0
- private:
-  std::uint64_t state_;
-};
-
-// Draws n indices into `weights` with probability ∝ weight (with replacement).
-std::vector<std::size_t> weighted_sample(std::span<const double> weights, std::size_t n,
-                                         SplitMix& rng);
-
-}  // namespace css::train
+}  // namespace css::modelrun

@@ -4,9 +4,9 @@
 
 #include <vector>
 
-#include "css/train/window_data.hpp"
+#include "css/modelrun/window_data.hpp"
 
-namespace css::train {
+namespace css::modelrun {
 namespace {
 
 constexpr std::size_t kC = features::kChannelCount;
@@ -61,4 +61,4 @@ TEST(GatherWindow, FullHistoryInsideTheTrackIsCopied) {
 }
 
 }  // namespace
-}  // namespace css::train
+}  // namespace css::modelrun

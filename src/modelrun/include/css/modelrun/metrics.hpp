@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace css::train {
+namespace css::modelrun {
 
 struct ClassMetrics {
   double precision = 0.0;
@@ -59,4 +59,4 @@ class ConfusionMatrix {
 // ties go to the lowest index.
 std::vector<int> argmax_rows(std::span<const float> values, int cols);
 
-}  // namespace css::train
+}  // namespace css::modelrun

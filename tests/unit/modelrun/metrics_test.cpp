@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "css/train/metrics.hpp"
+#include "css/modelrun/metrics.hpp"
 
-namespace css::train {
+namespace css::modelrun {
 namespace {
 
 TEST(ConfusionMatrix, PerClassPrecisionRecallF1) {
@@ -84,4 +84,4 @@ TEST(ArgmaxRows, LowestIndexWinsTies) {
 }
 
 }  // namespace
-}  // namespace css::train
+}  // namespace css::modelrun
