@@ -92,8 +92,9 @@ ConnectionError Client::Impl::attempt(std::size_t index) {
       const Failure kind = reason == kReasonBadUserNameOrPassword || reason == kReasonNotAuthorized
                                ? Failure::kAuth
                                : Failure::kBrokerRefused;
+      const std::string hint = kind == Failure::kAuth ? ": check the user name and password" : "";
       return {kind, "broker " + broker.to_string() + " refused the connection: reason " +
-                        std::to_string(reason) + " " + reason_name(reason) + " (user '" +
+                        std::to_string(reason) + " " + reason_name(reason) + hint + " (user '" +
                         opt.username + "', client id '" + opt.client_id + "')"};
     }
     if (rc != MOSQ_ERR_SUCCESS) return describe(rc, broker);

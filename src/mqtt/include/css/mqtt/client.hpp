@@ -72,11 +72,12 @@ struct Message {
   bool retain = false;
 };
 
-struct Callbacks {
-  std::function<void(const Message&)> on_message;
-  std::function<void(MessageId, int reason_code)> on_puback;  // QoS 1: PUBACK; QoS 0: sent
-  std::function<void(const BrokerAddress&)> on_connected;     // after each CONNACK success
-  std::function<void(const std::string& why)> on_disconnected;
+struct Callbacks {  // all optional; each runs on the network thread
+  std::function<void(const Message&)> on_message = nullptr;
+  // QoS 1: the PUBACK's reason code; QoS 0: 0 once the message is written to the socket.
+  std::function<void(MessageId, int reason_code)> on_puback = nullptr;
+  std::function<void(const BrokerAddress&)> on_connected = nullptr;  // after each CONNACK success
+  std::function<void(const std::string& why)> on_disconnected = nullptr;
 };
 
 enum class Failure {
