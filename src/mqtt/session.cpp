@@ -20,12 +20,13 @@ void on_connect(mosquitto*, void* obj, int reason, int, const mosquitto_property
 
 void on_publish(mosquitto*, void* obj, int mid, int reason, const mosquitto_property*) {
   auto& s = self(obj);
+  // The user's callback first: once wait_for_ack(mid) returns, on_puback(mid) has run.
+  if (s.cb.on_puback) s.cb.on_puback(mid, reason);
   {
     const std::lock_guard lock(s.acks_mu);
     if (auto it = s.acks.find(mid); it != s.acks.end()) it->second = reason;
   }
   s.acks_cv.notify_all();
-  if (s.cb.on_puback) s.cb.on_puback(mid, reason);
 }
 
 void on_subscribe(mosquitto*, void* obj, int mid, int count, const int* granted,

@@ -14,6 +14,13 @@
 #include "css/mqtt/client.hpp"
 #include "mosquitto_broker.hpp"
 
+namespace css::mqtt {
+// gtest prints a Failure by name.
+inline void PrintTo(Failure f, std::ostream* os) {
+  *os << to_string(f);
+}
+}  // namespace css::mqtt
+
 namespace css::mqtt::test {
 
 inline std::unique_ptr<testing::MosquittoBroker> start_broker(

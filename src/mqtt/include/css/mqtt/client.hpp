@@ -121,7 +121,8 @@ class Client {
   Result<MessageId> publish(std::string_view topic, std::string_view payload, Qos qos,
                             bool retain = false);
   // Waits for the broker's verdict on `mid`: Ok for reason < 0x80, an error naming the reason
-  // (e.g. "135 Not authorized") otherwise, or a timeout error.
+  // (e.g. "135 Not authorized") otherwise, or a timeout error. on_puback(mid) has run by the
+  // time it returns. Each mid can be waited for once.
   Status wait_for_ack(MessageId mid, std::uint32_t timeout_ms);
   // Subscribes (also "$share/group/filter") and waits for the SUBACK; the subscription is
   // renewed after every reconnect. A forbidden filter may still be acknowledged (Mosquitto
