@@ -64,6 +64,9 @@ class MosquittoBroker {
   pid_t pid_ = -1;
 };
 
+// A loopback TCP port that was free a moment ago (bound to port 0 and released).
+std::uint16_t free_loopback_port();
+
 // Runs argv[0] with its output appended to `log`, waiting at most timeout_ms; a child still
 // running then is killed and reaped. Ok when it exits 0.
 Status run_tool(const std::vector<std::string>& argv, const std::filesystem::path& log,

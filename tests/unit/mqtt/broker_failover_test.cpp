@@ -1,10 +1,6 @@
 // css::mqtt::Client when brokers go away: reconnect after a broker crash + restart, failover
 // along the broker list, shared subscriptions across two workers, and the connect errors that
 // need no broker at all (refused port, unknown host, missing CA).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <set>
 
@@ -129,23 +125,11 @@ TEST(MqttFailover, SharedSubscriptionSplitsMessagesBetweenWorkers) {
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kCount));  // each exactly once
 }
 
-std::uint16_t unused_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 TEST(MqttFailover, ConnectErrorsNameTheCause) {
   auto broker = start_broker();  // only for its CA file
   ASSERT_TRUE(broker);
   Options o = options_for(*broker, "dev-a", "pw-a", "dev-a");
-  o.brokers = {{"127.0.0.1", unused_port()}, {"no-such-host.invalid", 8883}};
+  o.brokers = {{"127.0.0.1", testing::free_loopback_port()}, {"no-such-host.invalid", 8883}};
   Client c(o);
   const Status s = c.connect();
   ASSERT_FALSE(s.ok());
