@@ -94,12 +94,9 @@ Result<Bme680Raw> bme680_parse_data(std::span<const std::uint8_t> d) {
 }
 
 Status Bme680::init() {
-  auto id = read_reg(bus_, config_.address, kChipIdReg);
-  if (!id.ok()) return id.error();
-  if (*id != kChipId) {
-    return make_error(ErrorCode::kNotFound, "bme680 at " + hex_byte(config_.address) +
-                                                ": chip_id is " + hex_byte(*id) +
-                                                ", expected 0x61");
+  if (auto s = check_identity(bus_, config_.address, kChipIdReg, kChipId, "bme680", "chip_id");
+      !s.ok()) {
+    return s;
   }
   if (auto s = write_reg(bus_, config_.address, kResetReg, kResetCmd); !s.ok()) return s;
   bus_.delay_ms(kResetWaitMs);

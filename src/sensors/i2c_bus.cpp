@@ -47,6 +47,18 @@ Status read_regs(I2cBus& bus, std::uint8_t addr, std::uint8_t first_reg,
   return bus.write_read(addr, r, out);
 }
 
+Status check_identity(I2cBus& bus, std::uint8_t addr, std::uint8_t reg, std::uint8_t expected,
+                      std::string_view part, std::string_view reg_name) {
+  auto who = read_reg(bus, addr, reg);
+  if (!who.ok()) return who.error();
+  if (*who != expected) {
+    return make_error(ErrorCode::kNotFound, std::string(part) + " at " + hex_byte(addr) + ": " +
+                                                std::string(reg_name) + " is " + hex_byte(*who) +
+                                                ", expected " + hex_byte(expected));
+  }
+  return Ok{};
+}
+
 Result<LinuxI2cBus> LinuxI2cBus::open(int bus_number) {
   if (bus_number < 0 || bus_number > 255) {
     return make_error(ErrorCode::kInvalidArgument,

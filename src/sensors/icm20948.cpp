@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "css/core/units.hpp"
 #include "css/sensors/imu.hpp"
 
 namespace css::sensors {
@@ -52,12 +51,9 @@ Status Icm20948::select_bank(std::uint8_t bank) {
 
 Status Icm20948::init() {
   if (auto s = select_bank(0); !s.ok()) return s;
-  auto who = read_reg(bus_, config_.address, kWhoAmI);
-  if (!who.ok()) return who.error();
-  if (*who != kWhoAmIValue) {
-    return make_error(ErrorCode::kNotFound, "icm20948 at " + hex_byte(config_.address) +
-                                                ": WHO_AM_I is " + hex_byte(*who) +
-                                                ", expected 0xEA");
+  if (auto s = check_identity(bus_, config_.address, kWhoAmI, kWhoAmIValue, "icm20948", "WHO_AM_I");
+      !s.ok()) {
+    return s;
   }
   if (auto s = write_reg(bus_, config_.address, kPwrMgmt1, kDeviceReset); !s.ok()) return s;
   bus_.delay_ms(kResetWaitMs);
@@ -88,13 +84,8 @@ Status Icm20948::init() {
 Result<ImuSample> Icm20948::read() {
   std::array<std::uint8_t, 14> raw{};
   if (auto s = read_regs(bus_, config_.address, kAccelXoutH, raw); !s.ok()) return s.error();
-  const double acc_scale = units::kGravity / accel_lsb_per_g(config_.accel_range);
-  const double gyro_scale = units::deg_to_rad(1.0) / gyro_lsb_per_dps(config_.gyro_range);
   ImuSample out;
-  for (std::size_t i = 0; i < 3; ++i) {
-    out.acc_mps2[i] = static_cast<float>(be_i16(&raw[2 * i]) * acc_scale);
-    out.gyro_rps[i] = static_cast<float>(be_i16(&raw[6 + 2 * i]) * gyro_scale);
-  }
+  convert_imu(&raw[0], &raw[6], config_, out);
   out.temperature_c = static_cast<float>(be_i16(&raw[12]) / kTempLsbPerC + 21.0);
   return out;
 }

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "css/core/units.hpp"
 #include "css/sensors/imu.hpp"
 
 namespace css::sensors {
@@ -29,12 +28,9 @@ constexpr std::uint32_t kResetWaitMs = 100;  // RM §4.28 / InvenSense reset seq
 }  // namespace
 
 Status Mpu6050::init() {
-  auto who = read_reg(bus_, config_.address, kWhoAmI);
-  if (!who.ok()) return who.error();
-  if (*who != kWhoAmIValue) {
-    return make_error(ErrorCode::kNotFound, "mpu6050 at " + hex_byte(config_.address) +
-                                                ": WHO_AM_I is " + hex_byte(*who) +
-                                                ", expected 0x68");
+  if (auto s = check_identity(bus_, config_.address, kWhoAmI, kWhoAmIValue, "mpu6050", "WHO_AM_I");
+      !s.ok()) {
+    return s;
   }
   if (auto s = write_reg(bus_, config_.address, kPwrMgmt1, kDeviceReset); !s.ok()) return s;
   bus_.delay_ms(kResetWaitMs);
@@ -57,13 +53,8 @@ Status Mpu6050::init() {
 Result<ImuSample> Mpu6050::read() {
   std::array<std::uint8_t, 14> raw{};
   if (auto s = read_regs(bus_, config_.address, kAccelXoutH, raw); !s.ok()) return s.error();
-  const double acc_scale = units::kGravity / accel_lsb_per_g(config_.accel_range);
-  const double gyro_scale = units::deg_to_rad(1.0) / gyro_lsb_per_dps(config_.gyro_range);
   ImuSample out;
-  for (std::size_t i = 0; i < 3; ++i) {
-    out.acc_mps2[i] = static_cast<float>(be_i16(&raw[2 * i]) * acc_scale);
-    out.gyro_rps[i] = static_cast<float>(be_i16(&raw[8 + 2 * i]) * gyro_scale);
-  }
+  convert_imu(&raw[0], &raw[8], config_, out);
   // RM §4.18: temperature in °C = TEMP_OUT / 340 + 36.53.
   out.temperature_c = static_cast<float>(be_i16(&raw[6]) / 340.0 + 36.53);
   return out;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "css/core/result.hpp"
 
@@ -36,6 +37,9 @@ Status write_reg(I2cBus& bus, std::uint8_t addr, std::uint8_t reg, std::uint8_t 
 Result<std::uint8_t> read_reg(I2cBus& bus, std::uint8_t addr, std::uint8_t reg);
 Status read_regs(I2cBus& bus, std::uint8_t addr, std::uint8_t first_reg,
                  std::span<std::uint8_t> out);
+// Reads an identity register and checks it: kNotFound names the part, address and value.
+Status check_identity(I2cBus& bus, std::uint8_t addr, std::uint8_t reg, std::uint8_t expected,
+                      std::string_view part, std::string_view reg_name);
 
 // Linux i2c-dev (Documentation/i2c/dev-interface.rst): transactions go through the I2C_RDWR
 // ioctl (repeated START). On an adapter without I2C_FUNC_I2C (SMBus-only), it falls back to

@@ -43,6 +43,9 @@ double accel_lsb_per_g(AccelRange r);
 double gyro_lsb_per_dps(GyroRange r);
 // Big-endian int16 at p[0..1], as both parts store their output registers.
 std::int16_t be_i16(const std::uint8_t* p);
+// Converts big-endian accel and gyro triplets (6 bytes each) with the configured ranges.
+void convert_imu(const std::uint8_t* accel, const std::uint8_t* gyro, const ImuConfig& config,
+                 ImuSample& out);
 
 class Imu {
  public:
