@@ -54,6 +54,10 @@ Result<Seq> Spool::append(Kind kind, std::span<const std::byte> payload) {
                           " bytes, or hard_max_bytes)");
   }
   const Seq seq = s.next_seq;
+  if (seq == UINT64_MAX) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "spool '" + s.primary.dir().string() + "' has used every seq");
+  }
   const auto rkind = static_cast<RecordKind>(kind);
   const bool sync =
       s.opt.sync == Sync::kEveryRecord || (s.opt.sync == Sync::kEventsOnly && kind == Kind::kEvent);

@@ -31,11 +31,13 @@ void take_record(DirRecovery& r, const ScannedRecord& rec, std::span<const std::
   const RecordHeader& h = rec.header;
   ++r.valid_records;
   if (h.kind == RecordKind::kMark) {
+    // Every seq below a floor was used: the next seq is at least the floor.
     r.floor = std::min(r.floor.value_or(h.seq), h.seq);
-    r.next_seq = std::max(r.next_seq, mark_next_seq(rec.payload(file)).value_or(0));
+    r.next_seq = std::max({r.next_seq, h.seq, mark_next_seq(rec.payload(file)).value_or(0)});
     return;
   }
-  if (h.seq < UINT64_MAX) r.next_seq = std::max(r.next_seq, h.seq + 1);
+  // UINT64_MAX (only in a damaged or forged journal) saturates: append() then refuses.
+  r.next_seq = std::max(r.next_seq, h.seq == UINT64_MAX ? h.seq : h.seq + 1);
   if (h.kind == RecordKind::kRelease) {
     r.released.insert(h.seq);
   } else {
