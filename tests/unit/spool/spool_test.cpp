@@ -2,6 +2,7 @@
 // and deleting segments, the bounds policy and the errors that name their input.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -186,6 +187,32 @@ TEST(Spool, ASegmentTornAtCreationIsDropped) {
   Spool s = open_ok(dir.path());
   EXPECT_EQ(s.depth(), 0u);
   EXPECT_EQ(add(s, "x"), 1u);
+}
+
+// Found by fuzz/spool_fuzz.cpp: well-formed records with odd seqs.
+TEST(Spool, AMarkAboveTheDataRaisesTheNextSeqSoNewRecordsSurviveAReopen) {
+  TempDir dir;
+  const auto mark = encode_mark(/*floor=*/1000, /*next_seq=*/1);
+  std::ofstream(dir / "seg-00000000000000000001.log", std::ios::binary)
+      .write(reinterpret_cast<const char*>(mark.data()), static_cast<long>(mark.size()));
+  {
+    Spool s = open_ok(dir.path());
+    EXPECT_EQ(add(s, "new"), 1000u);
+  }
+  Spool s = open_ok(dir.path());
+  EXPECT_EQ(pending_texts(s), std::vector<std::string>{"new"});
+}
+
+TEST(Spool, TheLastPossibleSeqIsRefusedNotWrappedAround) {
+  TempDir dir;
+  const auto rec = encode_record(RecordKind::kEvent, 0, UINT64_MAX, bytes_of("last"));
+  std::ofstream(dir / "seg-00000000000000000001.log", std::ios::binary)
+      .write(reinterpret_cast<const char*>(rec.data()), static_cast<long>(rec.size()));
+  Spool s = open_ok(dir.path());
+  EXPECT_EQ(pending_texts(s), std::vector<std::string>{"last"});
+  auto next = s.append(Kind::kEvent, bytes_of("x"));
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(next.error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(Spool, RefusesBadOptionsOversizedRecordsAndASecondOwner) {
