@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -53,21 +54,40 @@ void say(int fd, char what, Seq seq) {
   ::_exit(0);
 }
 
-// Reads "A n"/"K n" lines from `fd` until `stop_after` lines (then SIGKILLs `child`) and EOF.
-void collect(int fd, pid_t child, int stop_after, std::set<Seq>& appended, std::set<Seq>& acked) {
+// Forks a child that runs `body(report_fd)` (which must _exit); returns the read end.
+int start_child(pid_t& child, const std::function<void(int)>& body) {
+  int fds[2];
+  if (::pipe(fds) != 0) return -1;
+  child = ::fork();
+  if (child < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return -1;
+  }
+  if (child == 0) {
+    ::close(fds[0]);
+    body(fds[1]);
+    ::_exit(100);
+  }
+  ::close(fds[1]);
+  return fds[0];
+}
+
+// Reads "A n"/"K n" lines until EOF (SIGKILLing `child` after `kill_after` lines, if > 0),
+// reaps the child and returns its wait status.
+int collect(int fd, pid_t child, int kill_after, std::set<Seq>& appended, std::set<Seq>& acked) {
   FILE* in = ::fdopen(fd, "r");
-  ASSERT_NE(in, nullptr);
   char what = 0;
   unsigned long long seq = 0;
   int lines = 0;
-  while (std::fscanf(in, " %c %llu", &what, &seq) == 2) {  // ends at EOF: the child is gone
+  while (in && std::fscanf(in, " %c %llu", &what, &seq) == 2) {  // EOF: the child is gone
     (what == 'A' ? appended : acked).insert(seq);
-    if (++lines == stop_after) ::kill(child, SIGKILL);
+    if (++lines == kill_after && child > 0) ::kill(child, SIGKILL);
   }
-  std::fclose(in);
+  if (in) std::fclose(in);
   int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited " << WEXITSTATUS(status);
+  if (::waitpid(child, &status, 0) != child) return -1;
+  return status;
 }
 
 TEST(SpoolCrash, KillNineMidWriteLosesNothingReportedDurable) {
@@ -76,16 +96,13 @@ TEST(SpoolCrash, KillNineMidWriteLosesNothingReportedDurable) {
   std::set<Seq> appended;
   std::set<Seq> acked;
   for (int round = 0; round < 6; ++round) {
-    int fds[2];
-    ASSERT_EQ(::pipe(fds), 0);
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      ::close(fds[0]);
-      append_until_killed(dir.path(), fds[1]);
-    }
-    ::close(fds[1]);
-    collect(fds[0], child, std::uniform_int_distribution<int>(20, 600)(rng), appended, acked);
+    pid_t child = -1;
+    const int fd = start_child(child, [&](int out) { append_until_killed(dir.path(), out); });
+    ASSERT_GE(fd, 0);
+    ASSERT_GT(child, 0);
+    const int kill_after = std::uniform_int_distribution<int>(20, 600)(rng);
+    const int status = collect(fd, child, kill_after, appended, acked);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited " << WEXITSTATUS(status);
 
     auto spool = Spool::open(dir.path(), fast_options());
     ASSERT_TRUE(spool.ok()) << spool.error().message;
@@ -118,12 +135,8 @@ TEST(SpoolCrash, KillNineMidWriteLosesNothingReportedDurable) {
 
 TEST(SpoolCrash, AFullDiskIsAnErrorAndTheJournalStaysWhole) {
   TempDir dir;
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    ::close(fds[0]);
+  pid_t child = -1;
+  const int fd = start_child(child, [&](int out) {
     ::signal(SIGXFSZ, SIG_IGN);  // the write then fails with EFBIG instead of killing us
     auto spool = Spool::open(dir.path(), fast_options());
     if (!spool) ::_exit(2);
@@ -140,20 +153,15 @@ TEST(SpoolCrash, AFullDiskIsAnErrorAndTheJournalStaysWhole) {
         if (spool->next_seq() != next || spool->counters().write_errors != 2) ::_exit(9);
         ::_exit(0);
       }
-      say(fds[1], 'A', *seq);
+      say(out, 'A', *seq);
     }
     ::_exit(10);  // the limit never hit
-  }
-  ::close(fds[1]);
+  });
+  ASSERT_GE(fd, 0);
+  ASSERT_GT(child, 0);
   std::set<Seq> appended;
-  std::set<Seq> unused;
-  FILE* in = ::fdopen(fds[0], "r");
-  char what = 0;
-  unsigned long long seq = 0;
-  while (in && std::fscanf(in, " %c %llu", &what, &seq) == 2) appended.insert(seq);
-  if (in) std::fclose(in);
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  std::set<Seq> acked;
+  const int status = collect(fd, child, 0, appended, acked);
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0) << "the child saw the wrong error (see its exit code)";
 

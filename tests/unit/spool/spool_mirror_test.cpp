@@ -131,9 +131,7 @@ TEST(SpoolMirror, ARecordRottenInThePrimaryIsReadFromTheMirror) {
   Spool s = open_ok(d.primary, d.options());
   ASSERT_TRUE(s.append(Kind::kEvent, bytes_of("intact")).ok());
   const fs::path seg = segments(d.primary).back();
-  std::vector<char> bytes = slurp(seg);
-  bytes[bytes.size() - 6] ^= 0x40;  // inside "intact"
-  put(seg, bytes);
+  flip(seg, fs::file_size(seg) - 6, 0x40);  // inside "intact"
   EXPECT_EQ(pending_texts(s), std::vector<std::string>{"intact"});
   EXPECT_EQ(s.counters().corrupt_on_read, 0u);
 }

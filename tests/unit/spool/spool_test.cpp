@@ -136,11 +136,8 @@ TEST(Spool, AFlippedByteInAMiddleRecordSkipsItAndRepairsTheJournal) {
     add(s, "two");
     add(s, "three");
   }
-  const fs::path seg = segments(dir.path()).at(0);
-  std::vector<char> bytes = slurp(seg);
   const std::size_t two_at = kRecordOverheadBytes + 8 + kRecordOverheadBytes + 3;
-  bytes[two_at + kHeaderBytes + 1] ^= 0x20;  // inside "two"
-  put(seg, bytes);
+  flip(segments(dir.path()).at(0), two_at + kHeaderBytes + 1, 0x20);  // inside "two"
   {
     Spool s = open_ok(dir.path());
     EXPECT_EQ(pending_texts(s), (std::vector<std::string>{"one", "three"}));
@@ -161,10 +158,8 @@ TEST(Spool, ARecordDamagedAfterOpenIsReleasedWhenReadBack) {
   add(s, "keep");
   add(s, "rot");
   add(s, "tail");
-  const fs::path seg = segments(dir.path()).at(0);
-  std::vector<char> bytes = slurp(seg);
-  bytes[kRecordOverheadBytes + 8 + kRecordOverheadBytes + 4 + kHeaderBytes] ^= 1;  // "rot"
-  put(seg, bytes);
+  const std::size_t rot_at = kRecordOverheadBytes + 8 + kRecordOverheadBytes + 4;
+  flip(segments(dir.path()).at(0), rot_at + kHeaderBytes, 0x01);  // inside "rot"
   EXPECT_EQ(pending_texts(s), (std::vector<std::string>{"keep", "tail"}));
   EXPECT_EQ(s.counters().corrupt_on_read, 1u);
   EXPECT_EQ(s.depth(), 2u);

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
@@ -69,6 +71,14 @@ inline std::vector<char> slurp(const fs::path& path) {
 inline void put(const fs::path& path, const std::vector<char>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// XORs the byte at `offset` of `path` with `mask`.
+inline void flip(const fs::path& path, std::size_t offset, char mask) {
+  std::vector<char> bytes = slurp(path);
+  ASSERT_LT(offset, bytes.size());
+  bytes[offset] = static_cast<char>(bytes[offset] ^ mask);
+  put(path, bytes);
 }
 
 // Every pending record's payload, in order.
