@@ -258,8 +258,9 @@ class ExportAllOrNone : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("css-export-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    const Outcome data = run_citysafe({"generate", "-q", "--out", (dir_ / "d.npy").string(),
-                                       "--duration", "300", "--scenario", "mix", "--seed", "4"});
+    const Outcome data =
+        run_citysafe({"generate", "-q", "--out", (dir_ / "d.npy").string(), "--duration", "120",
+                      "--devices", "6", "--scenario", "mix", "--seed", "4"});
     ASSERT_EQ(data.exit_code, 0) << data.out;
     const Outcome t = run_citysafe({"train",     "-q",
                                     "--out",     (dir_ / "ck").string(),
@@ -272,9 +273,12 @@ class ExportAllOrNone : public ::testing::Test {
                                     "--set",     "train.calibration_windows=16",
                                     "--set",     "train.real="});
     ASSERT_EQ(t.exit_code, 0) << t.out;
+    ready_ = true;
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
   void SetUp() override {
+    // A failed suite set-up must fail each test, not show as skipped.
+    ASSERT_TRUE(ready_) << "the suite's generate + train set-up failed (see above)";
     out_ = dir_ /
            ("out-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::create_directories(out_);
@@ -293,6 +297,7 @@ class ExportAllOrNone : public ::testing::Test {
             (out_ / "m.onnx").string()};
   }
   static inline fs::path dir_;
+  static inline bool ready_ = false;
   fs::path out_;
 };
 
