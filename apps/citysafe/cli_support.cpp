@@ -45,4 +45,21 @@ Status apply_aliases(Config& cfg, std::span<const FlagAlias> aliases,
   return Ok{};
 }
 
+Error name_flag(Error error, std::span<const FlagAlias> flags) {
+  for (const FlagAlias& f : flags) {
+    const std::string_view setting(f.setting);
+    const std::size_t dot = setting.find('.');
+    const std::string_view field =
+        dot == std::string_view::npos ? setting : setting.substr(dot + 1);
+    for (std::string_view name : {setting, field}) {
+      const std::string prefix = std::string(name) + ": ";
+      if (error.message.rfind(prefix, 0) != 0) continue;
+      error.message = std::string(f.flag) + " (" + std::string(setting) +
+                      "): " + error.message.substr(prefix.size());
+      return error;
+    }
+  }
+  return error;
+}
+
 }  // namespace css::cli

@@ -28,7 +28,7 @@ inline constexpr int kExitUsage = 2;    // bad input: arguments, files, values
 
 // Prints "citysafe: error: <message>" on one line to stderr.
 void print_error(const std::string& message);
-// Maps a library error to an exit code (bad input → 2, otherwise 1) and prints it.
+// Maps a library error to an exit code (I/O and memory → 1, bad input → 2) and prints it.
 int report(const Error& error);
 
 // An output file a command will write, with the flag that named it (for error messages).
@@ -54,6 +54,11 @@ struct FlagAlias {
 // Sets every alias that has a value (values[i] belongs to aliases[i]), in order.
 Status apply_aliases(Config& cfg, std::span<const FlagAlias> aliases,
                      std::span<const std::optional<std::string>> values);
+
+// A library error about a field ("duration_s: …", "heldout.devices: …") retold with the flag
+// that set it: "--duration (duration_s): …". `flags` pairs each flag with the field (or
+// setting, whose part after the first '.' may be the field) it stands for.
+Error name_flag(Error error, std::span<const FlagAlias> flags);
 
 // The command a subcommand runs once CLI11 has parsed its options.
 using Runner = std::function<int()>;

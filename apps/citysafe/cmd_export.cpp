@@ -109,6 +109,11 @@ int run_export(const ExportCliOptions& o) {
         make_error(ErrorCode::kInvalidArgument, "--out: '" + o.out + "' must end in .csm"));
   if (o.calibration_windows < 1)
     return report(make_error(ErrorCode::kInvalidArgument, "--calibration-windows must be ≥ 1"));
+  // Not CLI::Range: NaN compares false with both bounds and would pass it.
+  if (!(o.calibration_percentile >= 50.0 && o.calibration_percentile <= 100.0))
+    return report(make_error(ErrorCode::kInvalidArgument,
+                             "--calibration-percentile: expected a number in [50, 100], got " +
+                                 std::to_string(o.calibration_percentile)));
   if (!o.calibration.empty() && !std::filesystem::is_regular_file(o.calibration))
     return report(
         make_error(ErrorCode::kNotFound, "--calibration: no such dataset '" + o.calibration + "'"));
@@ -208,8 +213,8 @@ void add_export(CLI::App& root, Runner& run) {
                   "Windows drawn from --calibration")
       ->capture_default_str();
   cmd->add_option("--calibration-percentile", o->calibration_percentile,
-                  "Range per tensor: [q(100-p), q(p)] of the calibration values; 100 = min/max")
-      ->check(CLI::Range(50.0, 100.0))
+                  "Range per tensor: [q(100-p), q(p)] of the calibration values; 100 = min/max; "
+                  "in [50, 100]")
       ->capture_default_str();
   cmd->add_option(
       "--eval", o->eval,

@@ -12,6 +12,8 @@
 
 #include "cli_support.hpp"
 #include "css/core/config.hpp"
+#include "css/core/memory.hpp"
+#include "css/core/sensor_frame.hpp"
 #include "css/data/csv.hpp"
 #include "css/data/dataset.hpp"
 #include "css/data/stats.hpp"
@@ -50,7 +52,8 @@ std::string scenario_list() {
 Result<Config> collect_settings(const GenerateOptions& o) {
   Config cfg(sim::sim_settings());
   if (!o.config_file.empty()) {
-    if (auto st = cfg.load_toml_file(o.config_file); !st) return st.error();
+    if (auto st = cfg.load_toml_file(o.config_file); !st)
+      return make_error(st.error().code, "--config: " + st.error().message);
   }
   for (const auto& s : o.sets) {
     if (auto st = cfg.set_assignment(s); !st) return st.error();
@@ -74,7 +77,19 @@ Result<sim::GeneratorConfig> to_generator_config(const Config& cfg) {
   g.origin_lat = cfg.get_double("sim.origin_lat");
   g.origin_lon = cfg.get_double("sim.origin_lon");
   g.augment.enabled = cfg.get_bool("sim.augment");
+  if (auto st = sim::validate(g); !st) return name_flag(st.error(), kAliases);
   return g;
+}
+
+// Memory of the whole run, refused before generating (exit 1 with the figure): the
+// recordings (sim::generate checks those alone), then write_dataset's table of doubles and
+// its serialised bytes (a .csv's text is about as large).
+Status check_run_memory(const sim::GeneratorConfig& cfg) {
+  const double frames = sim::frames_per_device(cfg) * cfg.devices;
+  const double row_bytes = static_cast<double>(kFrameColumns.size() * sizeof(double) + 1);
+  return check_memory(sim::estimate_bytes(cfg) + 2.0 * frames * row_bytes,
+                      "generate (" + std::to_string(cfg.devices) + " device(s), " +
+                          std::to_string(static_cast<long long>(frames)) + " frames)");
 }
 
 // Checked before generating, so bad input costs nothing.
@@ -109,6 +124,7 @@ int run_generate(const GenerateOptions& o) {
   if (!cfg) return report(cfg.error());
   const std::filesystem::path out(o.out);
   if (auto st = check_output_name(out, cfg->devices); !st) return report(st.error());
+  if (auto st = check_run_memory(*cfg); !st) return report(st.error());
   auto recordings = sim::generate(*cfg);
   if (!recordings) return report(recordings.error());
   if (auto st = make_parent(out); !st) return report(st.error());

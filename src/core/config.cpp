@@ -124,8 +124,10 @@ std::string_view to_string(SettingType type) {
 std::string describe_range(const SettingSpec& spec) {
   const bool has_min = std::isfinite(spec.min);
   const bool has_max = std::isfinite(spec.max);
-  // Integer settings read as integers ("[1, 100000]", not "[1, 1e+05]").
+  // Integer settings read as integers ("[1, 100000]", not "[1, 1e+05]"). An absent bound is
+  // infinite: never cast to an integer (undefined behaviour; found by fuzz_config_toml).
   const auto bound = [&spec](double v) {
+    if (!std::isfinite(v)) return std::string();
     return spec.type == SettingType::kInt ? std::to_string(static_cast<long long>(v))
                                           : format_number(v);
   };

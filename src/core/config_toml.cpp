@@ -105,6 +105,11 @@ Status Config::load_toml_string(std::string_view text, std::string_view source_n
 }
 
 Status Config::load_toml_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "config file '" + path.string() + "' is not a regular file (expected TOML)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return make_error(ErrorCode::kNotFound, "cannot open config file '" + path.string() + "'");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "css/core/file_io.hpp"
+#include "frame_checks.hpp"
 #include "frame_table.hpp"
 #include "text_util.hpp"
 
@@ -100,7 +101,11 @@ Result<Recording> read_csv(const std::filesystem::path& path) {
     rec.frames.push_back(detail::row_to_frame(row.data()));
     rec.labels.push_back(*label);
   }
+  if (rec.frames.empty())
+    return make_error(ErrorCode::kParse, name + ": no frames after the header");
+  if (auto st = detail::check_frames(rec.frames, 0.0, name); !st) return st.error();
   rec.rate_hz = rate_from_times(rec.frames);
+  if (auto st = detail::check_rate(rec.rate_hz, name + ": t column"); !st) return st.error();
   rec.segments = detail::segments_from_labels(rec.labels);
   return rec;
 }

@@ -7,6 +7,7 @@
 #include "css/core/file_io.hpp"
 #include "css/data/npy.hpp"
 #include "dataset_sidecar.hpp"
+#include "frame_checks.hpp"
 #include "frame_table.hpp"
 
 namespace css::data {
@@ -51,6 +52,7 @@ Status check_entry(const detail::RecordingEntry& e, std::size_t i, std::size_t r
                                              std::to_string(rows) + " frames");
   }
   const std::size_t n = e.end - e.begin;
+  if (n == 0) return make_error(ErrorCode::kParse, where + "holds no frames (begin == end)");
   for (std::size_t k = 0; k < e.meta.segments.size(); ++k) {
     const Segment& s = e.meta.segments[k];
     if (s.begin > s.end || s.end > n) {
@@ -197,6 +199,9 @@ Result<Dataset> read_dataset(const fs::path& npy_path) {
       r.frames.push_back(detail::row_to_frame(&table[row * detail::kFrameWidth]));
       r.labels.push_back(static_cast<Label>(labels[row]));
     }
+    const std::string where = npy_path.string() + " recordings[" + std::to_string(i) + "] (rows " +
+                              std::to_string(e.begin) + ".." + std::to_string(e.end) + ")";
+    if (auto st = detail::check_frames(r.frames, r.rate_hz, where); !st) return st.error();
     out.recordings.push_back(std::move(r));
   }
   return out;

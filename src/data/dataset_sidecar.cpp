@@ -5,6 +5,7 @@
 
 #include "css/core/label.hpp"
 #include "css/core/sensor_frame.hpp"
+#include "frame_checks.hpp"
 
 namespace css::data::detail {
 
@@ -173,12 +174,16 @@ Result<Sidecar> decode_sidecar(std::string_view text, const std::string& name) {
 
   Sidecar out;
   out.rate_hz = rd.number(doc, "rate_hz", "");
-  if (rd.ok() && !(out.rate_hz > 0.0)) rd.fail("'rate_hz' must be positive");
+  if (rd.ok()) {
+    if (auto st = check_rate(out.rate_hz, "'rate_hz'"); !st) rd.fail(st.error().message);
+  }
   out.meta.seed = doc.contains("seed") && doc["seed"].is_number_unsigned()
                       ? doc["seed"].get<std::uint64_t>()
                       : 0;
   out.meta.generator = rd.str(doc, "generator", "");
   const json& recordings = rd.array(doc, "recordings", "");
+  if (rd.ok() && recordings.empty())
+    rd.fail("'recordings' is empty (expected at least one recording)");
   for (std::size_t i = 0; i < recordings.size() && rd.ok(); ++i) {
     out.recordings.push_back(decode_recording(rd, recordings[i], i));
     out.recordings.back().meta.rate_hz = out.rate_hz;

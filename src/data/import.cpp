@@ -5,9 +5,11 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <system_error>
 #include <utility>
 
+#include "frame_checks.hpp"
 #include "text_util.hpp"
 
 namespace css::data {
@@ -77,9 +79,9 @@ std::string st_har_subject(const std::string& stem) {
 }  // namespace
 
 Result<Recording> import_accel_csv(const fs::path& path, const ImportOptions& options) {
-  if (!(options.rate_hz > 0.0) || !std::isfinite(options.scale_to_mps2)) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      path.string() + ": import needs a positive rate_hz and a finite scale");
+  if (auto st = detail::check_rate(options.rate_hz, path.string()); !st) return st.error();
+  if (!std::isfinite(options.scale_to_mps2) || !std::isfinite(options.gyro_scale_to_rps)) {
+    return make_error(ErrorCode::kInvalidArgument, path.string() + ": import needs finite scales");
   }
   std::ifstream in(path);
   if (!in) return make_error(ErrorCode::kNotFound, path.string() + ": cannot open for reading");
@@ -106,6 +108,14 @@ Result<Recording> import_accel_csv(const fs::path& path, const ImportOptions& op
       const std::optional<double> x = detail::parse_number(fields[k]);
       numeric = x.has_value() && std::isfinite(*x);
       if (numeric) v[k] = *x * (k < 3 ? options.scale_to_mps2 : options.gyro_scale_to_rps);
+      // Frames hold floats: a value that is finite here may not be once scaled and narrowed.
+      if (numeric && !std::isfinite(static_cast<float>(v[k]))) {
+        return make_error(ErrorCode::kParse,
+                          path.string() + " line " + std::to_string(line_no) + ", column " +
+                              std::to_string(k + 1) + ": '" + std::string(fields[k]) +
+                              "' overflows a float once scaled (expected |value| <= 3.4e38 " +
+                              (k < 3 ? "m/s^2" : "rad/s") + ")");
+      }
     }
     const bool was_first = std::exchange(first, false);
     if (!numeric) {
@@ -179,6 +189,7 @@ Result<std::vector<Recording>> import_folder(const fs::path& dir, const fs::path
                       name + " line 1: header must be file,label,rate_hz,units[,gyro_units]");
   }
   std::vector<Recording> out;
+  std::map<fs::path, std::size_t> listed;  // file (normalised) → line that listed it
   std::size_t line_no = 1;
   while (std::getline(in, line)) {
     ++line_no;
@@ -189,6 +200,12 @@ Result<std::vector<Recording>> import_folder(const fs::path& dir, const fs::path
       return make_error(ErrorCode::kParse,
                         where + ": expected " + std::to_string(header.size()) + " fields");
     const std::string file(f[0]);
+    const auto [first, inserted] = listed.emplace((dir / file).lexically_normal(), line_no);
+    if (!inserted) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        where + ": file '" + file + "' is already listed on line " +
+                            std::to_string(first->second) + " (expected each file once)");
+    }
     ImportOptions opt;
     opt.device = dir.filename().string();
     const std::optional<Label> label = label_from_string(f[1]);
@@ -199,10 +216,12 @@ Result<std::vector<Recording>> import_folder(const fs::path& dir, const fs::path
     }
     opt.label = *label;
     const std::optional<double> rate = detail::parse_number(f[2]);
-    if (!rate || !(*rate > 0.0) || !std::isfinite(*rate)) {
+    if (!rate) {
       return make_error(ErrorCode::kParse, where + ": file '" + file + "': rate_hz '" +
-                                               std::string(f[2]) + "' is not a positive number");
+                                               std::string(f[2]) + "' is not a number");
     }
+    if (auto st = detail::check_rate(*rate, where + ": file '" + file + "'"); !st)
+      return st.error();
     opt.rate_hz = *rate;
     if (f[3] == "mg") {
       opt.scale_to_mps2 = units::milli_g_to_mps2(1.0);
@@ -225,6 +244,10 @@ Result<std::vector<Recording>> import_folder(const fs::path& dir, const fs::path
     Result<Recording> rec = import_accel_csv(dir / file, opt);
     if (!rec) return rec.error();
     out.push_back(std::move(*rec));
+  }
+  if (out.empty()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      name + ": lists no files (expected a row per CSV after the header)");
   }
   return out;
 }

@@ -93,7 +93,49 @@ std::string stream_line(const StreamResult& s) {
   return os.str();
 }
 
+Error invalid(const std::string& message) {
+  return make_error(ErrorCode::kInvalidArgument, message);
+}
+
+// Recordings to evaluate must hold frames: an empty set or empty recordings measure nothing.
+Status check_not_empty(std::span<const Recording> recordings) {
+  if (recordings.empty()) return invalid("recordings: none to evaluate (expected at least one)");
+  for (std::size_t r = 0; r < recordings.size(); ++r) {
+    if (recordings[r].frames.empty())
+      return invalid("recordings[" + std::to_string(r) + "] (device '" + recordings[r].device +
+                     "'): 0 frames (expected at least one)");
+  }
+  return Ok{};
+}
+
 }  // namespace
+
+Status validate(const EvalOptions& o) {
+  if (!o.window_level && !o.event_level)
+    return invalid("window_level, event_level: both off, nothing to evaluate");
+  const HeldoutSpec& h = o.heldout;
+  const std::pair<const char*, int> counts[] = {{"heldout.devices", h.devices},
+                                                {"heldout.risky_devices", h.risky_devices},
+                                                {"heldout.normal_devices", h.normal_devices}};
+  for (const auto& [name, n] : counts) {
+    if (n < 0 || n > sim::kMaxDevices)
+      return invalid(std::string(name) + ": expected 0.." + std::to_string(sim::kMaxDevices) +
+                     " devices, got " + std::to_string(n));
+  }
+  if (o.event_level && h.devices + h.risky_devices + h.normal_devices == 0)
+    return invalid(
+        "heldout.devices: no event-level streams (devices, risky_devices and normal_devices "
+        "are all 0; expected at least one device)");
+  if (!(h.hours > 0.0 && h.hours <= kMaxHeldoutHours))
+    return invalid("heldout.hours: expected (0, " + fmt("%g", kMaxHeldoutHours) + "], got " +
+                   fmt("%g", h.hours));
+  sim::GeneratorConfig stream;
+  stream.duration_s = h.hours * 3600.0;
+  if (sim::frames_per_device(stream) < 1.0)
+    return invalid("heldout.hours: " + fmt("%g", h.hours) + " h holds no frame at " +
+                   fmt("%g", stream.rate_hz) + " Hz");
+  return Ok{};
+}
 
 Status check_labels(std::span<const std::uint8_t> csm, std::span<const Recording> recordings) {
   EvalReport scratch;
@@ -119,6 +161,9 @@ Result<EvalReport> evaluate_recordings(std::span<const std::uint8_t> csm,
                                        std::span<const Recording> recordings,
                                        const EvalOptions& options, const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
+  if (!options.window_level && !options.event_level)
+    return invalid("window_level, event_level: both off, nothing to evaluate");
+  if (auto st = check_not_empty(recordings); !st) return st.error();
   EvalReport report;
   if (auto m = open_model(csm, report); !m) return m.error();
   if (auto st = check_labels(csm, recordings); !st) return st.error();
@@ -144,6 +189,7 @@ Result<EvalReport> evaluate_recordings(std::span<const std::uint8_t> csm,
 Result<EvalReport> evaluate_heldout(std::span<const std::uint8_t> csm, const EvalOptions& options,
                                     const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
+  if (auto st = validate(options); !st) return st.error();
   EvalReport report;
   if (auto m = open_model(csm, report); !m) return m.error();
   if (options.window_level) {

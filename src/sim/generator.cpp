@@ -3,19 +3,22 @@
 #include <cmath>
 #include <cstdio>
 
+#include "css/core/memory.hpp"
 #include "engine.hpp"
 #include "rng.hpp"
 
 namespace css::sim {
 
 namespace {
-constexpr double kMaxDurationS = 7.0 * 86400.0;
-constexpr int kMaxDevices = 10000;
-// ~64 B per frame: cap one call at ~1.5e8 frames (~10 GB) so a typo cannot exhaust memory.
-constexpr double kMaxTotalFrames = 1.5e8;
 
 Error invalid(const std::string& msg) {
   return make_error(ErrorCode::kInvalidArgument, msg);
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 std::string numbered(const char* prefix, int i) {
@@ -41,9 +44,9 @@ Status validate(const GeneratorConfig& c) {
   if (!(c.origin_lon >= -180.0 && c.origin_lon <= 180.0)) {
     return invalid("origin_lon: expected -180..180 deg, got " + std::to_string(c.origin_lon));
   }
-  if (c.duration_s * c.rate_hz * c.devices > kMaxTotalFrames) {
-    return invalid("devices * duration_s: at most 1.5e8 frames per call, got " +
-                   std::to_string(c.duration_s * c.rate_hz * c.devices));
+  if (frames_per_device(c) < 1.0) {
+    return invalid("duration_s: " + num(c.duration_s) + " s holds no frame at " + num(c.rate_hz) +
+                   " Hz (expected at least " + num(0.5 / c.rate_hz) + " s)");
   }
   const AugmentConfig& a = c.augment;
   if (!(a.jitter_std_acc_mps2 >= 0.0 && a.jitter_std_acc_mps2 <= 10.0)) {
@@ -61,9 +64,23 @@ Status validate(const GeneratorConfig& c) {
   return Ok{};
 }
 
+double frames_per_device(const GeneratorConfig& c) {
+  return std::round(c.duration_s * c.rate_hz);  // as Engine::run counts them
+}
+
+double estimate_bytes(const GeneratorConfig& c) {
+  return frames_per_device(c) * static_cast<double>(c.devices) *
+         static_cast<double>(sizeof(SensorFrame) + sizeof(Label));
+}
+
 Result<Recording> generate_device(const GeneratorConfig& config, int device_index,
                                   TruthTrace* truth) {
   if (auto st = validate(config); !st) return st.error();
+  GeneratorConfig one = config;
+  one.devices = 1;
+  if (auto st = check_memory(estimate_bytes(one), "one device of " + num(config.duration_s) + " s");
+      !st)
+    return st.error();
   if (device_index < 0 || device_index >= config.devices) {
     return invalid("device_index: expected 0.." + std::to_string(config.devices - 1));
   }
@@ -82,6 +99,10 @@ Result<Recording> generate_device(const GeneratorConfig& config, int device_inde
 
 Result<std::vector<Recording>> generate(const GeneratorConfig& config) {
   if (auto st = validate(config); !st) return st.error();
+  const std::string what =
+      std::to_string(config.devices) + " device(s) x " + num(config.duration_s) + " s";
+  if (auto st = check_memory(estimate_bytes(config), what, kMaxGenerateBytes); !st)
+    return st.error();
   std::vector<Recording> out;
   out.reserve(static_cast<std::size_t>(config.devices));
   for (int d = 0; d < config.devices; ++d) {

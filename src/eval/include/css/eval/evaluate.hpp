@@ -51,6 +51,12 @@ struct EvalReport {
 // One line of progress text (stderr in the CLI).
 using Progress = std::function<void(const std::string&)>;
 
+// Refuses a run with nothing to do or out of range, naming the field ("heldout.devices: …"):
+// both levels off; held-out device counts outside [0, sim::kMaxDevices] or, with the event
+// level on, all zero; hours outside (0, 168] or shorter than one frame. The memory of a
+// held-out run is one stream at a time (sim::generate_device checks it against the machine).
+Status validate(const EvalOptions& options);
+
 // Every recording label must be one of the model's classes (error names the recording).
 Status check_labels(std::span<const std::uint8_t> csm, std::span<const Recording> recordings);
 

@@ -26,6 +26,8 @@
 namespace css::eval {
 
 inline constexpr std::uint64_t kHeldoutSeed = 0xE7A1'2025'0917ULL;
+// Hours per held-out device at most: one week, the simulator's longest device.
+inline constexpr double kMaxHeldoutHours = 168.0;
 
 struct HeldoutSpec {
   double hours = 1.0;  // per event-level device

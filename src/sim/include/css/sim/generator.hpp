@@ -42,11 +42,17 @@ std::span<const std::string_view> scenario_names();
 std::optional<Scenario> scenario_from_string(std::string_view name);
 std::string_view to_string(Scenario scenario);
 
+inline constexpr double kMaxDurationS = 7.0 * 86400.0;  // per device
+inline constexpr int kMaxDevices = 10000;               // per call
+// One generate() call holds at most this much (frames + labels of every device, about
+// 1.5e8 frames): a typo cannot exhaust the machine. Bigger sets: several calls, several files.
+inline constexpr double kMaxGenerateBytes = 10.0 * 1024 * 1024 * 1024;
+
 struct GeneratorConfig {
   Scenario scenario = Scenario::kMix;
-  double duration_s = 60;  // per device, (0, 7 days]
+  double duration_s = 60;  // per device, (0, kMaxDurationS], at least one frame
   std::uint64_t seed = 42;
-  int devices = 1;               // [1, 10000]
+  int devices = 1;               // [1, kMaxDevices]
   double origin_lat = -23.5505;  // deg, start of every track (São Paulo centre)
   double origin_lon = -46.6333;  // deg
   double rate_hz = 50;           // IMU rate, [25, 400]; the system's canonical rate is 50
@@ -59,12 +65,19 @@ struct TruthTrace {
   std::vector<float> course_deg;  // true course of the device, clockwise from north
 };
 
-// Checks a config; the error names the offending field.
+// Checks a config; the error names the offending field ("duration_s: …").
 Status validate(const GeneratorConfig& config);
+
+// Frames of one device (duration_s × rate_hz, rounded) and the bytes generate() holds
+// for all devices (frames and per-sample labels).
+double frames_per_device(const GeneratorConfig& config);
+double estimate_bytes(const GeneratorConfig& config);
 
 // One Recording per device: device ids "sim-0001"…, subject ids "subj-0001"…; every device
 // has its own seed (splitmix64 of the config seed and the device index), subject and placement.
 // Augmentation, when enabled, is applied per device with a seed derived from the device seed.
+// A run whose estimate_bytes exceeds kMaxGenerateBytes or the memory available is refused
+// before anything is allocated (ErrorCode::kIo, with the figure).
 Result<std::vector<Recording>> generate(const GeneratorConfig& config);
 
 // The recording of one device (index 0-based) exactly as generate() makes it; optionally
