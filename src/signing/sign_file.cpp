@@ -12,9 +12,12 @@ namespace {
 // Reads a whole file, naming its role ("model", "public key", "signature") in errors.
 Result<std::vector<std::byte>> read_named(const fs::path& path, const std::string& role) {
   auto bytes = io::read_file(path);
-  if (!bytes)
-    return make_error(bytes.error().code,
-                      role + " " + path.string() + ": " + bytes.error().message);
+  if (!bytes) {
+    // css::io's message starts with the path already ("m.csm.sig: no such file").
+    const std::string& msg = bytes.error().message;
+    const bool named = msg.rfind(path.string(), 0) == 0;
+    return make_error(bytes.error().code, role + " " + (named ? msg : path.string() + ": " + msg));
+  }
   return bytes;
 }
 
