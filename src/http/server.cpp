@@ -20,14 +20,16 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
+// Member order matters: io is destroyed after everything a pending Session touches in its
+// destructor (connections), and the acceptor before io.
 struct Server::Impl {
-  asio::io_context io{1};
-  tcp::acceptor acceptor{io};
   Router router;
   ServerOptions options;
   std::atomic<std::size_t> connections{0};
-  std::thread thread;
   std::atomic<bool> stopped{false};
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::thread thread;
   void accept();
 };
 

@@ -114,6 +114,18 @@ TEST(Server, IdleConnectionIsClosedAfterTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
 }
 
+TEST(Server, ConnectionsOverTheCapAreClosedOnAccept) {
+  ServerOptions o;
+  o.max_connections = 1;
+  auto s = start(o);
+  RawSocket first(s->port());
+  ASSERT_TRUE(first.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_EQ(first.recv_response().rfind("HTTP/1.1 200", 0), 0U);  // held open (keep-alive)
+  RawSocket second(s->port(), 2000);
+  ASSERT_TRUE(second.connected());  // the kernel accepts; the server closes it at once
+  EXPECT_TRUE(second.peer_closed());
+}
+
 TEST(Server, StopFromAnotherThreadRefusesNewConnections) {
   auto s = start();
   const std::uint16_t port = s->port();
