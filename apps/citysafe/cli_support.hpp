@@ -72,5 +72,7 @@ void add_export(CLI::App& root, Runner& run);
 void add_eval(CLI::App& root, Runner& run);
 void add_config(CLI::App& root, Runner& run);
 void add_detect(CLI::App& root, Runner& run);
+void add_model_sign(CLI::App& model, Runner& run);  // under `model`: keygen, sign, verify
+void add_watchdog(CLI::App& root, Runner& run);
 
 }  // namespace css::cli

@@ -1,4 +1,5 @@
-// citysafe model info|bench: describe a .csm model and time it on this machine.
+// citysafe model info|bench (and keygen|sign|verify, cmd_model_sign.cpp): describe a .csm model and
+// time it on this machine.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -63,6 +64,7 @@ void add_model(CLI::App& root, Runner& run) {
       ->check(CLI::Range(1U, 1000000U));
   bench->add_flag("--json", o->json, "Print one JSON object instead of a table");
   bench->callback([o, &run] { run = [o] { return run_bench(*o); }; });
+  add_model_sign(*cmd, run);  // keygen, sign, verify (cmd_model_sign.cpp)
 }
 
 }  // namespace css::cli

@@ -1,0 +1,55 @@
+// A small HTTP/1.1 server (over Boost.Beast, hidden here): one I/O thread, keep-alive, the
+// Router's handlers, size limits and timeouts. Used by the edge health endpoint (issue 15)
+// and meant for the API of issue 18.
+//
+// Contract:
+//  - start() binds `address:port` (default 127.0.0.1; port 0 = an ephemeral port, read it back
+//    with port()), then serves on its own thread until stop() or destruction. start() and
+//    stop() may be called from any thread; stop() is idempotent and joins the I/O thread.
+//  - A request whose headers exceed max_header_bytes answers 431, whose body exceeds
+//    max_body_bytes answers 413, a malformed one answers 400; all JSON
+//    {"error","detail"}, and the connection is closed after. A connection idle or slow for
+//    longer than io_timeout is closed. At most max_connections are served at once; more are
+//    closed on accept.
+//  - The Router is copied into the server: routes cannot change while it runs.
+//  - Errors: an address that does not parse or a port in use is an Error naming it.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "css/core/result.hpp"
+#include "css/http/router.hpp"
+
+namespace css::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 64 * 1024;
+  std::chrono::milliseconds io_timeout{10000};
+  std::size_t max_connections = 64;
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> start(Router router, ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t port() const;
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace css::http

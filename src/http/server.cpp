@@ -1,0 +1,159 @@
+// The Beast side of css::http::Server: acceptor + one session per connection, all on one
+// io_context run by one thread (Beast's "advanced server" pattern reduced to HTTP/1.1).
+#include "css/http/server.hpp"
+
+#include <atomic>
+#include <utility>  // before Boost 1.74 Asio: its awaitable.hpp uses std::exchange unincluded
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <optional>
+#include <thread>
+
+#include "request_convert.hpp"
+
+namespace css::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+// Member order matters: io is destroyed after everything a pending Session touches in its
+// destructor (connections), and the acceptor before io.
+struct Server::Impl {
+  Router router;
+  ServerOptions options;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopped{false};
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+  void accept();
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  ~Session() { --server_.connections; }
+
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    parser_->body_limit(server_.options.max_body_bytes);
+    stream_.expires_after(server_.options.io_timeout);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+ private:
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof)
+      return close();
+    if (ec == bhttp::error::body_limit)
+      return reply(Response::error(413, "payload_too_large",
+                                   "request body over " +
+                                       std::to_string(server_.options.max_body_bytes) + " bytes"),
+                   false, true);
+    if (ec == bhttp::error::header_limit)
+      return reply(Response::error(431, "header_too_large",
+                                   "request header over " +
+                                       std::to_string(server_.options.max_header_bytes) + " bytes"),
+                   false, true);
+    if (ec) return reply(Response::error(400, "bad_request", ec.message()), false, true);
+    const auto& req = parser_->get();
+    const Request request = detail::to_request(req);
+    reply(server_.router.dispatch(request), req.method() == bhttp::verb::head, !req.keep_alive());
+  }
+
+  void reply(const Response& r, bool head, bool close_after) {
+    res_ = detail::to_beast(r, head, !close_after);
+    stream_.expires_after(server_.options.io_timeout);
+    bhttp::async_write(stream_, res_,
+                       [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
+                         if (ec || close_after) return self->close();
+                         self->read();
+                       });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> res_;
+  Server::Impl& server_;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+  acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (!ec) {
+      if (connections.load() >= options.max_connections) {
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        ++connections;
+        std::make_shared<Session>(std::move(socket), *this)->read();
+      }
+    }
+    accept();
+  });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() {
+  stop();
+}
+
+std::uint16_t Server::port() const {
+  beast::error_code ec;
+  const auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+Result<std::unique_ptr<Server>> Server::start(Router router, ServerOptions options) {
+  auto impl = std::make_unique<Impl>();
+  const std::string where = options.address + ":" + std::to_string(options.port);
+  beast::error_code ec;
+  const auto addr = asio::ip::make_address(options.address, ec);
+  if (ec)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "HTTP bind address '" + options.address + "' is not an IP address");
+  const tcp::endpoint ep(addr, options.port);
+  impl->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(ep, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(ErrorCode::kIo, "HTTP server on " + where + ": " + ec.message());
+  impl->router = std::move(router);
+  impl->options = std::move(options);
+  impl->accept();
+  Impl* raw = impl.get();
+  impl->thread = std::thread([raw] { raw->io.run(); });
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+void Server::stop() {
+  if (!impl_ || impl_->stopped.exchange(true)) return;
+  asio::post(impl_->io, [impl = impl_.get()] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->io.stop();
+  });
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+}  // namespace css::http
