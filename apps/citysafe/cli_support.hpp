@@ -67,5 +67,6 @@ void add_export(CLI::App& root, Runner& run);
 void add_eval(CLI::App& root, Runner& run);
 void add_config(CLI::App& root, Runner& run);
 void add_detect(CLI::App& root, Runner& run);
+void add_edge(CLI::App& root, Runner& run);
 
 }  // namespace css::cli
