@@ -85,6 +85,9 @@ struct Publisher::Impl {
     }
     const std::string record = item.topic + "\n" + item.payload;
     auto seq = spool->append(item.kind, as_bytes(record));
+    if (seq && item.is_event)
+      log.info("Event spooled (seq " + std::to_string(*seq) + ", " +
+               std::string(to_string(item.event.event)) + ")");
     if (!seq) {
       ++stats.spool_errors;
       log.warn("spool append failed (" + seq.error().message + "); publishing without a copy");
@@ -224,6 +227,8 @@ Result<std::unique_ptr<Publisher>> Publisher::start(PublisherOptions options, Lo
   if (!sp) return make_error(sp.error().code, "--spool: " + sp.error().message);
   impl->spool.emplace(std::move(*sp));
   stats.spool_depth = impl->spool->depth();
+  log.mqtt("Spool " + impl->opts.spool_dir.string() + ": " + std::to_string(impl->spool->depth()) +
+           " pending, next seq " + std::to_string(impl->spool->next_seq()));
   impl->status_topic = topic_for("status", impl->opts.device);
   auto mo = impl->opts.mqtt;
   mo.will = mqtt::LastWill{impl->status_topic, "offline", mqtt::Qos::kAtLeastOnce, true};
