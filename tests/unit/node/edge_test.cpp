@@ -39,14 +39,23 @@ struct Fixture {
     }
   }
   std::vector<std::string> args(const std::string& source) const {
-    return {"--model",         std::string(CSS_SOURCE_DIR) + "/models/default.csm",
-            "--mqtt",          broker->address(),
-            "--tls-cert",      broker->ca_file().string(),
-            "--device-id",     "dev-a",
-            "--password-file", (dir / "pw").string(),
-            "--spool",         (dir / "spool").string(),
-            "--source",        source,
-            "--set",           "edge.drain_ms=15000", "-v"};
+    return {"--model",
+            std::string(CSS_SOURCE_DIR) + "/models/default.csm",
+            "--mqtt",
+            broker->address(),
+            "--tls-cert",
+            broker->ca_file().string(),
+            "--device-id",
+            "dev-a",
+            "--password-file",
+            (dir / "pw").string(),
+            "--spool",
+            (dir / "spool").string(),
+            "--source",
+            source,
+            "--set",
+            "edge.drain_ms=15000",
+            "-v"};
   }
   std::unique_ptr<mqtt::Client> subscriber(Inbox& inbox, const std::string& id) const {
     auto c =
@@ -257,14 +266,14 @@ TEST(EdgeProcess, KillNineThenRestartOnTheSameSpoolDeliversPendingEvents) {
   std::set<std::uint64_t> arrived;
   for (const auto& e : events_of(before.all())) arrived.insert(e.seq);
   const std::size_t before_kill = arrived.size();
-  ASSERT_TRUE(mqtt::test::eventually(
+  EXPECT_TRUE(mqtt::test::eventually(
       [&] { return events_of(after.all()).size() >= run1.size() - before_kill + run2.size(); },
       5000));
   for (const auto& e : events_of(after.all())) arrived.insert(e.seq);
   std::set<std::uint64_t> all = run1;
   all.insert(run2.begin(), run2.end());
   EXPECT_LT(before_kill, run1.size()) << "some events of run 1 must have been pending";
-  EXPECT_EQ(arrived, all);
+  EXPECT_EQ(arrived, all) << EdgeChild::read(fx.dir / "edge1.log") << log2;
 }
 
 // Walks a JSON value: no raw-signal key anywhere, and every lat/lon on the grid.
@@ -312,6 +321,66 @@ TEST(EdgeProcess, AnHourOfPayloadsCarriesNoRawSignalNorFinePosition) {
     flows += m.topic == "citysafesense/flows/dev-a";
   }
   EXPECT_GE(flows, 59u);  // one per minute of the hour
+}
+
+TEST(EdgeProcess, HupReloadsOnlyAValidModelAndTermStopsCleanly) {
+  Fixture fx;
+  ASSERT_TRUE(fx.broker);
+  Inbox inbox;
+  auto sub = fx.subscriber(inbox, "ingest-1");
+  const fs::path model = fx.dir / "model.csm";
+  fs::copy_file(fs::path(CSS_SOURCE_DIR) / "models/default.csm", model);
+  auto args = fx.args("sim");  // live simulator, paced to the wall clock
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--model") args[i + 1] = model.string();
+  EdgeChild edge(args, fx.dir / "edge.log", false);
+  auto log_has = [&](const std::string& s) {
+    return mqtt::test::eventually([&] { return edge.log().find(s) != std::string::npos; }, 10'000);
+  };
+  ASSERT_TRUE(log_has("Connected to")) << edge.log();
+  ASSERT_TRUE(mqtt::test::eventually(
+      [&] {
+        for (const auto& m : inbox.all())
+          if (m.topic == "citysafesense/status/dev-a" && m.payload == "online") return true;
+        return false;
+      },
+      5000));
+  edge.signal(SIGHUP);
+  ASSERT_TRUE(log_has("Model reloaded: sha256:")) << edge.log();
+  std::ofstream(model, std::ios::trunc) << "not a model";
+  edge.signal(SIGHUP);
+  ASSERT_TRUE(log_has("model reload failed")) << edge.log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  edge.signal(SIGTERM);
+  ASSERT_EQ(edge.wait(20'000), 0) << edge.log();
+  EXPECT_NE(edge.log().find("Stopped: "), std::string::npos);
+  ASSERT_TRUE(mqtt::test::eventually(
+      [&] { return !inbox.all().empty() && inbox.all().back().payload == "offline"; }, 5000));
+}
+
+TEST(EdgeProcess, RefusedPubackKeepsTheEventInTheSpool) {
+  Fixture fx;
+  ASSERT_TRUE(fx.broker);
+  auto args = fx.args("sim");
+  // The ACL lets dev-a write only citysafesense/<kind>/dev-a: this topic gets PUBACK 135.
+  for (const char* a : {"--topic", "citysafesense/events/elsewhere", "--scenario", "snatch",
+                        "--fast", "--duration", "100", "--set", "edge.drain_ms=2000"})
+    args.push_back(a);
+  EdgeChild edge(args, fx.dir / "edge.log", false);
+  ASSERT_EQ(edge.wait(60'000), 0) << edge.log();
+  const long built = events_built(edge.log());
+  ASSERT_GT(built, 0);
+  EXPECT_NE(edge.log().find("reason 135 (kept in the spool)"), std::string::npos) << edge.log();
+  EXPECT_EQ(edge.log().find("Published event"), std::string::npos);
+  // The next start finds them pending.
+  auto args2 = fx.args("stdin");
+  for (const char* a : {"--set", "edge.drain_ms=0"}) args2.push_back(a);
+  EdgeChild again(args2, fx.dir / "edge2.log", false);
+  ASSERT_EQ(again.wait(30'000), 0) << again.log();
+  std::smatch m;
+  const std::string log2 = again.log();
+  ASSERT_TRUE(std::regex_search(log2, m, std::regex(R"(: (\d+) pending)"))) << log2;
+  EXPECT_GE(std::stol(m[1]), built);
 }
 
 }  // namespace
