@@ -1,8 +1,14 @@
 // The stdin CSV frame format: round trip, errors naming the column, the stream source.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cmath>
+
+#include <filesystem>
 #include <sstream>
+
+#include "css/data/dataset.hpp"
+#include "css/sim/generator.hpp"
 
 #include "css/node/source.hpp"
 
@@ -101,6 +107,34 @@ TEST(SimSource, StopsAtTheDurationWithIncreasingTime) {
   EXPECT_EQ(n, 1500u);  // 30 s at 50 Hz
   EXPECT_FALSE(make_source("sim:x", c).ok());
   EXPECT_FALSE(make_source("replay:/nonexistent.npy", c).ok());
+}
+
+TEST(ReplaySource, PlaysRecordingsBackToBackOnOneTimeAxis) {
+  sim::GeneratorConfig g;
+  g.scenario = sim::Scenario::kWalking;
+  g.duration_s = 20;
+  g.devices = 2;
+  auto recs = sim::generate(g);
+  ASSERT_TRUE(recs.ok());
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("css-node-replay-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto npy = dir / "two.npy";
+  ASSERT_TRUE(data::write_dataset(npy, *recs, {}).ok());
+  auto src = make_source("replay:" + npy.string(), SimSourceConfig{.fast = true});
+  ASSERT_TRUE(src.ok()) << src.error().message;
+  double last = -1;
+  std::size_t n = 0;
+  for (; n < 10000; ++n) {
+    auto f = (*src)->next();
+    ASSERT_TRUE(f.ok());
+    if (!*f) break;
+    EXPECT_GT((*f)->t, last) << "frame " << n;
+    last = (*f)->t;
+  }
+  EXPECT_EQ(n, (*recs)[0].frames.size() + (*recs)[1].frames.size());
+  EXPECT_NEAR(last, 40.0 - 0.02, 1e-6);  // the second recording follows the first
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
