@@ -222,6 +222,16 @@ struct Publisher::Impl {
 
 Result<std::unique_ptr<Publisher>> Publisher::start(PublisherOptions options, Log& log,
                                                     RuntimeStats& stats) {
+  // A missing certificate would only show as a background retry loop: refuse it up front.
+  for (const auto& [flag, file] : {std::pair{"--tls-cert", options.mqtt.ca_file},
+                                   std::pair{"--client-cert", options.mqtt.cert_file},
+                                   std::pair{"--client-key", options.mqtt.key_file}}) {
+    std::error_code ec;
+    if (!file.empty() && !std::filesystem::is_regular_file(file, ec))
+      return make_error(ErrorCode::kNotFound, std::string(flag) + ": cannot read '" + file + "'");
+  }
+  if (options.mqtt.ca_file.empty())
+    return make_error(ErrorCode::kInvalidArgument, "--tls-cert: a CA file is required (TLS only)");
   auto impl = std::make_unique<Impl>(std::move(options), log, stats);
   auto sp = spool::Spool::open(impl->opts.spool_dir, impl->opts.spool);
   if (!sp) return make_error(sp.error().code, "--spool: " + sp.error().message);

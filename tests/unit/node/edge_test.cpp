@@ -383,5 +383,32 @@ TEST(EdgeProcess, RefusedPubackKeepsTheEventInTheSpool) {
   EXPECT_GE(std::stol(m[1]), built);
 }
 
+TEST(EdgeProcess, BadInputIsRefusedUpFrontNamingTheFlag) {
+  const auto dir = fs::temp_directory_path() / ("css-edge-bad-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::vector<std::string> base = {
+      "--model", std::string(CSS_SOURCE_DIR) + "/models/default.csm",
+      "--mqtt",  "localhost:1",
+      "--spool", (dir / "spool").string(),
+      "--fast",  "--duration",
+      "1"};
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--tls-cert", (dir / "missing.pem").string()}, "--tls-cert"},
+      {{"--location-precision-m", "1"}, "edge.location_precision_m"},
+      {{"--source", "camera"}, "--source"},
+      {{"--mqtt", "a:99999"}, "--mqtt"},
+      {{"--model", (dir / "none.csm").string()}, "--model"},
+  };
+  for (const auto& [extra, needle] : cases) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    EdgeChild edge(args, dir / "bad.log", false);
+    EXPECT_EQ(edge.wait(20'000), 2) << needle << "\n" << edge.log();
+    EXPECT_NE(edge.log().find(needle), std::string::npos) << edge.log();
+    fs::remove(dir / "bad.log");
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace css::node
