@@ -128,4 +128,18 @@ inline std::vector<SensorFrame> snatch_frames(double seconds) {
   return rec.ok() ? rec->frames : std::vector<SensorFrame>{};
 }
 
+// Waits until every event the node has spooled so far has reached `inbox` (the node is idle
+// on its input): a broker killed after that cannot take an acknowledged event with it before
+// forwarding it, which would be the broker's loss, not the node's.
+inline bool wait_all_delivered(const EdgeChild& edge, const Inbox& inbox, int timeout_ms) {
+  return mqtt::test::eventually(
+      [&] {
+        const auto spooled = spooled_seqs(edge.log());
+        std::set<std::uint64_t> got;
+        for (const auto& e : events_of(inbox.all())) got.insert(e.seq);
+        return !spooled.empty() && got == spooled;
+      },
+      timeout_ms);
+}
+
 }  // namespace css::node::test

@@ -27,8 +27,7 @@ TEST(EdgeProcess, BrokerCrashAndRestartMidRunLosesNoEvent) {
   EdgeChild edge(fx.args("stdin"), fx.dir / "edge.log", true);
   ASSERT_TRUE(edge.started());
   ASSERT_TRUE(edge.write_stdin(frames_text(frames, 0, third)));
-  ASSERT_TRUE(mqtt::test::eventually([&] { return !events_of(before.all()).empty(); }, 20'000))
-      << edge.log();
+  ASSERT_TRUE(wait_all_delivered(edge, before, 20'000)) << edge.log();
   ASSERT_TRUE(fx.broker->kill_hard().ok());
   ASSERT_TRUE(edge.write_stdin(frames_text(frames, third, 2 * third)));  // events while down
   ASSERT_TRUE(mqtt::test::eventually(
@@ -71,7 +70,7 @@ TEST(EdgeProcess, KillNineThenRestartOnTheSameSpoolDeliversPendingEvents) {
   {
     EdgeChild edge(fx.args("stdin"), fx.dir / "edge1.log", true);
     ASSERT_TRUE(edge.write_stdin(frames_text(frames, 0, half / 2)));
-    ASSERT_TRUE(mqtt::test::eventually([&] { return !events_of(before.all()).empty(); }, 20'000));
+    ASSERT_TRUE(wait_all_delivered(edge, before, 20'000)) << edge.log();
     ASSERT_TRUE(fx.broker->kill_hard().ok());
     ASSERT_TRUE(edge.write_stdin(frames_text(frames, half / 2, half)));
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
