@@ -74,5 +74,6 @@ void add_config(CLI::App& root, Runner& run);
 void add_detect(CLI::App& root, Runner& run);
 void add_model_sign(CLI::App& model, Runner& run);  // under `model`: keygen, sign, verify
 void add_watchdog(CLI::App& root, Runner& run);
+void add_edge(CLI::App& root, Runner& run);
 
 }  // namespace css::cli

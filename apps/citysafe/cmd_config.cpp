@@ -9,6 +9,7 @@
 #include "css/core/file_io.hpp"
 #include "css/core/settings.hpp"
 #include "css/edge/settings.hpp"
+#include "css/node/settings.hpp"
 #include "css/sim/settings.hpp"
 #include "css/train/train_config.hpp"
 
@@ -24,6 +25,8 @@ std::vector<SettingsTable> all_tables() {
        "`citysafe detect` (--config, --set); `citysafe eval` sets the same fields with --enter, "
        "--exit, --smoothing-ms, --min-duration-ms and --cooldown-s",
        edge::detector_settings()},
+      {"edge", "src/node/settings.cpp", "`citysafe edge` (--config, --set, its flags)",
+       node::edge_settings()},
   };
 }
 

@@ -1,0 +1,186 @@
+// The edge node's settings table (edge.*) and the NodeConfig built from it (settings.hpp).
+#include "css/node/settings.hpp"
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include "css/edge/settings.hpp"
+#include "css/mqtt/broker_address.hpp"
+#include "css/node/location.hpp"
+
+namespace css::node {
+namespace {
+
+using T = SettingType;
+
+constexpr std::array kEdgeSettings = {
+    SettingSpec{.name = "edge.device_id",
+                .type = T::kString,
+                .default_value = "pi4-edge-001",
+                .unit = "",
+                .doc = "Device id: event field, topic suffix and MQTT client id and user name."},
+    SettingSpec{.name = "edge.model",
+                .type = T::kString,
+                .default_value = "models/default.csm",
+                .unit = "",
+                .doc = "Model file (.csm); SIGHUP reloads it."},
+    SettingSpec{
+        .name = "edge.mqtt",
+        .type = T::kString,
+        .default_value = "localhost:8883",
+        .unit = "",
+        .doc = "Brokers HOST[:PORT][,HOST2:PORT], tried in order (TLS, port 8883 by default)."},
+    SettingSpec{.name = "edge.tls_cert",
+                .type = T::kString,
+                .default_value = "certs/ca.pem",
+                .unit = "",
+                .doc = "PEM CA certificate that signed the broker's certificate."},
+    SettingSpec{.name = "edge.client_cert",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "Optional client certificate (PEM); needs edge.client_key."},
+    SettingSpec{.name = "edge.client_key",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "Optional client private key (PEM); needs edge.client_cert."},
+    SettingSpec{.name = "edge.username",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "MQTT user name; empty = the device id."},
+    SettingSpec{.name = "edge.password_file",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "File whose first line is the MQTT password; empty = no password."},
+    SettingSpec{.name = "edge.topic",
+                .type = T::kString,
+                .default_value = "citysafesense/events",
+                .unit = "",
+                .doc = "Events topic prefix; events go to <prefix>/<device id>."},
+    SettingSpec{.name = "edge.spool",
+                .type = T::kString,
+                .default_value = "spool",
+                .unit = "",
+                .doc = "Spool directory: every message is journaled here before it is published."},
+    SettingSpec{.name = "edge.spool_mirror",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "Optional second spool directory (another disk); empty = none."},
+    SettingSpec{.name = "edge.location_precision_m",
+                .type = T::kDouble,
+                .default_value = "100",
+                .unit = "m",
+                .doc = "Grid a position is snapped to (cell centre) on the node before publishing.",
+                .min = kMinPrecisionM,
+                .max = kMaxPrecisionM},
+    SettingSpec{.name = "edge.source",
+                .type = T::kString,
+                .default_value = "sim",
+                .unit = "",
+                .doc = "Frames from: sim, replay:FILE (NPY/CSV dataset) or stdin (CSV lines)."},
+    SettingSpec{.name = "edge.sim_scenario",
+                .type = T::kString,
+                .default_value = "mix",
+                .unit = "",
+                .doc = "Scenario of the live simulator (edge.source = sim)."},
+    SettingSpec{.name = "edge.sim_seed",
+                .type = T::kInt,
+                .default_value = "42",
+                .unit = "",
+                .doc = "Seed of the live simulator.",
+                .min = 0.0},
+    SettingSpec{.name = "edge.heartbeat_s",
+                .type = T::kDouble,
+                .default_value = "30",
+                .unit = "s",
+                .doc = "Period of the retained \"online\" status message.",
+                .min = 1.0,
+                .max = 86400.0},
+    SettingSpec{.name = "edge.flow_period_s",
+                .type = T::kDouble,
+                .default_value = "60",
+                .unit = "s",
+                .doc = "Flow summary period of stream time.",
+                .min = 10.0,
+                .max = 3600.0},
+    SettingSpec{.name = "edge.telemetry",
+                .type = T::kBool,
+                .default_value = "true",
+                .unit = "",
+                .doc = "Publish one-minute telemetry of the (simulated) environment station."},
+    SettingSpec{.name = "edge.keepalive_s",
+                .type = T::kInt,
+                .default_value = "30",
+                .unit = "s",
+                .doc = "MQTT keepalive.",
+                .min = 5.0,
+                .max = 65535.0},
+    SettingSpec{.name = "edge.drain_ms",
+                .type = T::kInt,
+                .default_value = "5000",
+                .unit = "ms",
+                .doc = "At shutdown, how long to wait for outstanding PUBACKs.",
+                .min = 0.0,
+                .max = 600000.0},
+};
+
+Result<std::string> read_password(const std::string& path) {
+  if (path.empty()) return std::string();
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line))
+    return make_error(ErrorCode::kNotFound, "--password-file: cannot read '" + path + "'");
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+std::span<const SettingSpec> edge_settings() {
+  return kEdgeSettings;
+}
+
+Result<EdgeRun> edge_run_from(const Config& c) {
+  EdgeRun r;
+  auto det = edge::detector_config_from(c);
+  if (!det) return det.error();
+  auto& n = r.node;
+  n.pipeline.detector = *det;
+  n.device = c.get_string("edge.device_id");
+  n.model_path = c.get_string("edge.model");
+  n.location_precision_m = c.get_double("edge.location_precision_m");
+  n.flow_period_s = c.get_double("edge.flow_period_s");
+  n.telemetry = c.get_bool("edge.telemetry");
+  n.drain_ms = static_cast<std::uint32_t>(c.get_int("edge.drain_ms"));
+  auto brokers = mqtt::parse_broker_list(c.get_string("edge.mqtt"));
+  if (!brokers) return make_error(brokers.error().code, "--mqtt: " + brokers.error().message);
+  auto& p = n.publisher;
+  p.mqtt.client_id = n.device;
+  p.mqtt.brokers = std::move(*brokers);
+  p.mqtt.ca_file = c.get_string("edge.tls_cert");
+  p.mqtt.cert_file = c.get_string("edge.client_cert");
+  p.mqtt.key_file = c.get_string("edge.client_key");
+  if (p.mqtt.cert_file.empty() != p.mqtt.key_file.empty())
+    return make_error(ErrorCode::kInvalidArgument, "--client-cert and --client-key go together");
+  p.mqtt.username = c.get_string("edge.username");
+  if (p.mqtt.username.empty()) p.mqtt.username = n.device;
+  auto pw = read_password(c.get_string("edge.password_file"));
+  if (!pw) return pw.error();
+  p.mqtt.password = *pw;
+  p.mqtt.keepalive_s = static_cast<std::uint16_t>(c.get_int("edge.keepalive_s"));
+  p.spool_dir = c.get_string("edge.spool");
+  p.spool.mirror_dir = c.get_string("edge.spool_mirror");
+  p.events_topic = c.get_string("edge.topic") + "/" + n.device;
+  p.heartbeat_s = c.get_double("edge.heartbeat_s");
+  r.source = c.get_string("edge.source");
+  r.sim.scenario = c.get_string("edge.sim_scenario");
+  r.sim.seed = static_cast<std::uint64_t>(c.get_int("edge.sim_seed"));
+  return r;
+}
+
+}  // namespace css::node
