@@ -1,5 +1,7 @@
 #include "cli_support.hpp"
 
+#include <signal.h>
+
 #include <iostream>
 
 #include "css/core/config.hpp"
@@ -60,6 +62,33 @@ Error name_flag(Error error, std::span<const FlagAlias> flags) {
     }
   }
   return error;
+}
+
+namespace {
+// Lock-free atomics are async-signal-safe.
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void css_on_stop_signal(int) {
+  g_stop.store(true);
+}
+extern "C" void css_on_hup_signal(int) {
+  g_reload.store(true);
+}
+}  // namespace
+
+SignalFlags install_signal_flags() {
+  struct sigaction stop {};
+  stop.sa_handler = css_on_stop_signal;
+  sigemptyset(&stop.sa_mask);
+  ::sigaction(SIGINT, &stop, nullptr);
+  ::sigaction(SIGTERM, &stop, nullptr);
+  struct sigaction hup {};
+  hup.sa_handler = css_on_hup_signal;
+  hup.sa_flags = SA_RESTART;
+  sigemptyset(&hup.sa_mask);
+  ::sigaction(SIGHUP, &hup, nullptr);
+  return {g_stop, g_reload};
 }
 
 }  // namespace css::cli

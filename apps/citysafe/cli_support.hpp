@@ -3,6 +3,8 @@
 // through a callback that returns an exit code.
 #pragma once
 
+#include <atomic>
+
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -75,5 +77,13 @@ void add_detect(CLI::App& root, Runner& run);
 void add_model_sign(CLI::App& model, Runner& run);  // under `model`: keygen, sign, verify
 void add_watchdog(CLI::App& root, Runner& run);
 void add_edge(CLI::App& root, Runner& run);
+
+// Long-running commands (edge, watchdog): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
+// blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.
+struct SignalFlags {
+  std::atomic<bool>& stop;
+  std::atomic<bool>& reload;
+};
+SignalFlags install_signal_flags();
 
 }  // namespace css::cli

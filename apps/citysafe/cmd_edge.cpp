@@ -51,31 +51,6 @@ struct EdgeOptions {
   bool log_json = false;
 };
 
-// Set by signal handlers: lock-free atomics are async-signal-safe.
-std::atomic<bool> g_stop{false};
-std::atomic<bool> g_reload{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void on_stop_signal(int) {
-  g_stop.store(true);
-}
-extern "C" void on_hup_signal(int) {
-  g_reload.store(true);
-}
-
-void install_signals() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;  // no SA_RESTART: a blocked stdin read returns (EINTR)
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  struct sigaction hup {};
-  hup.sa_handler = on_hup_signal;
-  hup.sa_flags = SA_RESTART;
-  sigemptyset(&hup.sa_mask);
-  sigaction(SIGHUP, &hup, nullptr);
-}
-
 Result<node::EdgeRun> collect(const EdgeOptions& o) {
   const std::array tables = {
       SettingsTable{"edge", "src/node/settings.cpp", "`citysafe edge`", node::edge_settings()},
@@ -102,8 +77,8 @@ int run_edge(const EdgeOptions& o) {
   auto limited = node::limit_duration(std::move(*source), o.duration_s);
   node::Log log(o.verbose, o.log_json);
   node::RuntimeStats stats;
-  install_signals();
-  const Status st = node::run_node(run->node, *limited, log, stats, g_stop, g_reload);
+  const SignalFlags flags = install_signal_flags();
+  const Status st = node::run_node(run->node, *limited, log, stats, flags.stop, flags.reload);
   log.mqtt("Stopped: " + std::to_string(stats.samples.load()) + " samples, " +
            std::to_string(stats.events.load()) + " events, " +
            std::to_string(stats.publishes.load()) + " publishes, " +

@@ -16,13 +16,6 @@
 namespace css::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};  // lock-free: safe to store from a signal handler
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void on_stop_signal(int /*sig*/) {
-  g_stop.store(true);
-}
-
 // One log line on stderr with a UTC timestamp (journald adds its own; a terminal needs one).
 void log_line(const std::string& line) {
   const std::time_t now = std::time(nullptr);
@@ -35,12 +28,8 @@ void log_line(const std::string& line) {
 
 int run(const edge_health::WatchdogOptions& o) {
   if (auto url = http::parse_url(o.url); !url) return report(url.error());
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  ::sigaction(SIGINT, &sa, nullptr);
-  edge_health::run_watchdog(o, g_stop, log_line);
+  const SignalFlags flags = install_signal_flags();
+  edge_health::run_watchdog(o, flags.stop, log_line);
   return kExitOk;
 }
 
