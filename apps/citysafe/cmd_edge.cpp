@@ -17,6 +17,7 @@
 #include "css/core/config.hpp"
 #include "css/core/settings.hpp"
 #include "css/edge/settings.hpp"
+#include "css/node/health_link.hpp"
 #include "css/node/runtime.hpp"
 #include "css/node/settings.hpp"
 
@@ -49,6 +50,7 @@ struct EdgeOptions {
   double duration_s = 0.0;
   bool verbose = false;
   bool log_json = false;
+  std::string health;  // HOST:PORT of /health and /metrics; empty = no endpoint
 };
 
 Result<node::EdgeRun> collect(const EdgeOptions& o) {
@@ -77,6 +79,15 @@ int run_edge(const EdgeOptions& o) {
   auto limited = node::limit_duration(std::move(*source), o.duration_s);
   node::Log log(o.verbose, o.log_json);
   node::RuntimeStats stats;
+  std::unique_ptr<node::HealthLink> health;
+  if (!o.health.empty()) {
+    auto link = node::HealthLink::start(o.health, stats, run->node.publisher.spool_dir,
+                                        run->node.model_path.filename().string());
+    if (!link) return report(link.error());
+    health = std::move(*link);
+    log.health("Serving http://" + o.health.substr(0, o.health.rfind(':')) + ":" +
+               std::to_string(health->port()) + "/health");
+  }
   const SignalFlags flags = install_signal_flags();
   const Status st = node::run_node(run->node, *limited, log, stats, flags.stop, flags.reload);
   log.mqtt("Stopped: " + std::to_string(stats.samples.load()) + " samples, " +
@@ -107,6 +118,10 @@ void add_edge(CLI::App& root, Runner& run) {
   cmd->add_option("--set", o->sets, "NAME=VALUE of an edge.* or detector.* setting; repeatable");
   cmd->add_flag("-v,--verbose", o->verbose, "Log every processed window");
   cmd->add_flag("--log-json", o->log_json, "Log one JSON object per line");
+  cmd->add_option("--health", o->health,
+                  "Serve /health and /metrics on HOST:PORT (e.g. 127.0.0.1:8081; port 0 = any "
+                  "free port) and ping the systemd watchdog while inference progresses "
+                  "(docs/health.md)");
   cmd->callback([o, &run] { run = [o] { return run_edge(*o); }; });
 }
 

@@ -45,8 +45,8 @@ Status check_memory(double bytes, std::string_view what, double limit_bytes) {
   const std::optional<std::uint64_t> available = available_memory_bytes();
   if (available && !(bytes <= static_cast<double>(*available))) {
     return make_error(ErrorCode::kIo, need + "; this machine has " +
-                                                format_bytes(static_cast<double>(*available)) +
-                                                " available");
+                                          format_bytes(static_cast<double>(*available)) +
+                                          " available");
   }
   return Ok{};
 }

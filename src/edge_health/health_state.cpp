@@ -2,13 +2,13 @@
 
 namespace css::edge_health {
 
-const char* to_string(Status s) {
+const char* to_string(HealthStatus s) {
   switch (s) {
-    case Status::kOk:
+    case HealthStatus::kOk:
       return "ok";
-    case Status::kDegraded:
+    case HealthStatus::kDegraded:
       return "degraded";
-    case Status::kFailing:
+    case HealthStatus::kFailing:
       return "failing";
   }
   return "failing";
@@ -51,9 +51,9 @@ HealthSnapshot HealthState::snapshot(Clock::time_point now) const {
   s.counters = {samples_.load(), windows_.load(),     events_.load(),    publishes_.load(),
                 pubacks_.load(), spool_drops_.load(), reconnects_.load()};
   if (idle_s > options_.failing_after_s)
-    s.status = Status::kFailing;
+    s.status = HealthStatus::kFailing;
   else if (!s.broker_connected || s.spool_depth > options_.degraded_spool_depth)
-    s.status = Status::kDegraded;
+    s.status = HealthStatus::kDegraded;
   return s;
 }
 

@@ -77,7 +77,7 @@ void add_health_routes(http::Router& router, const HealthState& state, SystemPro
   router.add({http::Method::kGet, "/health", "Edge runtime health (status, load, uplink, model)",
               "application/json", [&state, &probe](const http::Request&) {
                 const HealthSnapshot h = state.snapshot();
-                return http::Response::json(h.status == Status::kFailing ? 503 : 200,
+                return http::Response::json(h.status == HealthStatus::kFailing ? 503 : 200,
                                             health_json(h, probe.sample()));
               }});
   router.add({http::Method::kGet, "/metrics", "Prometheus metrics of the edge runtime",

@@ -13,21 +13,21 @@ using namespace std::chrono_literals;
 TEST(HealthState, StatusRules) {
   const auto t0 = Clock::now();
   HealthState h({/*failing_after_s=*/10, /*degraded_spool_depth=*/5}, t0);
-  EXPECT_EQ(h.snapshot(t0 + 1s).status, Status::kDegraded);  // broker not connected yet
+  EXPECT_EQ(h.snapshot(t0 + 1s).status, HealthStatus::kDegraded);  // broker not connected yet
   h.set_broker_connected(true);
-  EXPECT_EQ(h.snapshot(t0 + 1s).status, Status::kOk);
+  EXPECT_EQ(h.snapshot(t0 + 1s).status, HealthStatus::kOk);
   EXPECT_EQ(h.snapshot(t0 + 1s).last_inference_age_s, -1);
-  EXPECT_EQ(h.snapshot(t0 + 11s).status, Status::kFailing);  // no inference since start
+  EXPECT_EQ(h.snapshot(t0 + 11s).status, HealthStatus::kFailing);  // no inference since start
   h.mark_inference(t0 + 11s);
   auto s = h.snapshot(t0 + 13s);
-  EXPECT_EQ(s.status, Status::kOk);
+  EXPECT_EQ(s.status, HealthStatus::kOk);
   EXPECT_NEAR(s.last_inference_age_s, 2.0, 1e-6);
   EXPECT_EQ(s.counters.windows, 1U);
   h.set_spool(6, 600);
-  EXPECT_EQ(h.snapshot(t0 + 13s).status, Status::kDegraded);
+  EXPECT_EQ(h.snapshot(t0 + 13s).status, HealthStatus::kDegraded);
   h.set_spool(5, 500);
-  EXPECT_EQ(h.snapshot(t0 + 13s).status, Status::kOk);
-  EXPECT_EQ(h.snapshot(t0 + 21500ms).status, Status::kFailing);  // 10.5 s since inference
+  EXPECT_EQ(h.snapshot(t0 + 13s).status, HealthStatus::kOk);
+  EXPECT_EQ(h.snapshot(t0 + 21500ms).status, HealthStatus::kFailing);  // 10.5 s since inference
 }
 
 TEST(HealthState, CountersAreThreadSafe) {

@@ -25,8 +25,8 @@ struct HealthOptions {
   std::uint64_t degraded_spool_depth = 1000;
 };
 
-enum class Status { kOk, kDegraded, kFailing };
-const char* to_string(Status s);
+enum class HealthStatus { kOk, kDegraded, kFailing };
+const char* to_string(HealthStatus s);
 
 struct Counters {
   std::uint64_t samples = 0, windows = 0, events = 0, publishes = 0, pubacks = 0, spool_drops = 0,
@@ -34,7 +34,7 @@ struct Counters {
 };
 
 struct HealthSnapshot {
-  Status status = Status::kOk;
+  HealthStatus status = HealthStatus::kOk;
   double uptime_s = 0;
   double last_inference_age_s = -1;  // -1: no inference yet
   bool broker_connected = false;

@@ -40,6 +40,7 @@ class Log {
     if (verbose_) line("info", "INFO", msg);
   }
   void mqtt(std::string_view msg) { line("info", "MQTT", msg); }
+  void health(std::string_view msg) { line("info", "HEALTH", msg); }
   void event(std::string_view msg) { line("info", "EVENT", msg); }
   void warn(std::string_view msg) { line("warn", "WARN", msg); }
 
