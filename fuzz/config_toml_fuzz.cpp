@@ -8,11 +8,11 @@
 #include <string_view>
 
 #include "css/core/config.hpp"
-#include "css/core/settings.hpp"
+#include "css/sim/settings.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  css::Config cfg(css::sim_settings());
+  css::Config cfg(css::sim::sim_settings());
   const std::string before = cfg.describe();
   auto st = cfg.load_toml_string(text, "fuzz.toml");
   if (!st.ok()) {

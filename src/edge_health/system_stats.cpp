@@ -1,5 +1,7 @@
 #include "css/edge_health/system_stats.hpp"
 
+#include <algorithm>
+
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -49,7 +51,9 @@ std::optional<double> parse_meminfo_pct(std::string_view text) {
   const auto total = meminfo_kb(text, "MemTotal");
   const auto avail = meminfo_kb(text, "MemAvailable");
   if (!total || !avail || *total == 0 || *avail > *total) return std::nullopt;
-  return 100.0 * static_cast<double>(*total - *avail) / static_cast<double>(*total);
+  // Clamped: with huge values, rounding of the two conversions can land a hair above 100.
+  const double pct = 100.0 * static_cast<double>(*total - *avail) / static_cast<double>(*total);
+  return std::clamp(pct, 0.0, 100.0);
 }
 
 std::optional<std::uint64_t> parse_stat_cpu_ticks(std::string_view text) {
