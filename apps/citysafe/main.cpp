@@ -59,10 +59,17 @@ int main(int argc, char** argv) {
   // stdout check below reports, instead of killing the process with a signal.
   std::signal(SIGPIPE, SIG_IGN);
 
+#ifdef CSS_EDGE_BINARY
+  // citysafe-edge: the node's own binary (apps/citysafe/CMakeLists.txt): only what runs on
+  // the pole, without the training stack (LibTorch and its libraries cost ~150 MB resident).
+  CLI::App app{"CitySafeSense edge node: the commands a node runs (see docs/edge.md).",
+               "citysafe-edge"};
+#else
   CLI::App app{
       "CitySafeSense: privacy-preserving edge AI for urban safety.\n"
       "Simulate IMU x GNSS x acoustic data, train and run the int8 TCN, publish and map events.",
       "citysafe"};
+#endif
   app.require_subcommand(1);
   app.set_version_flag("--version", "citysafe 0.1.0");
   app.footer(
@@ -70,6 +77,7 @@ int main(int argc, char** argv) {
       "failure, 2 bad input.");
 
   css::cli::Runner run;
+#ifndef CSS_EDGE_BINARY
   css::cli::add_generate(app, run);
   css::cli::add_dataset(app, run);
   css::cli::add_model(app, run);
@@ -78,9 +86,10 @@ int main(int argc, char** argv) {
   css::cli::add_export(app, run);
   css::cli::add_eval(app, run);
   css::cli::add_detect(app, run);
+  css::cli::add_config(app, run);
+#endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
-  css::cli::add_config(app, run);
 
   try {
     app.parse(argc, argv);

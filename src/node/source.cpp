@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "css/data/import_real.hpp"
@@ -14,19 +15,25 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Releases frame t at start + t (wall clock); no wait when fast.
+// Releases frame t at start + t (wall clock); no wait when fast. The clock starts when the
+// first frame is asked for, not at construction: the runtime takes its stream start (the
+// events' timestamps) after loading the model and starting the publisher, and a clock started
+// earlier would release the first frames in a burst and date events later than their samples.
 class Pacer {
  public:
-  explicit Pacer(bool fast) : fast_(fast), start_(Clock::now()) {}
-  void wait_until(double t_s) const {
+  explicit Pacer(bool fast) : fast_(fast) {}
+  void wait_until(double t_s) {
     if (fast_) return;
-    std::this_thread::sleep_until(
-        start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(t_s)));
+    if (!start_) start_ = Clock::now() - to_duration(t_s);
+    std::this_thread::sleep_until(*start_ + to_duration(t_s));
   }
 
  private:
+  static Clock::duration to_duration(double s) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+  }
   bool fast_;
-  Clock::time_point start_;
+  std::optional<Clock::time_point> start_;
 };
 
 // Plays recordings back to back; `refill` supplies the next one (nullopt: the end).
