@@ -26,6 +26,7 @@ namespace {
 
 constexpr std::array kAliases = {
     FlagAlias{"--model", "edge.model"},
+    FlagAlias{"--public-key", "edge.model_public_key"},
     FlagAlias{"--mqtt", "edge.mqtt"},
     FlagAlias{"--tls-cert", "edge.tls_cert"},
     FlagAlias{"--client-cert", "edge.client_cert"},
@@ -46,6 +47,7 @@ struct EdgeOptions {
   std::string config_file;
   std::vector<std::string> sets;
   std::array<std::optional<std::string>, kAliases.size()> alias_values;
+  bool require_signature = false;
   bool fast = false;
   double duration_s = 0.0;
   bool verbose = false;
@@ -64,6 +66,8 @@ Result<node::EdgeRun> collect(const EdgeOptions& o) {
   for (const auto& s : o.sets)
     if (auto st = cfg.set_assignment(s); !st) return st.error();
   if (auto st = apply_aliases(cfg, kAliases, o.alias_values); !st) return st.error();
+  if (o.require_signature)
+    if (auto st = cfg.set_assignment("edge.require_signature=true"); !st) return st.error();
   return node::edge_run_from(cfg);
 }
 
@@ -112,6 +116,9 @@ void add_edge(CLI::App& root, Runner& run) {
   for (std::size_t i = 0; i < kAliases.size(); ++i)
     cmd->add_option(kAliases[i].flag, o->alias_values[i],
                     std::string("Sets ") + kAliases[i].setting + " (see `citysafe config`)");
+  cmd->add_flag("--require-signature", o->require_signature,
+                "Refuse to start (exit 2) unless MODEL.sig verifies against --public-key (Ed25519, "
+                "`citysafe model sign`); SIGHUP reloads are verified too (edge.require_signature)");
   cmd->add_flag("--fast", o->fast, "Do not pace sim/replay frames to the wall clock");
   cmd->add_option("--duration", o->duration_s, "Stop after S seconds of stream time (0 = never)");
   cmd->add_option("--config", o->config_file, "TOML file of edge.* and detector.* settings");

@@ -21,7 +21,7 @@ import tempfile
 import time
 
 REPS = int(os.environ.get("CSS_BENCH_EDGE_REPS", "3"))
-LIVE_S = float(os.environ.get("CSS_BENCH_EDGE_SECONDS", "40"))
+LIVE_S = float(os.environ.get("CSS_BENCH_EDGE_SECONDS", "60"))
 LAT_NODES = int(os.environ.get("CSS_BENCH_EDGE_LAT_NODES", "24"))
 LIVE_NODES = 3  # live sim nodes per repetition (CPU share and RSS)
 REPLAY_S = 3600  # stream seconds of the throughput replay (one device-hour of `mix`)

@@ -39,7 +39,7 @@ std::string health_json(const HealthSnapshot& h, const SystemStats& sys) {
          "\",\"uptime_s\":" + num(h.uptime_s) + ",\"cpu_pct\":" + num(sys.cpu_pct) +
          ",\"mem_pct\":" + num(sys.mem_pct) + ",\"disk_pct\":" + num(sys.disk_pct) +
          ",\"broker_connected\":" + (h.broker_connected ? "true" : "false") +
-         ",\"spool_depth\":" + u(h.spool_depth) +
+         ",\"spool_depth\":" + u(h.spool_depth) + ",\"spool_bytes\":" + u(h.spool_bytes) +
          ",\"last_inference_age_s\":" + num(h.last_inference_age_s) + ",\"model\":\"" +
          http::json_escape(h.model) + "\"}\n";
 }

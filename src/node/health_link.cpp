@@ -69,7 +69,8 @@ void HealthLink::sync() {
   health_.add_publishes(delta(stats_.publishes, publishes_));
   health_.add_pubacks(delta(stats_.pubacks, pubacks_));
   health_.set_broker_connected(stats_.broker_connected.load());
-  health_.set_spool(stats_.spool_depth.load(), 0);
+  health_.set_spool(stats_.spool_depth.load(), stats_.spool_bytes.load());
+  health_.add_spool_drops(delta(stats_.spool_drops, spool_drops_));
   const double last = stats_.last_inference_unix_s.load();
   if (last > 0.0 && last != last_inference_) {
     last_inference_ = last;

@@ -117,6 +117,18 @@ struct Publisher::Impl {
       log.mqtt("Published event to " + f.topic + " (seq " + std::to_string(f.seq) + ")");
   }
 
+  // Depth, bytes on disk and drops for /health and /metrics; a drop is logged when it happens.
+  void publish_spool_gauges() {
+    stats.spool_depth = spool->depth();
+    stats.spool_bytes = spool->disk_bytes();
+    const auto& dropped = spool->counters().dropped;
+    const std::uint64_t before = stats.spool_drops.exchange(dropped.total());
+    if (dropped.total() > before)
+      log.warn("spool over its cap: dropped " + std::to_string(dropped.total() - before) +
+               " record(s), oldest first (" + std::to_string(dropped.flow) +
+               " flow/telemetry and " + std::to_string(dropped.event) + " events so far)");
+  }
+
   void publish_status(const char* payload) {
     if (client->connected())
       (void)client->publish(status_topic, payload, mqtt::Qos::kAtLeastOnce, true);
@@ -207,7 +219,7 @@ struct Publisher::Impl {
       }
       expire_inflight();
       pump();
-      stats.spool_depth = spool->depth();
+      publish_spool_gauges();
       if (stop && (spool->depth() == 0 || now >= deadline)) break;
     }
     if (client->connected()) {
@@ -236,7 +248,7 @@ Result<std::unique_ptr<Publisher>> Publisher::start(PublisherOptions options, Lo
   auto sp = spool::Spool::open(impl->opts.spool_dir, impl->opts.spool);
   if (!sp) return make_error(sp.error().code, "--spool: " + sp.error().message);
   impl->spool.emplace(std::move(*sp));
-  stats.spool_depth = impl->spool->depth();
+  impl->publish_spool_gauges();
   log.mqtt("Spool " + impl->opts.spool_dir.string() + ": " + std::to_string(impl->spool->depth()) +
            " pending, next seq " + std::to_string(impl->spool->next_seq()));
   impl->status_topic = topic_for("status", impl->opts.device);

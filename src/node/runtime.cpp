@@ -5,15 +5,18 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <random>
 
+#include "css/core/file_io.hpp"
 #include "css/modelrun/loaded_model.hpp"
 #include "css/node/flows.hpp"
 #include "css/node/location.hpp"
 #include "css/sensors/env_sim.hpp"
 #include "css/sensors/telemetry.hpp"
+#include "css/signing/ed25519.hpp"
 
 namespace css::node {
 namespace {
@@ -29,8 +32,21 @@ struct ModelSlot {
   std::string sha;
 };
 
+// The model file, its signature checked first when the config requires one.
+Result<modelrun::LoadedModel> read_model(const NodeConfig& config) {
+  if (!config.require_signature) return modelrun::LoadedModel::load(config.model_path);
+  auto bytes = io::read_file(config.model_path);
+  if (!bytes) return bytes.error();
+  if (auto st = signing::verify_model_bytes(*bytes, config.model_path, config.model_public_key);
+      !st)
+    return make_error(st.error().code, "--require-signature: " + st.error().message);
+  std::vector<std::uint8_t> raw(bytes->size());
+  std::memcpy(raw.data(), bytes->data(), raw.size());
+  return modelrun::LoadedModel::from_bytes(std::move(raw), config.model_path.string());
+}
+
 Result<std::unique_ptr<ModelSlot>> load_model(const NodeConfig& config) {
-  auto loaded = modelrun::LoadedModel::load(config.model_path);
+  auto loaded = read_model(config);
   if (!loaded) return make_error(loaded.error().code, "--model: " + loaded.error().message);
   auto slot = std::make_unique<ModelSlot>();
   slot->loaded.emplace(std::move(*loaded));

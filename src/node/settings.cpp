@@ -25,6 +25,17 @@ constexpr std::array kEdgeSettings = {
                 .default_value = "models/default.csm",
                 .unit = "",
                 .doc = "Model file (.csm); SIGHUP reloads it."},
+    SettingSpec{.name = "edge.require_signature",
+                .type = T::kBool,
+                .default_value = "false",
+                .unit = "",
+                .doc = "Refuse a model (at start and on SIGHUP) without a valid MODEL.sig "
+                       "(Ed25519, `citysafe model sign`) under edge.model_public_key."},
+    SettingSpec{.name = "edge.model_public_key",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "PEM public key that model signatures are checked against."},
     SettingSpec{
         .name = "edge.mqtt",
         .type = T::kString,
@@ -71,6 +82,22 @@ constexpr std::array kEdgeSettings = {
                 .default_value = "",
                 .unit = "",
                 .doc = "Optional second spool directory (another disk); empty = none."},
+    SettingSpec{.name = "edge.spool_max_bytes",
+                .type = T::kInt,
+                .default_value = "16777216",
+                .unit = "B",
+                .doc = "Soft cap on pending spool bytes: past it the oldest flow summaries and "
+                       "telemetry are dropped (counted; docs/spool.md, \"Bounds\").",
+                .min = 1024.0,
+                .max = 1099511627776.0},
+    SettingSpec{.name = "edge.spool_hard_max_bytes",
+                .type = T::kInt,
+                .default_value = "67108864",
+                .unit = "B",
+                .doc = "Hard cap on pending spool bytes: past it the oldest events go too "
+                       "(counted). Must be >= edge.spool_max_bytes.",
+                .min = 1024.0,
+                .max = 1099511627776.0},
     SettingSpec{.name = "edge.location_precision_m",
                 .type = T::kDouble,
                 .default_value = "100",
@@ -153,6 +180,11 @@ Result<EdgeRun> edge_run_from(const Config& c) {
   n.pipeline.detector = *det;
   n.device = c.get_string("edge.device_id");
   n.model_path = c.get_string("edge.model");
+  n.require_signature = c.get_bool("edge.require_signature");
+  n.model_public_key = c.get_string("edge.model_public_key");
+  if (n.require_signature && n.model_public_key.empty())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--require-signature needs --public-key FILE (edge.model_public_key)");
   n.location_precision_m = c.get_double("edge.location_precision_m");
   n.flow_period_s = c.get_double("edge.flow_period_s");
   n.telemetry = c.get_bool("edge.telemetry");
@@ -175,6 +207,11 @@ Result<EdgeRun> edge_run_from(const Config& c) {
   p.mqtt.keepalive_s = static_cast<std::uint16_t>(c.get_int("edge.keepalive_s"));
   p.spool_dir = c.get_string("edge.spool");
   p.spool.mirror_dir = c.get_string("edge.spool_mirror");
+  p.spool.max_bytes = static_cast<std::uint64_t>(c.get_int("edge.spool_max_bytes"));
+  p.spool.hard_max_bytes = static_cast<std::uint64_t>(c.get_int("edge.spool_hard_max_bytes"));
+  if (p.spool.max_bytes > p.spool.hard_max_bytes)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "edge.spool_max_bytes must not exceed edge.spool_hard_max_bytes");
   p.events_topic = c.get_string("edge.topic") + "/" + n.device;
   p.heartbeat_s = c.get_double("edge.heartbeat_s");
   r.source = c.get_string("edge.source");

@@ -72,12 +72,18 @@ Status sign_file(const fs::path& model_path, const fs::path& private_key_path) {
 Status verify_model_file(const fs::path& model_path, const fs::path& public_key_path) {
   auto model = read_named(model_path, "model");
   if (!model) return model.error();
+  return verify_model_bytes(*model, model_path, public_key_path);
+}
+
+Status verify_model_bytes(std::span<const std::byte> model_bytes, const fs::path& model_path,
+                          const fs::path& public_key_path) {
   auto key = read_named(public_key_path, "public key");
   if (!key) return key.error();
   const fs::path sig_path = signature_path(model_path);
   auto sig = read_named(sig_path, "signature");
   if (!sig) return sig.error();
-  if (auto st = verify_bytes(*model, *sig, as_text(*key), "public key " + public_key_path.string());
+  if (auto st =
+          verify_bytes(model_bytes, *sig, as_text(*key), "public key " + public_key_path.string());
       !st)
     return make_error(st.error().code, "model " + model_path.string() + ": signature " +
                                            sig_path.string() + ": " + st.error().message);

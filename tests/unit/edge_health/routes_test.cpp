@@ -29,9 +29,10 @@ TEST(HealthRoutes, HealthJsonHasEveryFieldAndStatusCode) {
   auto r = http::get(url + "/health", 2000ms);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->status, 200);
-  for (const char* key : {"\"status\":\"ok\"", "\"uptime_s\":", "\"cpu_pct\":", "\"mem_pct\":",
-                          "\"disk_pct\":", "\"broker_connected\":true", "\"spool_depth\":0",
-                          "\"last_inference_age_s\":", "\"model\":\"tcn-v3.csm\""})
+  for (const char* key :
+       {"\"status\":\"ok\"", "\"uptime_s\":", "\"cpu_pct\":", "\"mem_pct\":", "\"disk_pct\":",
+        "\"broker_connected\":true", "\"spool_depth\":0",
+        "\"spool_bytes\":", "\"last_inference_age_s\":", "\"model\":\"tcn-v3.csm\""})
     EXPECT_NE(r->body.find(key), std::string::npos) << key << " in " << r->body;
   std::this_thread::sleep_for(400ms);  // past failing_after_s with no inference
   r = http::get(url + "/health", 2000ms);

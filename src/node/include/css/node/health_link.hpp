@@ -48,7 +48,7 @@ class HealthLink {
   std::unique_ptr<http::Server> server_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
-  std::uint64_t samples_ = 0, events_ = 0, publishes_ = 0, pubacks_ = 0;
+  std::uint64_t samples_ = 0, events_ = 0, publishes_ = 0, pubacks_ = 0, spool_drops_ = 0;
   double last_inference_ = 0.0;
 };
 

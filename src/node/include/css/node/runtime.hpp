@@ -6,9 +6,9 @@
 //
 // run() returns when the source ends, `stop` becomes true (SIGINT/SIGTERM), or the source
 // fails (its error). `reload` true (SIGHUP) reloads the model file: the new model is fully
-// validated (parse, inputs, classes, detector) before the swap; a bad file is logged and the
-// old model kept. Shutdown flushes the open flow/telemetry windows, drains the publisher for
-// drain_ms and disconnects; whatever was not acknowledged stays in the spool.
+// validated (signature when required, parse, inputs, classes, detector) before the swap; a bad file
+// is logged and the old model kept. Shutdown flushes the open flow/telemetry windows, drains the
+// publisher for drain_ms and disconnects; whatever was not acknowledged stays in the spool.
 #pragma once
 
 #include <atomic>
@@ -27,6 +27,11 @@ namespace css::node {
 struct NodeConfig {
   std::string device;
   std::filesystem::path model_path;
+  // Refuse a model (at start and on SIGHUP) unless model_path + ".sig" is a valid Ed25519
+  // signature of its bytes under model_public_key (css::signing); the bytes verified are the
+  // bytes loaded.
+  bool require_signature = false;
+  std::filesystem::path model_public_key;
   edge::PipelineConfig pipeline;
   double location_precision_m = 100.0;
   double flow_period_s = 60.0;

@@ -26,6 +26,8 @@ struct RuntimeStats {
   std::atomic<std::uint64_t> pubacks{0};    // PUBACK with reason < 0x80 (spool record acked)
   std::atomic<std::uint64_t> refused{0};    // PUBACK with reason >= 0x80 (kept in the spool)
   std::atomic<std::uint64_t> spool_depth{0};
+  std::atomic<std::uint64_t> spool_bytes{0};  // segment files of the primary spool on disk
+  std::atomic<std::uint64_t> spool_drops{0};  // records dropped by the bounds policy (caps)
   std::atomic<std::uint64_t> spool_errors{0};
   std::atomic<bool> broker_connected{false};
   std::atomic<double> last_inference_unix_s{0.0};  // wall clock of the last model output

@@ -64,4 +64,10 @@ Status sign_file(const fs::path& model_path, const fs::path& private_key_path);
 // signature_path(model_path) holds a valid signature of the model's bytes.
 Status verify_model_file(const fs::path& model_path, const fs::path& public_key_path);
 
+// The same check on model bytes already read (the edge runtime verifies exactly the bytes it
+// then loads, so a file replaced between a check and a second read cannot slip in):
+// Ok only if signature_path(model_path) holds a valid signature of `model_bytes`.
+Status verify_model_bytes(std::span<const std::byte> model_bytes, const fs::path& model_path,
+                          const fs::path& public_key_path);
+
 }  // namespace css::signing
