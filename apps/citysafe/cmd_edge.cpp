@@ -17,6 +17,7 @@
 #include "css/core/config.hpp"
 #include "css/core/settings.hpp"
 #include "css/edge/settings.hpp"
+#include "css/node/hardware_source.hpp"
 #include "css/node/health_link.hpp"
 #include "css/node/runtime.hpp"
 #include "css/node/settings.hpp"
@@ -39,6 +40,8 @@ constexpr std::array kAliases = {
     FlagAlias{"--spool-mirror", "edge.spool_mirror"},
     FlagAlias{"--location-precision-m", "edge.location_precision_m"},
     FlagAlias{"--source", "edge.source"},
+    FlagAlias{"--imu-driver", "edge.imu_driver"},
+    FlagAlias{"--gnss", "edge.gnss"},
     FlagAlias{"--scenario", "edge.sim_scenario"},
     FlagAlias{"--seed", "edge.sim_seed"},
 };
@@ -78,7 +81,9 @@ int run_edge(const EdgeOptions& o) {
     return report(make_error(ErrorCode::kInvalidArgument, "--duration: must be >= 0"));
   run->sim.fast = o.fast;
   run->sim.duration_s = o.duration_s;
-  auto source = node::make_source(run->source, run->sim);
+  auto source = node::is_hardware_source(run->source)
+                    ? node::make_hardware_source(run->hardware, !o.fast)
+                    : node::make_source(run->source, run->sim);
   if (!source) return report(source.error());
   auto limited = node::limit_duration(std::move(*source), o.duration_s);
   node::Log log(o.verbose, o.log_json);

@@ -109,7 +109,19 @@ constexpr std::array kEdgeSettings = {
                 .type = T::kString,
                 .default_value = "sim",
                 .unit = "",
-                .doc = "Frames from: sim, replay:FILE (NPY/CSV dataset) or stdin (CSV lines)."},
+                .doc = "Frames from: sim, replay:FILE (NPY/CSV dataset), stdin (CSV lines) or "
+                       "imu:/dev/i2c-N[@ADDR[,ADDR...]] (real IMUs, fused by median)."},
+    SettingSpec{.name = "edge.imu_driver",
+                .type = T::kString,
+                .default_value = "mpu6050",
+                .unit = "",
+                .doc = "IMU part on the I2C bus (edge.source = imu:...): mpu6050 or icm20948."},
+    SettingSpec{.name = "edge.gnss",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "GNSS receiver (NMEA 0183) PATH[@BAUD], e.g. /dev/ttyAMA0@9600, with "
+                       "edge.source = imu:...; empty = none."},
     SettingSpec{.name = "edge.sim_scenario",
                 .type = T::kString,
                 .default_value = "mix",
@@ -166,6 +178,22 @@ Result<std::string> read_password(const std::string& path) {
   return line;
 }
 
+// edge.source = imu:… with edge.imu_driver and edge.gnss; edge.gnss only goes with imu:.
+Status hardware_from(const Config& c, EdgeRun& r) {
+  const std::string gnss = c.get_string("edge.gnss");
+  if (!is_hardware_source(r.source)) {
+    if (!gnss.empty())
+      return make_error(ErrorCode::kInvalidArgument,
+                        "--gnss goes with --source imu:PATH (the real sensors)");
+    return Ok{};
+  }
+  if (auto st = parse_imu_source(r.source, r.hardware); !st) return st;
+  r.hardware.driver = c.get_string("edge.imu_driver");
+  if (auto st = check_imu_driver(r.hardware.driver); !st) return st;
+  if (!gnss.empty()) return parse_gnss_spec(gnss, r.hardware);
+  return Ok{};
+}
+
 }  // namespace
 
 std::span<const SettingSpec> edge_settings() {
@@ -215,6 +243,7 @@ Result<EdgeRun> edge_run_from(const Config& c) {
   p.events_topic = c.get_string("edge.topic") + "/" + n.device;
   p.heartbeat_s = c.get_double("edge.heartbeat_s");
   r.source = c.get_string("edge.source");
+  if (auto st = hardware_from(c, r); !st) return st.error();
   r.sim.scenario = c.get_string("edge.sim_scenario");
   r.sim.seed = static_cast<std::uint64_t>(c.get_int("edge.sim_seed"));
   return r;

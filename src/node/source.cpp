@@ -196,7 +196,8 @@ Result<std::unique_ptr<Source>> make_source(std::string_view spec, const SimSour
     return make_replay_source(std::string(spec.substr(7)), sim.fast);
   return make_error(
       ErrorCode::kInvalidArgument,
-      "--source: expected sim, replay:FILE or stdin, got '" + std::string(spec) + "'");
+      "--source: expected sim, replay:FILE, stdin or imu:/dev/i2c-N[@ADDR,...], got '" +
+          std::string(spec) + "'");
 }
 
 }  // namespace css::node

@@ -10,43 +10,13 @@
 
 #include "css/sensors/gnss_reader.hpp"
 #include "css/sensors/serial_port.hpp"
+#include "pty.hpp"
 #include "test_data.hpp"
 
 namespace css::sensors {
 namespace {
 
-class Pty {
- public:
-  Pty() {
-    master_ = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master_ >= 0 && grantpt(master_) == 0 && unlockpt(master_) == 0) {
-      slave_ = ptsname(master_);
-    }
-  }
-  ~Pty() {
-    if (master_ >= 0) close(master_);
-  }
-  Pty(const Pty&) = delete;
-  Pty& operator=(const Pty&) = delete;
-  bool ok() const { return !slave_.empty(); }
-  const std::string& slave() const { return slave_; }
-  void write_all(std::span<const std::uint8_t> bytes) {
-    std::size_t done = 0;
-    for (int i = 0; i < 1000 && done < bytes.size(); ++i) {
-      const ssize_t n = ::write(master_, bytes.data() + done, bytes.size() - done);
-      if (n > 0) done += static_cast<std::size_t>(n);
-    }
-    ASSERT_EQ(done, bytes.size());
-  }
-  void hang_up() {
-    close(master_);
-    master_ = -1;
-  }
-
- private:
-  int master_ = -1;
-  std::string slave_;
-};
+using testing::Pty;
 
 TEST(SerialPort, RefusesBadBaudMissingPathAndNonTerminal) {
   auto bad_baud = SerialPort::open("/dev/null", 12345);

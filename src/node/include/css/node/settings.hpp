@@ -8,6 +8,7 @@
 
 #include "css/core/config.hpp"
 #include "css/core/result.hpp"
+#include "css/node/hardware_source.hpp"
 #include "css/node/runtime.hpp"
 #include "css/node/source.hpp"
 
@@ -17,8 +18,9 @@ std::span<const SettingSpec> edge_settings();
 
 struct EdgeRun {
   NodeConfig node;
-  std::string source;  // "sim", "replay:FILE", "stdin"
+  std::string source;  // "sim", "replay:FILE", "stdin", "imu:PATH[@ADDR,...]"
   SimSourceConfig sim;
+  HardwareSpec hardware;  // filled in for imu:…
 };
 
 // Builds the runtime's config from a Config over edge_settings() + edge::detector_settings():
