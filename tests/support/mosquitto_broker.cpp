@@ -68,7 +68,8 @@ bool accepts(std::uint16_t port) {
 }
 
 // deploy/mosquitto/mosquitto.conf with this broker's paths and port, persistence off.
-Result<std::string> derive_config(const fs::path& dir, const fs::path& certs, std::uint16_t port) {
+Result<std::string> derive_config(const fs::path& dir, const fs::path& certs, std::uint16_t port,
+                                  bool require_certificate) {
   std::ifstream in(kSourceDir / "deploy/mosquitto/mosquitto.conf");
   if (!in) return fail("cannot read deploy/mosquitto/mosquitto.conf");
   std::ostringstream out;
@@ -84,6 +85,8 @@ Result<std::string> derive_config(const fs::path& dir, const fs::path& certs, st
                                : key == "certfile" ? "server.pem"
                                                    : "server.key";
       out << key << ' ' << (certs / file).string() << '\n';
+    } else if (key == "require_certificate") {
+      out << "require_certificate " << (require_certificate ? "true" : "false") << '\n';
     } else if (key == "password_file") {
       out << "password_file " << (dir / "passwd").string() << '\n';
     } else if (key == "acl_file") {
@@ -135,7 +138,7 @@ Result<std::unique_ptr<MosquittoBroker>> MosquittoBroker::start(Config config) {
   if (auto ok = b->prepare(config); !ok) return ok.error();
   for (int tries = 0; tries < 3; ++tries) {  // a free port can be taken before we bind it
     b->port_ = free_loopback_port();
-    auto conf = derive_config(b->dir_, b->certs_dir_, b->port_);
+    auto conf = derive_config(b->dir_, b->certs_dir_, b->port_, b->require_certificate_);
     if (!conf) return conf.error();
     std::ofstream(b->dir_ / "mosquitto.conf") << *conf;
     if (auto ok = b->launch(); ok) return b;
@@ -152,10 +155,11 @@ Status MosquittoBroker::prepare(const Config& config) {
   certs_dir_ = config.certs_dir.empty() ? dir_ / "certs" : config.certs_dir;
   const fs::path tool_log = dir_ / "tools.log";
   const std::string script = (kSourceDir / "deploy/certs/make-certs.sh").string();
-  if (auto ok = run_tool({"/bin/bash", script, certs_dir_.string(), "--days", "2"}, tool_log);
-      !ok) {
-    return ok;
-  }
+  require_certificate_ = config.require_certificate;
+  std::vector<std::string> certs_argv = {"/bin/bash", script, certs_dir_.string(), "--days", "2"};
+  for (const auto& id : config.client_devices)
+    certs_argv.insert(certs_argv.end(), {"--device", id});
+  if (auto ok = run_tool(certs_argv, tool_log); !ok) return ok;
   const std::string passwd = (dir_ / "passwd").string();
   for (std::size_t i = 0; i < config.users.size(); ++i) {
     std::vector<std::string> argv = {"/usr/bin/mosquitto_passwd", "-b"};

@@ -32,6 +32,10 @@ class MosquittoBroker {
     // inside the broker's own. Two brokers given the same folder share one CA.
     std::filesystem::path certs_dir;
     std::vector<BrokerUser> users = {{"dev-a", "pw-a"}, {"dev-b", "pw-b"}, {"ingest", "pw-ingest"}};
+    // Mutual TLS: `require_certificate true` in the config (deploy default: false), and a
+    // client certificate per device id (make-certs.sh --device: certs_dir/clients/ID.pem, .key).
+    bool require_certificate = false;
+    std::vector<std::string> client_devices = {};
   };
 
   // Generates everything, starts the broker and waits (<= 10 s) until it accepts TCP.
@@ -44,6 +48,13 @@ class MosquittoBroker {
   std::uint16_t port() const { return port_; }
   std::string address() const { return "localhost:" + std::to_string(port_); }
   std::filesystem::path ca_file() const { return certs_dir_ / "ca.pem"; }
+  // A device's client certificate and key (Config::client_devices).
+  std::filesystem::path client_cert(const std::string& id) const {
+    return certs_dir_ / "clients" / (id + ".pem");
+  }
+  std::filesystem::path client_key(const std::string& id) const {
+    return certs_dir_ / "clients" / (id + ".key");
+  }
   const std::filesystem::path& certs_dir() const { return certs_dir_; }
   const std::filesystem::path& dir() const { return dir_; }
   bool running() const { return pid_ > 0; }
@@ -57,6 +68,7 @@ class MosquittoBroker {
   MosquittoBroker() = default;
   Status prepare(const Config& config);
   Status launch();  // spawn + wait until it accepts
+  bool require_certificate_ = false;
 
   std::filesystem::path dir_;
   std::filesystem::path certs_dir_;

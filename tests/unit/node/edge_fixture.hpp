@@ -24,9 +24,10 @@ using mqtt::test::Inbox;
 inline constexpr const char* kEventsTopic = "citysafesense/events/dev-a";
 
 struct Fixture {
-  std::unique_ptr<testing::MosquittoBroker> broker = mqtt::test::start_broker();
+  std::unique_ptr<testing::MosquittoBroker> broker;
   fs::path dir;
-  Fixture() {
+  explicit Fixture(testing::MosquittoBroker::Config config = {})
+      : broker(mqtt::test::start_broker(std::move(config))) {
     if (broker) {
       dir = broker->dir() / "edge";
       fs::create_directories(dir);
