@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # verify-units.sh [CITYSAFE_BIN]: `systemd-analyze verify` on every unit in this folder.
-# The units name /usr/local/bin/citysafe, which a build machine lacks: a copy with that path
+# The units name /usr/local/bin/citysafe-edge (or citysafe), which a build machine lacks: a copy with that path
 # replaced by CITYSAFE_BIN (default /bin/true) is verified instead. Fails on any warning too
 # (an unknown or misspelt key is only a warning to systemd, and a silently ignored hardening
 # option is exactly what this check is for). Exit 77 (ctest SKIP) without systemd-analyze.
@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 units=()
 for f in "$here"/*.service "$here"/*.timer; do
   [ -e "$f" ] || continue
-  sed "s|/usr/local/bin/citysafe|$bin|g" "$f" >"$tmp/$(basename "$f")"
+  sed -E "s|/usr/local/bin/citysafe(-edge)?|$bin|g" "$f" >"$tmp/$(basename "$f")"
   units+=("$tmp/$(basename "$f")")
 done
 out="$(systemd-analyze verify "${units[@]}" 2>&1)" || { echo "$out" >&2; exit 1; }

@@ -59,6 +59,20 @@ TEST(EdgeSettings, TomlAndSetReachTheRuntime) {
   std::filesystem::remove_all(dir);
 }
 
+// The example a Pi installer copies (docs/deploy-raspberry-pi.md) must load: every key known,
+// every value in range, and what it says reaches the runtime.
+TEST(EdgeSettings, TheShippedDeployFileLoads) {
+  Config c = edge_config();
+  const auto loaded = c.load_toml_file(CSS_SOURCE_DIR "/deploy/edge.toml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_TRUE(c.set("edge.password_file", "").ok());  // the Pi's file does not exist here
+  auto run = edge_run_from(c);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  EXPECT_EQ(run->node.device, "pi4-edge-001");
+  EXPECT_EQ(run->node.publisher.mqtt.brokers.size(), 2u);
+  EXPECT_EQ(run->source, "imu:/dev/i2c-1@0x68");
+}
+
 TEST(EdgeSettings, ErrorsNameTheFlag) {
   Config c = edge_config();
   ASSERT_TRUE(c.set("edge.client_cert", "c.pem").ok());
