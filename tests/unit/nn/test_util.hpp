@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <ostream>
 #include <random>
@@ -55,14 +56,19 @@ inline std::string isa_missing(Isa isa) {
   };
   if (isa == Isa::kAvx2) {
     need(__builtin_cpu_supports("avx2"), "avx2");
+  } else if (isa == Isa::kAvxVnni) {
+    need(__builtin_cpu_supports("avx2"), "avx2");
+    need(__builtin_cpu_supports("avxvnni"), "avx_vnni");
   } else if (isa == Isa::kAvx512Vnni) {
     need(__builtin_cpu_supports("avx512f"), "avx512f");
     need(__builtin_cpu_supports("avx512bw"), "avx512bw");
     need(__builtin_cpu_supports("avx512vl"), "avx512vl");
     need(__builtin_cpu_supports("avx512vnni"), "avx512_vnni");
   }
-  return std::string(isa_name(isa)) + " path not tested: this CPU lacks " +
-         (missing.empty() ? "it" : missing);
+  if (missing.empty())  // the CPU has it: capped by the environment (isa.hpp)
+    return std::string(isa_name(isa)) + " path not tested: CSS_NN_ISA=" +
+           (std::getenv("CSS_NN_ISA") ? std::getenv("CSS_NN_ISA") : "") + " caps the paths";
+  return std::string(isa_name(isa)) + " path not tested: this CPU lacks " + missing;
 #else
   return std::string(isa_name(isa)) + " path not tested: x86-64 only, not in this build";
 #endif
