@@ -52,35 +52,36 @@ __attribute__((noinline)) std::int32_t vnni_loop(std::int64_t rounds) {
 
 // The body of both ymm loops; MAC(acc, x, w) is the instruction sequence. 8 x 32 MACs per
 // inner round. (A macro: each copy must be compiled inside its own target region.)
-#define CSS_YMM_PEAK_LOOP(MAC)                                                               \
-  __m256i acc[2][4];                                                                         \
-  for (int t = 0; t < 2; ++t)                                                                \
-    for (int i = 0; i < 4; ++i) acc[t][i] = _mm256_set1_epi32(4 * t + i);                   \
-  __m256i x0 = _mm256_set1_epi32(0x01020304), x1 = _mm256_set1_epi32(0x05060708);           \
-  const __m256i w[4] = {_mm256_set1_epi32(0x0102F3F4), _mm256_set1_epi32(0x05F6F708),       \
-                        _mm256_set1_epi32(0x7F017F01), _mm256_set1_epi32(0x40404040)};      \
-  const __m256i ones = _mm256_set1_epi16(1);                                                 \
-  for (std::int64_t r = 0; r < rounds; ++r) {                                                \
-    for (int k = 0; k < kInnerIters; ++k) {                                                  \
-      __asm__ volatile("" : "+x"(x0), "+x"(x1));                                             \
-      _Pragma("GCC unroll 8") for (int i = 0; i < 4; ++i) {                                  \
-        acc[0][i] = MAC(acc[0][i], x0, w[i]);                                                \
-        acc[1][i] = MAC(acc[1][i], x1, w[i]);                                                \
-      }                                                                                      \
-    }                                                                                        \
-  }                                                                                          \
-  (void)ones;                                                                                \
-  __m256i s = acc[0][0];                                                                     \
-  for (int t = 0; t < 2; ++t)                                                                \
-    for (int i = 0; i < 4; ++i) s = _mm256_add_epi32(s, acc[t][i]);                         \
-  alignas(32) std::int32_t out[8];                                                           \
-  _mm256_store_si256(reinterpret_cast<__m256i*>(out), s);                                    \
+#define CSS_YMM_PEAK_LOOP(MAC)                                                         \
+  __m256i acc[2][4];                                                                   \
+  for (int t = 0; t < 2; ++t)                                                          \
+    for (int i = 0; i < 4; ++i) acc[t][i] = _mm256_set1_epi32(4 * t + i);              \
+  __m256i x0 = _mm256_set1_epi32(0x01020304), x1 = _mm256_set1_epi32(0x05060708);      \
+  const __m256i w[4] = {_mm256_set1_epi32(0x0102F3F4), _mm256_set1_epi32(0x05F6F708),  \
+                        _mm256_set1_epi32(0x7F017F01), _mm256_set1_epi32(0x40404040)}; \
+  const __m256i ones = _mm256_set1_epi16(1);                                           \
+  for (std::int64_t r = 0; r < rounds; ++r) {                                          \
+    for (int k = 0; k < kInnerIters; ++k) {                                            \
+      __asm__ volatile("" : "+x"(x0), "+x"(x1));                                       \
+      _Pragma("GCC unroll 8") for (int i = 0; i < 4; ++i) {                            \
+        acc[0][i] = MAC(acc[0][i], x0, w[i]);                                          \
+        acc[1][i] = MAC(acc[1][i], x1, w[i]);                                          \
+      }                                                                                \
+    }                                                                                  \
+  }                                                                                    \
+  (void)ones;                                                                          \
+  __m256i s = acc[0][0];                                                               \
+  for (int t = 0; t < 2; ++t)                                                          \
+    for (int i = 0; i < 4; ++i) s = _mm256_add_epi32(s, acc[t][i]);                    \
+  alignas(32) std::int32_t out[8];                                                     \
+  _mm256_store_si256(reinterpret_cast<__m256i*>(out), s);                              \
   return out[0]
 constexpr int kYmmChains = 8;
 
 #pragma GCC push_options
 #pragma GCC target("avx2")
-#define CSS_MADDUBS(a, x, w) _mm256_add_epi32(a, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w), ones))
+#define CSS_MADDUBS(a, x, w) \
+  _mm256_add_epi32(a, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w), ones))
 __attribute__((noinline)) std::int32_t maddubs_loop(std::int64_t rounds) {
   CSS_YMM_PEAK_LOOP(CSS_MADDUBS);
 }

@@ -106,10 +106,12 @@ void pack_model(const Model& m, const KernelTable& kt, std::uint8_t* arena, std:
 // of the add's inputs): the pair can run as one fused kernel call.
 bool conv_feeds_only_next_add(const Model& m, std::size_t i);
 
-extern const KernelTable kPortableTable;   // kernel_table.cpp
-extern const KernelTable kAvx2Table;       // kernels_x86_avx2.cpp (x86-64 builds only)
-extern const KernelTable kAvxVnniTable;    // kernels_x86_avx2.cpp (x86-64 builds only)
-extern const KernelTable kAvx512Table;     // kernels_x86_avx512.cpp (x86-64 builds only)
-extern const StreamKernels kAvx512Stream;  // stream_x86_avx512.cpp (x86-64 builds only)
+extern const KernelTable kPortableTable;    // kernel_table.cpp
+extern const KernelTable kAvx2Table;        // kernels_x86_avx2.cpp (x86-64 builds only)
+extern const KernelTable kAvxVnniTable;     // kernels_x86_avx2.cpp (x86-64 builds only)
+extern const KernelTable kAvx512Table;      // kernels_x86_avx512.cpp (x86-64 builds only)
+extern const StreamKernels kAvx512Stream;   // stream_x86_avx512.cpp (x86-64 builds only)
+extern const StreamKernels kAvx2Stream;     // stream_x86_avx2.cpp (x86-64 builds only)
+extern const StreamKernels kAvxVnniStream;  // stream_x86_avxvnni.cpp (x86-64 builds only)
 
 }  // namespace css::nn::detail

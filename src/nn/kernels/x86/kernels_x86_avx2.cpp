@@ -372,7 +372,7 @@ const KernelTable kAvx2Table{Isa::kAvx2,
                              quantize,
                              &kPlanesOf<kPlanesAvx2>,
                              nullptr,
-                             nullptr};
+                             &kAvx2Stream};
 const KernelTable kAvxVnniTable{Isa::kAvxVnni,
                                 packed_bytes<kPlanesAvxVnni>,
                                 window_scratch_bytes,
@@ -384,7 +384,7 @@ const KernelTable kAvxVnniTable{Isa::kAvxVnni,
                                 quantize,
                                 &kPlanesOf<kPlanesAvxVnni>,
                                 nullptr,
-                                nullptr};
+                                &kAvxVnniStream};
 
 }  // namespace css::nn::detail
 
