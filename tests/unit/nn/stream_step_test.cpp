@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <limits>
 #include <random>
 
+#include "css/nn/interpreter.hpp"
 #include "css/nn/isa.hpp"
 #include "css/nn/model_writer.hpp"
 #include "css/nn/streaming.hpp"
@@ -218,6 +220,14 @@ TEST_P(StreamStep, DefaultAndShippedModelsUseTheStep) {
   const StreamRun got = stream(s, x, KernelSet::kOptimized, isa);
   EXPECT_TRUE(got.one_buffer);
   EXPECT_EQ(ref.logits, got.logits);
+  // The arena figures docs/engine.md quotes ("Arena per path").
+  const RunConfig win{Precision::kInt8, KernelSet::kOptimized, 0, isa};
+  std::printf("%s arenas: default random model window %zu B, streaming %zu B; shipped model "
+              "window %zu B, streaming %zu B\n",
+              isa_name(isa), Interpreter::required_arena_bytes(m, win),
+              Streaming::required_arena_bytes(m, KernelSet::kOptimized, isa),
+              Interpreter::required_arena_bytes(s, win),
+              Streaming::required_arena_bytes(s, KernelSet::kOptimized, isa));
   // The large model (32 channels) is wider than one vector: op by op.
   Model large;
   ASSERT_EQ(Model::parse(test::large_model_bytes(), large), Status::kOk);
