@@ -222,12 +222,13 @@ TEST_P(StreamStep, DefaultAndShippedModelsUseTheStep) {
   EXPECT_EQ(ref.logits, got.logits);
   // The arena figures docs/engine.md quotes ("Arena per path").
   const RunConfig win{Precision::kInt8, KernelSet::kOptimized, 0, isa};
-  std::printf("%s arenas: default random model window %zu B, streaming %zu B; shipped model "
-              "window %zu B, streaming %zu B\n",
-              isa_name(isa), Interpreter::required_arena_bytes(m, win),
-              Streaming::required_arena_bytes(m, KernelSet::kOptimized, isa),
-              Interpreter::required_arena_bytes(s, win),
-              Streaming::required_arena_bytes(s, KernelSet::kOptimized, isa));
+  std::printf(
+      "%s arenas: default random model window %zu B, streaming %zu B; shipped model "
+      "window %zu B, streaming %zu B\n",
+      isa_name(isa), Interpreter::required_arena_bytes(m, win),
+      Streaming::required_arena_bytes(m, KernelSet::kOptimized, isa),
+      Interpreter::required_arena_bytes(s, win),
+      Streaming::required_arena_bytes(s, KernelSet::kOptimized, isa));
   // The large model (32 channels) is wider than one vector: op by op.
   Model large;
   ASSERT_EQ(Model::parse(test::large_model_bytes(), large), Status::kOk);

@@ -1,6 +1,10 @@
 // Shared helpers for the nn tests: cached random models, aligned arenas, random inputs.
 #pragma once
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -58,7 +62,8 @@ inline std::string isa_missing(Isa isa) {
     need(__builtin_cpu_supports("avx2"), "avx2");
   } else if (isa == Isa::kAvxVnni) {
     need(__builtin_cpu_supports("avx2"), "avx2");
-    need(__builtin_cpu_supports("avxvnni"), "avx_vnni");
+    unsigned a = 0, b = 0, c = 0, d = 0;  // CPUID 7.1 EAX bit 4 (clang 14 lacks "avxvnni")
+    need(__get_cpuid_count(7, 1, &a, &b, &c, &d) != 0 && ((a >> 4) & 1u) != 0, "avx_vnni");
   } else if (isa == Isa::kAvx512Vnni) {
     need(__builtin_cpu_supports("avx512f"), "avx512f");
     need(__builtin_cpu_supports("avx512bw"), "avx512bw");
