@@ -1,10 +1,17 @@
 // Engine benchmarks: float window, int8 window (reference / optimised kernels, best ISA path
-// and each path forced) and int8 streaming per sample, for the default (MCU) and the large
-// (~23 k params) random TCN; plus the core's peak int8 MAC rate from a tight dot-product loop
-// (peak_x86.cpp). Counters: macs = multiply-accumulates per call, MAC/s = macs per second.
+// and each path forced) and int8 streaming per sample (best path and each path forced), for
+// model 0 = the shipped models/default.csm (path in CSS_ENGINE_MODEL, else
+// $CSS_SOURCE_DIR/models/default.csm, else ./models/default.csm), 1 = the large (~23 k params)
+// random TCN and 2 = the engine's random DefaultModelOptions TCN; plus the core's peak int8
+// MAC rate per instruction sequence (peak_x86.cpp). Counters: macs = multiply-accumulates per
+// call, MAC/s = macs per second.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "css/nn/interpreter.hpp"
@@ -16,11 +23,33 @@ namespace {
 
 using namespace css::nn;
 
+std::string shipped_model_path() {
+  if (const char* p = std::getenv("CSS_ENGINE_MODEL"); p != nullptr && *p != '\0') return p;
+  if (const char* d = std::getenv("CSS_SOURCE_DIR"); d != nullptr && *d != '\0')
+    return std::string(d) + "/models/default.csm";
+  return "models/default.csm";
+}
+
+std::vector<std::uint8_t> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// 0: shipped default.csm (empty when unreadable), 1: large random, 2: random default.
 const std::vector<std::uint8_t>& model_bytes(int which) {
-  static const std::vector<std::uint8_t> kDefault = build_default_random_model(42);
+  static const std::vector<std::uint8_t> kShipped = read_file(shipped_model_path());
   static const std::vector<std::uint8_t> kLarge =
       build_default_random_model(7, large_model_options());
-  return which == 0 ? kDefault : kLarge;
+  static const std::vector<std::uint8_t> kRandom = build_default_random_model(42);
+  return which == 0 ? kShipped : (which == 1 ? kLarge : kRandom);
+}
+
+// Parses model `which`; false (and the benchmark skipped, naming why) when it cannot.
+bool load(benchmark::State& state, int which, Model& m) {
+  if (Model::parse(model_bytes(which), m) == Status::kOk) return true;
+  const std::string why = which == 0 ? "cannot read or parse " + shipped_model_path() : "parse";
+  state.SkipWithError(why.c_str());
+  return false;
 }
 
 std::vector<float> input(const Model& m, std::size_t steps) {
@@ -60,20 +89,20 @@ void time_window(benchmark::State& state, const Model& m, const RunConfig& cfg, 
   state.SetLabel(label);
 }
 
-// range(0): model (0 default, 1 large); range(1): 0 float, 1 int8 ref, 2 int8 opt.
+// range(0): model (0 shipped default, 1 large, 2 random default); range(1): 0 float, 1 int8
+// ref, 2 int8 opt.
 void BM_Window(benchmark::State& state) {
   Model m;
-  if (Model::parse(model_bytes(static_cast<int>(state.range(0))), m) != Status::kOk) {
-    state.SkipWithError("parse");
-    return;
-  }
+  if (!load(state, static_cast<int>(state.range(0)), m)) return;
   const int mode = static_cast<int>(state.range(1));
   const RunConfig cfg{mode == 0 ? Precision::kFloat : Precision::kInt8,
                       mode == 2 ? KernelSet::kOptimized : KernelSet::kReference, 0};
-  time_window(state, m, cfg, mode == 0 ? "float" : (mode == 1 ? "int8_ref" : "int8_opt"));
+  static const std::string kOpt = std::string("int8_opt/") + isa_name(best_isa());
+  time_window(state, m, cfg, mode == 0 ? "float" : (mode == 1 ? "int8_ref" : kOpt.c_str()));
 }
 
-// range(0): model; range(1): forced ISA path (Isa enum value: 1 portable, 2 avx2, 3 avx512vnni).
+// range(0): model; range(1): forced ISA path (Isa enum value: 1 portable, 2 avx2,
+// 3 avx512vnni, 4 avxvnni).
 void BM_WindowIsa(benchmark::State& state) {
   const auto isa = static_cast<Isa>(state.range(1));
   if (!isa_available(isa)) {
@@ -81,25 +110,17 @@ void BM_WindowIsa(benchmark::State& state) {
     return;
   }
   Model m;
-  if (Model::parse(model_bytes(static_cast<int>(state.range(0))), m) != Status::kOk) {
-    state.SkipWithError("parse");
-    return;
-  }
+  if (!load(state, static_cast<int>(state.range(0)), m)) return;
   const RunConfig cfg{Precision::kInt8, KernelSet::kOptimized, 0, isa};
   time_window(state, m, cfg, isa_name(isa));
 }
 
-// range(0): model; range(1): 1 int8 ref, 2 int8 opt. One iteration = one pushed sample.
-void BM_Streaming(benchmark::State& state) {
-  Model m;
-  if (Model::parse(model_bytes(static_cast<int>(state.range(0))), m) != Status::kOk) {
-    state.SkipWithError("parse");
-    return;
-  }
-  std::vector<std::uint32_t> arena(Streaming::required_arena_bytes(m) / 4 + 1);
+// Times push() of model m with kernels ks on path isa; one iteration = one pushed sample.
+void time_streaming(benchmark::State& state, const Model& m, KernelSet ks, Isa isa,
+                    const char* label) {
+  std::vector<std::uint32_t> arena(Streaming::required_arena_bytes(m, ks, isa) / 4 + 1);
   Streaming st;
-  const KernelSet ks = state.range(1) == 2 ? KernelSet::kOptimized : KernelSet::kReference;
-  if (st.init(m, {reinterpret_cast<std::uint8_t*>(arena.data()), arena.size() * 4}, ks) !=
+  if (st.init(m, {reinterpret_cast<std::uint8_t*>(arena.data()), arena.size() * 4}, ks, isa) !=
       Status::kOk) {
     state.SkipWithError("init");
     return;
@@ -116,12 +137,34 @@ void BM_Streaming(benchmark::State& state) {
     t = (t + 1) % kSteps;
   }
   set_counters(state, count_macs(m, 1));
-  state.SetLabel(ks == KernelSet::kOptimized ? "int8_opt" : "int8_ref");
+  state.SetLabel(label);
+}
+
+// range(0): model; range(1): 1 int8 ref, 2 int8 opt (best path).
+void BM_Streaming(benchmark::State& state) {
+  Model m;
+  if (!load(state, static_cast<int>(state.range(0)), m)) return;
+  const bool opt = state.range(1) == 2;
+  time_streaming(state, m, opt ? KernelSet::kOptimized : KernelSet::kReference, Isa::kAuto,
+                 opt ? "int8_opt" : "int8_ref");
+}
+
+// range(0): model; range(1): forced ISA path (as BM_WindowIsa).
+void BM_StreamingIsa(benchmark::State& state) {
+  const auto isa = static_cast<Isa>(state.range(1));
+  if (!isa_available(isa)) {
+    state.SkipWithError("ISA path not available on this CPU");
+    return;
+  }
+  Model m;
+  if (!load(state, static_cast<int>(state.range(0)), m)) return;
+  time_streaming(state, m, KernelSet::kOptimized, isa, isa_name(isa));
 }
 
 }  // namespace
 
-BENCHMARK(BM_Window)->ArgNames({"model", "mode"})->ArgsProduct({{0, 1}, {0, 1, 2}});
-BENCHMARK(BM_Streaming)->ArgNames({"model", "mode"})->ArgsProduct({{0, 1}, {1, 2}});
-BENCHMARK(BM_WindowIsa)->ArgNames({"model", "isa"})->ArgsProduct({{0, 1}, {1, 2, 3}});
+BENCHMARK(BM_Window)->ArgNames({"model", "mode"})->ArgsProduct({{0, 1, 2}, {0, 1, 2}});
+BENCHMARK(BM_Streaming)->ArgNames({"model", "mode"})->ArgsProduct({{0, 1, 2}, {1, 2}});
+BENCHMARK(BM_WindowIsa)->ArgNames({"model", "isa"})->ArgsProduct({{0, 1, 2}, {1, 2, 3, 4}});
+BENCHMARK(BM_StreamingIsa)->ArgNames({"model", "isa"})->ArgsProduct({{0, 1, 2}, {1, 2, 3, 4}});
 BENCHMARK_MAIN();

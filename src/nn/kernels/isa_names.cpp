@@ -17,6 +17,8 @@ const char* isa_name(Isa isa) {
       return "avx2";
     case Isa::kAvx512Vnni:
       return "avx512vnni";
+    case Isa::kAvxVnni:
+      return "avxvnni";
   }
   return "?";
 }

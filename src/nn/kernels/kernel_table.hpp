@@ -36,6 +36,16 @@ struct PlaneKernels {
                     std::int32_t zp, std::int32_t* sums);
 };
 
+// A 256-bit plane path (planes_avx2_impl.hpp): its plane records (appended to the path's
+// channels-last blocks by the table's pack) and its kernels, whose conv takes the records.
+struct PlaneSet256 {
+  std::size_t (*packed_bytes)(int in_ch, int out_ch, int kernel);
+  void (*pack)(const kernels::ConvQ& p, std::uint8_t* dst);
+  PlaneKernels kernels;
+};
+extern const PlaneSet256 kPlanesAvx2;     // kernels_x86_avx2_planes.cpp (x86-64 builds only)
+extern const PlaneSet256 kPlanesAvxVnni;  // kernels_x86_avxvnni_planes.cpp (x86-64 builds only)
+
 // Optional whole-network streaming step (Streaming uses it instead of running op by op when
 // bytes() != 0). It owns one arena region holding the rings, running sums and every op's packed
 // parameters, and runs a whole sample per call with the newest row in registers, bit-exact
@@ -96,9 +106,12 @@ void pack_model(const Model& m, const KernelTable& kt, std::uint8_t* arena, std:
 // of the add's inputs): the pair can run as one fused kernel call.
 bool conv_feeds_only_next_add(const Model& m, std::size_t i);
 
-extern const KernelTable kPortableTable;   // kernel_table.cpp
-extern const KernelTable kAvx2Table;       // kernels_x86_avx2.cpp (x86-64 builds only)
-extern const KernelTable kAvx512Table;     // kernels_x86_avx512.cpp (x86-64 builds only)
-extern const StreamKernels kAvx512Stream;  // stream_x86_avx512.cpp (x86-64 builds only)
+extern const KernelTable kPortableTable;    // kernel_table.cpp
+extern const KernelTable kAvx2Table;        // kernels_x86_avx2.cpp (x86-64 builds only)
+extern const KernelTable kAvxVnniTable;     // kernels_x86_avx2.cpp (x86-64 builds only)
+extern const KernelTable kAvx512Table;      // kernels_x86_avx512.cpp (x86-64 builds only)
+extern const StreamKernels kAvx512Stream;   // stream_x86_avx512.cpp (x86-64 builds only)
+extern const StreamKernels kAvx2Stream;     // stream_x86_avx2.cpp (x86-64 builds only)
+extern const StreamKernels kAvxVnniStream;  // stream_x86_avxvnni.cpp (x86-64 builds only)
 
 }  // namespace css::nn::detail

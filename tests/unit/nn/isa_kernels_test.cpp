@@ -238,7 +238,7 @@ TEST(IsaSelection, UnavailablePathIsRefusedAndAutoResolves) {
   EXPECT_EQ(resolve_isa(Isa::kAuto), best_isa());
   Model m;
   ASSERT_EQ(Model::parse(test::default_model_bytes(), m), Status::kOk);
-  for (const Isa isa : {Isa::kAvx2, Isa::kAvx512Vnni}) {
+  for (const Isa isa : {Isa::kAvx2, Isa::kAvxVnni, Isa::kAvx512Vnni}) {
     const RunConfig cfg{Precision::kInt8, KernelSet::kOptimized, 0, isa};
     if (isa_available(isa)) {
       EXPECT_GT(Interpreter::required_arena_bytes(m, cfg), 0u);
@@ -250,12 +250,14 @@ TEST(IsaSelection, UnavailablePathIsRefusedAndAutoResolves) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, IsaKernels,
-                         ::testing::Values(Isa::kPortable, Isa::kAvx2, Isa::kAvx512Vnni),
+                         ::testing::Values(Isa::kPortable, Isa::kAvx2, Isa::kAvxVnni,
+                                           Isa::kAvx512Vnni),
                          [](const auto& param_info) {
                            return std::string(isa_name(param_info.param));
                          });
 INSTANTIATE_TEST_SUITE_P(Paths, IsaEngine,
-                         ::testing::Values(Isa::kPortable, Isa::kAvx2, Isa::kAvx512Vnni),
+                         ::testing::Values(Isa::kPortable, Isa::kAvx2, Isa::kAvxVnni,
+                                           Isa::kAvx512Vnni),
                          [](const auto& param_info) {
                            return std::string(isa_name(param_info.param));
                          });

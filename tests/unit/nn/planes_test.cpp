@@ -21,17 +21,16 @@
 namespace css::nn {
 namespace {
 
-// The plane kernels belong to the AVX-512 VNNI path (kernel_table.hpp): SetUp skips every
-// test, naming the missing CPU feature, where that path cannot run.
-class PlanesAvx512 : public ::testing::Test {
+// Plane kernels exist on the AVX-512 VNNI, AVX-VNNI and AVX2 paths (kernel_table.hpp): one
+// instance per path; SetUp skips it, naming the missing CPU feature (or the CSS_NN_ISA cap),
+// where that path cannot run.
+class PlanesPath : public ::testing::TestWithParam<Isa> {
  protected:
   void SetUp() override {
-    if (const std::string why = test::isa_missing(Isa::kAvx512Vnni); !why.empty())
-      GTEST_SKIP() << why;
-    kt_ = detail::kernel_table(Isa::kAvx512Vnni);
+    if (const std::string why = test::isa_missing(GetParam()); !why.empty()) GTEST_SKIP() << why;
+    kt_ = detail::kernel_table(GetParam());
     ASSERT_NE(kt_, nullptr);
     ASSERT_NE(kt_->planes, nullptr);
-    ASSERT_NE(kt_->conv_step_add, nullptr);
   }
   const detail::KernelTable* kt_ = nullptr;
 };
@@ -129,7 +128,7 @@ std::vector<std::int8_t> random_rows(std::mt19937& rng, int steps, int ch) {
   return v;
 }
 
-TEST_F(PlanesAvx512, StagingAndPoolingMatchReference) {
+TEST_P(PlanesPath, StagingAndPoolingMatchReference) {
   const detail::KernelTable* kt = kt_;
   std::mt19937 rng(11);
   for (int trial = 0; trial < 200; ++trial) {
@@ -146,7 +145,7 @@ TEST_F(PlanesAvx512, StagingAndPoolingMatchReference) {
   }
 }
 
-TEST_F(PlanesAvx512, ConvAndFusedAddAreBitExact) {
+TEST_P(PlanesPath, ConvAndFusedAddAreBitExact) {
   const detail::KernelTable* kt = kt_;
   const detail::PlaneKernels& pk = *kt->planes;
   std::mt19937 rng(5);
@@ -205,8 +204,10 @@ TEST_F(PlanesAvx512, ConvAndFusedAddAreBitExact) {
 
 // The streaming twin: KernelTable::conv_step_add == conv_step_ref then add_ref, conv as either
 // input, fast (no input left shift) and general add forms, random shapes and requantisation.
-TEST_F(PlanesAvx512, ConvStepAddIsBitExact) {
+TEST_P(PlanesPath, ConvStepAddIsBitExact) {
   const detail::KernelTable* kt = kt_;
+  if (kt->conv_step_add == nullptr)
+    GTEST_SKIP() << isa_name(GetParam()) << " has no fused conv_step_add (streams op by op)";
   std::mt19937 rng(23);
   int fast = 0, general = 0;
   for (int trial = 0; trial < 600; ++trial) {
@@ -249,7 +250,7 @@ TEST_F(PlanesAvx512, ConvStepAddIsBitExact) {
 // Random adds almost never sit on a rounding tie of the input terms that survives the output
 // requantisation; these do: tiny input multipliers (m = k * 2^11, so srdhm is exact) with odd k
 // and an output multiplier of 1/2, over every (conv output, other) pair of values.
-TEST_F(PlanesAvx512, FusedAddTermTiesAreExact) {
+TEST_P(PlanesPath, FusedAddTermTiesAreExact) {
   const detail::KernelTable* kt = kt_;
   const detail::PlaneKernels& pk = *kt->planes;
   std::mt19937 rng(17);
@@ -309,7 +310,7 @@ TEST_F(PlanesAvx512, FusedAddTermTiesAreExact) {
 // Whole random models, plane path vs reference kernels: hidden widths around the lane and group
 // sizes, input channels != hidden (projection conv before the add) and == hidden (identity
 // residual), one or two convs per block, window or longer (context) inputs.
-TEST_F(PlanesAvx512, WholeModelsMatchReference) {
+TEST_P(PlanesPath, WholeModelsMatchReference) {
   const detail::KernelTable* kt = kt_;
   std::mt19937 rng(3);
   for (int trial = 0; trial < 24; ++trial) {
@@ -345,6 +346,10 @@ TEST_F(PlanesAvx512, WholeModelsMatchReference) {
     EXPECT_EQ(0, std::memcmp(probs[0].data(), probs[1].data(), probs[0].size() * sizeof(float)));
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Paths, PlanesPath,
+                         ::testing::Values(Isa::kAvx512Vnni, Isa::kAvxVnni, Isa::kAvx2),
+                         [](const ::testing::TestParamInfo<Isa>& i) { return isa_name(i.param); });
 
 }  // namespace
 }  // namespace css::nn

@@ -1,15 +1,21 @@
-// The whole-network streaming step (AVX-512 VNNI, src/nn/stream_x86_avx512.cpp) against the
-// reference kernels, sample by sample: random graphs (convs of any earlier tensor, adds fused
-// into their conv or not, 1x1 projections, widths 1..20 around the 16-lane limit, kernels 1..5,
-// dilations up to 32), random requantisation edits (left shifts, shifts the exact forms cannot
-// prove, so the op-by-op fallback runs), extreme inputs, reset() and rejected samples.
+// The whole-network streaming step (AVX-512 VNNI: stream_x86_avx512.cpp; AVX2 and AVX-VNNI:
+// stream_avx2_impl.hpp), one instance per path, against the reference kernels, sample by sample:
+// random graphs (convs of any earlier tensor, adds fused into their conv or not, 1x1 projections,
+// widths 1..20 around the 16-lane limit, kernels 1..5, dilations up to 32), random requantisation
+// edits (left shifts, shifts the exact forms cannot prove, so the op-by-op fallback runs), extreme
+// inputs, reset() and rejected samples.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <random>
 
+#include "css/nn/interpreter.hpp"
 #include "css/nn/isa.hpp"
 #include "css/nn/model_writer.hpp"
 #include "css/nn/streaming.hpp"
@@ -17,6 +23,15 @@
 
 namespace css::nn {
 namespace {
+
+// A file of the source tree: $CSS_SOURCE_DIR (ctest sets it), else the configured tree.
+std::vector<std::uint8_t> read_source_file(const char* rel) {
+  const char* env = std::getenv("CSS_SOURCE_DIR");
+  std::ifstream f(
+      std::string(env != nullptr && *env != '\0' ? env : CSS_SOURCE_DIR_FALLBACK) + "/" + rel,
+      std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
 
 std::vector<float> random_floats(std::mt19937& rng, std::size_t n, float sd) {
   std::normal_distribution<float> d(0.0f, sd);
@@ -148,9 +163,16 @@ StreamRun stream(const Model& m, const std::vector<float>& x, KernelSet ks, Isa 
   return r;
 }
 
-TEST(StreamStep, RandomGraphsMatchReferenceSampleBySample) {
-  if (const std::string why = test::isa_missing(Isa::kAvx512Vnni); !why.empty())
-    GTEST_SKIP() << why;
+// One instance per path with a whole-network step; skipped, naming the missing CPU feature (or
+// the CSS_NN_ISA cap), where the path cannot run.
+class StreamStep : public ::testing::TestWithParam<Isa> {
+ protected:
+  void SetUp() override {
+    if (const std::string why = test::isa_missing(GetParam()); !why.empty()) GTEST_SKIP() << why;
+  }
+};
+
+TEST_P(StreamStep, RandomGraphsMatchReferenceSampleBySample) {
   std::mt19937 rng(11);
   int fast = 0, fallback = 0;
   for (std::uint32_t trial = 0; trial < 60; ++trial) {
@@ -164,7 +186,7 @@ TEST(StreamStep, RandomGraphsMatchReferenceSampleBySample) {
     auto x = test::random_input(m, steps, trial);
     for (std::size_t i = 0; i < x.size(); i += 13) x[i] *= 1e3f;  // saturate some inputs
     const StreamRun ref = stream(m, x, KernelSet::kReference, Isa::kPortable);
-    const StreamRun got = stream(m, x, KernelSet::kOptimized, Isa::kAvx512Vnni);
+    const StreamRun got = stream(m, x, KernelSet::kOptimized, GetParam());
     (got.one_buffer ? fast : fallback) += 1;
     ASSERT_EQ(ref.logits.size(), got.logits.size());
     for (std::size_t t = 0; t < ref.logits.size(); ++t) {
@@ -179,22 +201,44 @@ TEST(StreamStep, RandomGraphsMatchReferenceSampleBySample) {
   EXPECT_GE(fallback, 5);
 }
 
-TEST(StreamStep, DefaultModelUsesTheStepAndASmallerArena) {
-  if (const std::string why = test::isa_missing(Isa::kAvx512Vnni); !why.empty())
-    GTEST_SKIP() << why;
+TEST_P(StreamStep, DefaultAndShippedModelsUseTheStep) {
+  const Isa isa = GetParam();
   Model m;
   ASSERT_EQ(Model::parse(test::default_model_bytes(), m), Status::kOk);
   ArenaPlanner plan;
-  ASSERT_EQ(Streaming::plan(m, plan, KernelSet::kOptimized, Isa::kAvx512Vnni), Status::kOk);
+  ASSERT_EQ(Streaming::plan(m, plan, KernelSet::kOptimized, isa), Status::kOk);
   EXPECT_EQ(plan.count(), 1u);
-  EXPECT_LT(Streaming::required_arena_bytes(m, KernelSet::kOptimized, Isa::kAvx512Vnni),
-            Streaming::required_arena_bytes(m, KernelSet::kOptimized, Isa::kAvx2));
+  // The model users run: one buffer, and sample by sample equal to the reference kernels.
+  const std::vector<std::uint8_t> shipped = read_source_file("models/default.csm");
+  ASSERT_FALSE(shipped.empty()) << "models/default.csm not readable (CSS_SOURCE_DIR)";
+  Model s;
+  ASSERT_EQ(Model::parse(shipped, s), Status::kOk);
+  ASSERT_EQ(Streaming::plan(s, plan, KernelSet::kOptimized, isa), Status::kOk);
+  EXPECT_EQ(plan.count(), 1u);
+  const auto x = test::random_input(s, s.context_length() + 50, 5);
+  const StreamRun ref = stream(s, x, KernelSet::kReference, Isa::kPortable);
+  const StreamRun got = stream(s, x, KernelSet::kOptimized, isa);
+  EXPECT_TRUE(got.one_buffer);
+  EXPECT_EQ(ref.logits, got.logits);
+  // The arena figures docs/engine.md quotes ("Arena per path").
+  const RunConfig win{Precision::kInt8, KernelSet::kOptimized, 0, isa};
+  std::printf(
+      "%s arenas: default random model window %zu B, streaming %zu B; shipped model "
+      "window %zu B, streaming %zu B\n",
+      isa_name(isa), Interpreter::required_arena_bytes(m, win),
+      Streaming::required_arena_bytes(m, KernelSet::kOptimized, isa),
+      Interpreter::required_arena_bytes(s, win),
+      Streaming::required_arena_bytes(s, KernelSet::kOptimized, isa));
   // The large model (32 channels) is wider than one vector: op by op.
   Model large;
   ASSERT_EQ(Model::parse(test::large_model_bytes(), large), Status::kOk);
-  ASSERT_EQ(Streaming::plan(large, plan, KernelSet::kOptimized, Isa::kAvx512Vnni), Status::kOk);
+  ASSERT_EQ(Streaming::plan(large, plan, KernelSet::kOptimized, isa), Status::kOk);
   EXPECT_GT(plan.count(), 1u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Paths, StreamStep,
+                         ::testing::Values(Isa::kAvx512Vnni, Isa::kAvxVnni, Isa::kAvx2),
+                         [](const ::testing::TestParamInfo<Isa>& i) { return isa_name(i.param); });
 
 }  // namespace
 }  // namespace css::nn

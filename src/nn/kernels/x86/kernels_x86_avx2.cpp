@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "kernels/kernel_table.hpp"
+#include "kernels/x86/planes_x86.hpp"
 
 // GCC takes the target pragma; clang (the fuzz preset) needs its own form.
 #if defined(__clang__)
@@ -23,6 +24,8 @@
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #endif
+
+#include "kernels/x86/avx2_requant.hpp"  // inside the region: its functions are AVX2 code
 
 namespace css::nn::detail {
 namespace {
@@ -44,9 +47,14 @@ Layout layout(int in_ch, int out_ch, int kernel) {
   return l;
 }
 
-std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
+std::size_t block_bytes(int in_ch, int out_ch, int kernel) {
   const Layout l = layout(in_ch, out_ch, kernel);
   return std::size_t(l.blocks) * l.block_bytes;
+}
+// The channels-last blocks (conv_step, conv_window), then the plane path's records.
+template <const PlaneSet256& S>
+std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
+  return block_bytes(in_ch, out_ch, kernel) + S.packed_bytes(in_ch, out_ch, kernel);
 }
 std::size_t window_scratch_bytes(int in_ch, int kernel, int dilation, int steps) {
   return 2 * std::size_t(layout(in_ch, 1, kernel).cp) *
@@ -56,7 +64,7 @@ std::size_t step_scratch_bytes(int, int) {
   return 4;
 }
 
-void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
+void pack_blocks(const kernels::ConvQ& p, std::uint8_t* dst) {
   const Layout l = layout(p.in_ch, p.out_ch, p.kernel);
   for (int b = 0; b < l.blocks; ++b) {
     std::uint8_t* blk = dst + std::size_t(b) * l.block_bytes;
@@ -80,6 +88,20 @@ void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
       prm[kRight * kLanes + lane] = right;
     }
   }
+}
+
+template <const PlaneSet256& S>
+void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
+  pack_blocks(p, dst);
+  S.pack(p, dst + block_bytes(p.in_ch, p.out_ch, p.kernel));
+}
+
+template <const PlaneSet256& S>
+void plane_conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
+                const std::uint32_t* in, int steps, int pad, std::uint32_t* out,
+                const planes::FusedAdd* fuse) {
+  S.kernels.conv(p, packed + block_bytes(p.in_ch, p.out_ch, p.kernel), dilation, in, steps, pad,
+                 out, fuse);
 }
 
 struct Requant {
@@ -287,20 +309,82 @@ void add(const kernels::AddQ& p, const std::int8_t* a, const std::int8_t* b, int
   if (i < n) kernels::add_ref(p, a + i, b + i, n - i, out + i);
 }
 
+// detail::quantize_sample on 8 channels at a time (tail lanes masked), exact.
+bool quantize(const float* raw, int steps, int ch, const float* mean, const float* stdv,
+              float scale, std::int32_t zp, std::int8_t* out) {
+  const __m256 inf = _mm256_set1_ps(__builtin_inff());
+  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MAX));
+  const __m256 vscale = _mm256_set1_ps(scale);
+  const __m256 vzp = _mm256_set1_ps(static_cast<float>(zp));
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int c0 = 0; c0 < ch; c0 += kLanes) {
+    const int n = ch - c0 < kLanes ? ch - c0 : kLanes;
+    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), iota);
+    const __m256 mu = _mm256_maskload_ps(mean + c0, m);
+    const __m256 sd = _mm256_blendv_ps(_mm256_set1_ps(1.0f), _mm256_maskload_ps(stdv + c0, m),
+                                       _mm256_castsi256_ps(m));
+    for (int t = 0; t < steps; ++t) {
+      const __m256 x = _mm256_maskload_ps(raw + std::ptrdiff_t(t) * ch + c0, m);
+      const __m256 finite = _mm256_cmp_ps(_mm256_and_ps(x, abs_mask), inf, _CMP_LT_OQ);
+      if (_mm256_movemask_ps(finite) != 0xFF) return false;
+      const __m256i q = avx2q::quantize(x, mu, sd, vscale, vzp);
+      const __m128i w16 =
+          _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+      const __m128i b8 = _mm_packs_epi16(w16, w16);
+      std::int8_t tmp[16];
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(tmp), b8);
+      std::memcpy(out + std::ptrdiff_t(t) * ch + c0, tmp, std::size_t(n));
+    }
+  }
+  return true;
+}
+
+// Forwarders into the plane TUs (so the tables below stay constant-initialised).
+template <const PlaneSet256& S>
+bool add_fusable(const kernels::AddQ& q) {
+  return S.kernels.add_fusable(q);
+}
+template <const PlaneSet256& S>
+void to_planes(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,
+               std::uint32_t* out) {
+  S.kernels.to_planes(in, steps, ch, pad, zp, out);
+}
+template <const PlaneSet256& S>
+void pool_sums(const std::uint32_t* in, int steps, int pad, int ch, int window, std::int32_t zp,
+               std::int32_t* sums) {
+  S.kernels.pool_sums(in, steps, pad, ch, window, zp, sums);
+}
+template <const PlaneSet256& S>
+constexpr PlaneKernels kPlanesOf{add_fusable<S>, plane_conv<S>, planes::add, to_planes<S>,
+                                 pool_sums<S>};
+
 }  // namespace
 
+// The two tables differ only in their plane records and kernels (the MAC instruction).
 const KernelTable kAvx2Table{Isa::kAvx2,
-                             packed_bytes,
+                             packed_bytes<kPlanesAvx2>,
                              window_scratch_bytes,
                              step_scratch_bytes,
-                             pack,
+                             pack<kPlanesAvx2>,
                              conv_window,
                              conv_step,
                              add,
+                             quantize,
+                             &kPlanesOf<kPlanesAvx2>,
                              nullptr,
-                             nullptr,
-                             nullptr,
-                             nullptr};
+                             &kAvx2Stream};
+const KernelTable kAvxVnniTable{Isa::kAvxVnni,
+                                packed_bytes<kPlanesAvxVnni>,
+                                window_scratch_bytes,
+                                step_scratch_bytes,
+                                pack<kPlanesAvxVnni>,
+                                conv_window,
+                                conv_step,
+                                add,
+                                quantize,
+                                &kPlanesOf<kPlanesAvxVnni>,
+                                nullptr,
+                                &kAvxVnniStream};
 
 }  // namespace css::nn::detail
 

@@ -139,12 +139,6 @@ void conv_group(const ConvCtx& c, const std::uint8_t* packed, std::size_t rb, co
                             static_cast<__mmask16>((1u << (c.steps - t)) - 1));
 }
 
-void fill_pad(std::uint32_t* planes, int groups, int stride, int pad, std::int32_t zp) {
-  const std::uint32_t v = 0x01010101u * static_cast<std::uint8_t>(zp + 128);
-  for (int g = 0; g < groups; ++g)
-    for (int i = 0; i < pad; ++i) planes[std::ptrdiff_t(g) * stride + i] = v;
-}
-
 }  // namespace
 
 std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
@@ -223,30 +217,6 @@ void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
       default:
         conv_group<4>(c, packed, rb, f);
         break;
-    }
-  }
-}
-
-void add(const kernels::AddQ& q, const std::uint32_t* a, const std::uint32_t* b, int ch, int steps,
-         int pad, std::uint32_t* out) {
-  const int groups = groups_of(ch);
-  const int stride = pad + steps;
-  fill_pad(out, groups, stride, pad, q.out_zp);
-  constexpr int kChunk = 256;  // bytes
-  std::int8_t ta[kChunk], tb[kChunk], to[kChunk];
-  for (int g = 0; g < groups; ++g) {
-    const auto* pa = reinterpret_cast<const std::uint8_t*>(a + std::ptrdiff_t(g) * stride + pad);
-    const auto* pb = reinterpret_cast<const std::uint8_t*>(b + std::ptrdiff_t(g) * stride + pad);
-    auto* po = reinterpret_cast<std::uint8_t*>(out + std::ptrdiff_t(g) * stride + pad);
-    const int n = 4 * steps;
-    for (int i0 = 0; i0 < n; i0 += kChunk) {
-      const int len = n - i0 < kChunk ? n - i0 : kChunk;
-      for (int i = 0; i < len; ++i) {
-        ta[i] = static_cast<std::int8_t>(pa[i0 + i] ^ 0x80u);
-        tb[i] = static_cast<std::int8_t>(pb[i0 + i] ^ 0x80u);
-      }
-      kernels::add_ref(q, ta, tb, len, to);
-      for (int i = 0; i < len; ++i) po[i0 + i] = static_cast<std::uint8_t>(to[i]) ^ 0x80u;
     }
   }
 }

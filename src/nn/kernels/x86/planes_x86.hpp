@@ -1,4 +1,5 @@
-// Private: the AVX-512 VNNI "plane" window path (kernels_x86_avx512_planes.cpp).
+// Private: the "plane" window path: AVX-512 VNNI (kernels_x86_avx512_planes.cpp), AVX2 and
+// AVX-VNNI (planes_avx2_impl.hpp).
 //
 // Layout. In plane mode every sequence tensor of C channels is G = ceil(C/4) planes; plane g is
 // pad + steps uint32 words, word pad + t holding channels 4g..4g+3 of step t as uint8 (q + 128;
@@ -37,8 +38,11 @@ void pack(const kernels::ConvQ& p, std::uint8_t* dst);
 bool add_fusable(const kernels::AddQ& q);
 void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
           const std::uint32_t* in, int steps, int pad, std::uint32_t* out, const FusedAdd* fuse);
+// The unfused add (add_ref per chunk) and the padding fill: plain C++ (planes_scalar.cpp),
+// shared by the AVX-512 and AVX2 plane paths.
 void add(const kernels::AddQ& q, const std::uint32_t* a, const std::uint32_t* b, int ch, int steps,
          int pad, std::uint32_t* out);
+void fill_pad(std::uint32_t* planes, int groups, int stride, int pad, std::int32_t zp);
 // Channels-last int8 rows (ch per row; the buffer must allow 3 bytes of over-read) -> planes.
 void to_planes(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,
                std::uint32_t* out);

@@ -1,0 +1,352 @@
+// Private: the plane window kernels (layout and requantisation: planes_x86.hpp) on 256-bit
+// vectors, for the AVX2 and AVX-VNNI paths. Include only inside a target region (avx2, plus
+// avxvnni for kVnni = true); kernels_x86_avx2_planes.cpp and kernels_x86_avxvnni_planes.cpp
+// each instantiate one variant, so the AVX2 one is never compiled where the compiler may use
+// VNNI instructions. Lanes are 8 consecutive time steps of one output channel.
+//
+// The multiply-accumulate of four uint8 inputs (u = q + 128) by four int8 weights:
+//  - kVnni: one vpdpbusd ymm (exact: it sums into int32 without saturation);
+//  - AVX2: vpmaddubsw (pairs of products summed into int16, saturating), vpmaddwd with ones
+//    (the int16 pairs into int32) and vpaddd. A pair saturates only when both weights have the
+//    same sign and |w0 + w1| > 128 (255 * 128 fits in int16, 255 * 129 does not), so pack()
+//    moves the second weight of every such pair into an "extra" dword for the same tap and
+//    group, run as one more MAC of the same inputs: every int16 sum is exact, hence every
+//    int32 accumulator equals the reference's.
+#pragma once
+
+#include <cstring>
+
+#include "css/nn/kernels.hpp"
+#include "kernels/x86/avx2_requant.hpp"
+#include "kernels/x86/planes_x86.hpp"
+
+namespace css::nn::detail::planes256 {
+namespace {
+
+using namespace avx2q;
+constexpr int kLanes = 8;
+
+// Per-channel record: the requantisation, then [kernel][groups] weight dwords, then (AVX2)
+// n_extra Extra entries.
+struct ChanRec {
+  Rq rq;
+  std::int32_t corr;
+  std::int32_t n_extra;
+};
+struct Extra {
+  std::int32_t dword;  // j * groups + g
+  std::uint32_t w;
+};
+
+inline int groups_of(int ch) {
+  return (ch + 3) / 4;
+}
+
+// True when vpmaddubsw of any uint8 pair by (w0, w1) stays inside int16.
+inline bool pair_safe(int w0, int w1) {
+  const int pos = (w0 > 0 ? w0 : 0) + (w1 > 0 ? w1 : 0);
+  const int neg = (w0 < 0 ? w0 : 0) + (w1 < 0 ? w1 : 0);
+  return 255 * pos <= 32767 && 255 * neg >= -32768;
+}
+
+template <bool kVnni>
+struct Planes {
+  static std::size_t rec_bytes(int in_ch, int kernel) {
+    const std::size_t n = std::size_t(kernel) * std::size_t(groups_of(in_ch));
+    return sizeof(ChanRec) + 4 * n + (kVnni ? 0 : sizeof(Extra) * n);
+  }
+  static std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
+    return std::size_t(out_ch) * rec_bytes(in_ch, kernel);
+  }
+
+  static void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
+    const int groups = groups_of(p.in_ch);
+    const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
+    for (int o = 0; o < p.out_ch; ++o) {
+      std::uint8_t* at = dst + std::size_t(o) * rb;
+      std::memset(at, 0, rb);
+      const std::int8_t* src = p.weights + std::ptrdiff_t(o) * p.kernel * p.in_ch;
+      std::int64_t sum_w = 0, sum_abs = 0;
+      auto* w = reinterpret_cast<std::int8_t*>(at + sizeof(ChanRec));
+      for (int j = 0; j < p.kernel; ++j)
+        for (int c = 0; c < p.in_ch; ++c) {
+          const std::int8_t v = src[j * p.in_ch + c];
+          sum_w += v;
+          sum_abs += v < 0 ? -v : v;
+          w[(j * groups + c / 4) * 4 + c % 4] = v;
+        }
+      ChanRec rec{};
+      if (!kVnni)
+        rec.n_extra =
+            split_unsafe_pairs(w, p.kernel * groups, at + sizeof(ChanRec) + 4 * p.kernel * groups);
+      const std::int32_t bias = p.bias_eff[o];
+      const std::int64_t bound = (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs;
+      rec.rq = make_rq(p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max, bound,
+                       p.act_min < p.out_zp);
+      rec.corr = static_cast<std::int32_t>(bias - 128 * sum_w);
+      std::memcpy(at, &rec, sizeof rec);
+    }
+  }
+
+  // Moves the second weight of each unsafe pair of the n dwords at w into an Extra; returns
+  // the number of extras written at out.
+  static std::int32_t split_unsafe_pairs(std::int8_t* w, int n, std::uint8_t* out) {
+    std::int32_t count = 0;
+    for (int i = 0; i < n; ++i) {
+      std::int8_t moved[4] = {0, 0, 0, 0};
+      bool any = false;
+      for (int h = 0; h < 4; h += 2) {
+        if (pair_safe(w[4 * i + h], w[4 * i + h + 1])) continue;
+        moved[h + 1] = w[4 * i + h + 1];
+        w[4 * i + h + 1] = 0;
+        any = true;
+      }
+      if (!any) continue;
+      Extra e{};
+      e.dword = i;
+      std::memcpy(&e.w, moved, 4);
+      std::memcpy(out + sizeof(Extra) * std::size_t(count), &e, sizeof e);
+      ++count;
+    }
+    return count;
+  }
+
+  struct FuseCtx {
+    bool on = false;
+    Term conv_term, other_term;
+    RqV out;
+    const std::uint32_t* other = nullptr;
+  };
+
+  struct ConvCtx {
+    const std::uint32_t* in;
+    std::uint32_t* out;
+    int steps, pad, stride, kernel, dilation, groups, og;
+  };
+
+  static __m256i mac(__m256i acc, __m256i x, __m256i w) {
+    if constexpr (kVnni) {
+      return _mm256_dpbusd_avx_epi32(acc, x, w);
+    } else {
+      return _mm256_add_epi32(acc,
+                              _mm256_madd_epi16(_mm256_maddubs_epi16(x, w), _mm256_set1_epi16(1)));
+    }
+  }
+
+  static __m256i byte_lane(__m256i words, int c) {
+    const __m256i ff = _mm256_set1_epi32(0xFF);
+    switch (c) {
+      case 0:
+        return _mm256_and_si256(words, ff);
+      case 1:
+        return _mm256_and_si256(_mm256_srli_epi32(words, 8), ff);
+      case 2:
+        return _mm256_and_si256(_mm256_srli_epi32(words, 16), ff);
+      default:
+        return _mm256_srli_epi32(words, 24);
+    }
+  }
+
+  static __m256i lane_mask(int n) {
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), iota);
+  }
+
+  template <bool kPartial>
+  static __m256i load(const std::uint32_t* src, __m256i m) {
+    if constexpr (kPartial)
+      return _mm256_maskload_epi32(reinterpret_cast<const int*>(src), m);
+    else
+      return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
+  }
+
+  // acc[tt][i] = channel i's accumulator over the NT time blocks starting at t0.
+  template <int NC, int NT, bool kPartial>
+  static void dots(const ConvCtx& c, const std::uint8_t* const* rec, const __m256i* corr, int t0,
+                   __m256i m, __m256i (&acc)[NT][NC]) {
+    for (int tt = 0; tt < NT; ++tt)
+      for (int i = 0; i < NC; ++i) acc[tt][i] = corr[i];
+    const std::uint32_t* w[NC];
+    for (int i = 0; i < NC; ++i)
+      w[i] = reinterpret_cast<const std::uint32_t*>(rec[i] + sizeof(ChanRec));
+    for (int j = 0; j < c.kernel; ++j) {
+      const std::uint32_t* base = c.in + c.pad + t0 - (c.kernel - 1 - j) * c.dilation;
+      for (int g = 0; g < c.groups; ++g) {
+        const std::uint32_t* src = base + std::ptrdiff_t(g) * c.stride;
+        __m256i x[NT];
+        for (int tt = 0; tt < NT; ++tt) x[tt] = load<kPartial>(src + kLanes * tt, m);
+        const int wi = j * c.groups + g;
+        for (int i = 0; i < NC; ++i) {
+          const __m256i wv = _mm256_set1_epi32(static_cast<int>(w[i][wi]));
+          for (int tt = 0; tt < NT; ++tt) acc[tt][i] = mac(acc[tt][i], x[tt], wv);
+        }
+      }
+    }
+    if constexpr (!kVnni) {
+      for (int i = 0; i < NC; ++i) {
+        std::int32_t n;
+        std::memcpy(&n, rec[i] + offsetof(ChanRec, n_extra), 4);
+        const std::uint8_t* ex = rec[i] + sizeof(ChanRec) + 4 * std::size_t(c.kernel) * c.groups;
+        for (std::int32_t k = 0; k < n; ++k) {
+          Extra e;
+          std::memcpy(&e, ex + sizeof(Extra) * std::size_t(k), sizeof e);
+          const int j = e.dword / c.groups, g = e.dword % c.groups;
+          const std::uint32_t* src =
+              c.in + c.pad + t0 - (c.kernel - 1 - j) * c.dilation + std::ptrdiff_t(g) * c.stride;
+          const __m256i wv = _mm256_set1_epi32(static_cast<int>(e.w));
+          for (int tt = 0; tt < NT; ++tt)
+            acc[tt][i] = mac(acc[tt][i], load<kPartial>(src + kLanes * tt, m), wv);
+        }
+      }
+    }
+  }
+
+  // Requantises (and, fused, adds) one time block of NC channels and stores its plane words.
+  template <int NC, bool kPartial>
+  static void finish(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m256i* acc, int t0,
+                     __m256i m) {
+    __m256i other = _mm256_setzero_si256();
+    if (f.on) other = load<kPartial>(f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0, m);
+    __m256i word = _mm256_setzero_si256();
+    for (int i = 0; i < NC; ++i) {
+      __m256i u = requant(acc[i], rqv[i]);
+      if (f.on) {
+        const __m256i s =
+            _mm256_add_epi32(term(u, f.conv_term), term(byte_lane(other, i), f.other_term));
+        u = requant(s, f.out);
+      }
+      word = i == 0 ? u : _mm256_or_si256(word, _mm256_slli_epi32(u, 8 * i));
+    }
+    std::uint32_t* dst = c.out + std::ptrdiff_t(c.og) * c.stride + c.pad + t0;
+    if constexpr (kPartial)
+      _mm256_maskstore_epi32(reinterpret_cast<int*>(dst), m, word);
+    else
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), word);
+  }
+
+  template <int NC, int NT, bool kPartial>
+  static void conv_block(const ConvCtx& c, const std::uint8_t* const* rec, const RqV* rqv,
+                         const __m256i* corr, const FuseCtx& f, int t0, __m256i m) {
+    __m256i acc[NT][NC];
+    dots<NC, NT, kPartial>(c, rec, corr, t0, m, acc);
+    for (int tt = 0; tt < NT; ++tt) finish<NC, kPartial>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
+  }
+
+  template <int NC>
+  static void conv_group(const ConvCtx& c, const std::uint8_t* packed, std::size_t rb,
+                         const FuseCtx& f) {
+    const std::uint8_t* rec[NC];
+    RqV rqv[NC];
+    __m256i corr[NC];
+    for (int i = 0; i < NC; ++i) {
+      rec[i] = packed + std::size_t(4 * c.og + i) * rb;
+      ChanRec r;  // the arena is only 4-byte aligned: copy, don't cast
+      std::memcpy(&r, rec[i], sizeof r);
+      rqv[i] = broadcast(r.rq);
+      corr[i] = _mm256_set1_epi32(r.corr);
+    }
+    const __m256i all = _mm256_set1_epi32(-1);
+    int t = 0;
+    for (; t + 2 * kLanes <= c.steps; t += 2 * kLanes)
+      conv_block<NC, 2, false>(c, rec, rqv, corr, f, t, all);
+    for (; t + kLanes <= c.steps; t += kLanes)
+      conv_block<NC, 1, false>(c, rec, rqv, corr, f, t, all);
+    if (t < c.steps) conv_block<NC, 1, true>(c, rec, rqv, corr, f, t, lane_mask(c.steps - t));
+  }
+
+  static void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
+                   const std::uint32_t* in, int steps, int pad, std::uint32_t* out,
+                   const planes::FusedAdd* fuse) {
+    ConvCtx c{};
+    c.in = in;
+    c.out = out;
+    c.steps = steps;
+    c.pad = pad;
+    c.stride = pad + steps;
+    c.kernel = p.kernel;
+    c.dilation = dilation;
+    c.groups = groups_of(p.in_ch);
+    FuseCtx f;
+    std::int32_t out_zp = p.out_zp;
+    if (fuse != nullptr) {
+      const kernels::AddQ& q = fuse->q;
+      f.on = true;
+      f.other = fuse->other;
+      const Term ta = make_term(q.a_mult, q.a_shift, q.a_zp);
+      const Term tb = make_term(q.b_mult, q.b_shift, q.b_zp);
+      f.conv_term = fuse->conv_is_a ? ta : tb;
+      f.other_term = fuse->conv_is_a ? tb : ta;
+      f.out = broadcast(add_out_rq(q));
+      out_zp = q.out_zp;
+    }
+    const int out_groups = groups_of(p.out_ch);
+    planes::fill_pad(out, out_groups, c.stride, pad, out_zp);
+    const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
+    for (int og = 0; og < out_groups; ++og) {
+      c.og = og;
+      switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
+        case 1:
+          conv_group<1>(c, packed, rb, f);
+          break;
+        case 2:
+          conv_group<2>(c, packed, rb, f);
+          break;
+        case 3:
+          conv_group<3>(c, packed, rb, f);
+          break;
+        default:
+          conv_group<4>(c, packed, rb, f);
+          break;
+      }
+    }
+  }
+
+  static void to_planes(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,
+                        std::uint32_t* out) {
+    const int groups = groups_of(ch);
+    const int stride = pad + steps;
+    planes::fill_pad(out, groups, stride, pad, zp);
+    const __m256i row =
+        _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(ch));
+    const __m256i flip = _mm256_set1_epi32(static_cast<int>(0x80808080u));
+    for (int g = 0; g < groups; ++g) {
+      for (int t = 0; t < steps; t += kLanes) {
+        const __m256i m = lane_mask(steps - t);
+        const std::int8_t* base = in + std::ptrdiff_t(t) * ch + 4 * g;
+        const __m256i v = _mm256_mask_i32gather_epi32(
+            _mm256_setzero_si256(), reinterpret_cast<const int*>(base), row, m, 1);
+        _mm256_maskstore_epi32(reinterpret_cast<int*>(out + std::ptrdiff_t(g) * stride + pad + t),
+                               m, _mm256_xor_si256(v, flip));
+      }
+    }
+  }
+
+  static void pool_sums(const std::uint32_t* in, int steps, int pad, int ch, int window,
+                        std::int32_t zp, std::int32_t* sums) {
+    const int groups = groups_of(ch);
+    const int stride = pad + steps;
+    for (int g = 0; g < groups; ++g) {
+      __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                        _mm256_setzero_si256()};
+      const std::uint32_t* src = in + std::ptrdiff_t(g) * stride + pad;
+      for (int t = steps - window; t < steps; t += kLanes) {
+        const __m256i v = load<true>(src + t, lane_mask(steps - t));
+        for (int i = 0; i < 4; ++i) acc[i] = _mm256_add_epi32(acc[i], byte_lane(v, i));
+      }
+      for (int i = 0; i < 4 && 4 * g + i < ch; ++i) {
+        alignas(32) std::int32_t lanes[kLanes];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc[i]);
+        std::int32_t s = 0;
+        for (const std::int32_t v : lanes) s += v;
+        sums[4 * g + i] = s - window * (zp + 128);
+      }
+    }
+  }
+
+  static bool add_fusable(const kernels::AddQ& q) {
+    return term_ok(q.a_shift) && term_ok(q.b_shift) && add_out_rq(q).fast != 0;
+  }
+};
+
+}  // namespace
+}  // namespace css::nn::detail::planes256
