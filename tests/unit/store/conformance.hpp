@@ -13,8 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "css/store/event_store.hpp"
@@ -25,7 +25,9 @@ struct StoreBackend {
   std::string name;
   std::function<std::string()> fresh_url;
 };
-inline void PrintTo(const StoreBackend& backend, std::ostream* os) { *os << backend.name; }
+inline void PrintTo(const StoreBackend& backend, std::ostream* os) {
+  *os << backend.name;
+}
 
 class StoreConformance : public ::testing::TestWithParam<StoreBackend> {
  protected:
