@@ -153,16 +153,28 @@ TEST(SqliteStore, AnUnwritableLocationIsAClearError) {
   EXPECT_EQ(s.error().code, ErrorCode::kIo);
   EXPECT_NE(s.error().message.find("cannot create the directory"), std::string::npos)
       << s.error().message;
-  // A read-only directory (permissions bind everyone but root).
+  // A read-only directory. Permissions do not bind root: as root, try it as 'nobody' in a child.
   const fs::path ro = dir.path() / "ro";
   fs::create_directory(ro);
-  fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
-  if (geteuid() != 0) {
+  fs::permissions(dir.path(),
+                  fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::others_read |
+                          fs::perms::others_exec);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(10);
     auto r = open_store(url_of(ro / "x.db"));
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, ErrorCode::kIo);
-    EXPECT_NE(r.error().message.find("x.db"), std::string::npos) << r.error().message;
+    if (r.ok()) _exit(11);
+    if (r.error().code != ErrorCode::kIo) _exit(12);
+    if (r.error().message.find("x.db") == std::string::npos) _exit(13);
+    _exit(0);
   }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10 setuid failed, 11 opened, 12 wrong code, 13 no path";
+  EXPECT_FALSE(fs::exists(ro / "x.db"));
   fs::permissions(ro, fs::perms::owner_all);
 }
 
