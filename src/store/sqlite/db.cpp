@@ -13,8 +13,7 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, int flags, int bus
   std::unique_ptr<Db> db(new Db(raw, path));
   if (rc != SQLITE_OK) {
     const std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
-    const ErrorCode code = rc == SQLITE_CANTOPEN ? ErrorCode::kIo : ErrorCode::kIo;
-    return make_error(code, "SQLite database '" + path + "': cannot open: " + msg);
+    return make_error(ErrorCode::kIo, "SQLite database '" + path + "': cannot open: " + msg);
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, busy_timeout_ms);
@@ -92,9 +91,14 @@ Result<Step> Stmt::step() {
 Status Stmt::run() {
   for (;;) {
     auto s = step();
-    if (!s) return s.error();
-    if (*s == Step::kDone) return Ok{};
+    if (!s) {
+      sqlite3_reset(stmt_);
+      return s.error();
+    }
+    if (*s == Step::kDone) break;
   }
+  sqlite3_reset(stmt_);
+  return Ok{};
 }
 
 bool Stmt::is_null(int col) const {

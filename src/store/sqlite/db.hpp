@@ -65,7 +65,8 @@ class Stmt {
   void bind(int index, const std::optional<double>& value);
 
   Result<Step> step();
-  // Runs to completion (INSERT/UPDATE/DELETE).
+  // Runs to completion (INSERT/UPDATE/DELETE), then resets the statement (bindings kept) so it
+  // can run again with new ones.
   Status run();
 
   bool is_null(int col) const;

@@ -41,9 +41,9 @@ void count(bool stored, std::size_t& yes, std::size_t& no) {
 }
 
 Status insert_events(Db& db, const Batch& b, AppendResult& out) {
+  auto st = db.prepare(kInsertEvent);
+  if (!st) return st.error();
   for (const Event& e : b.events) {
-    auto st = db.prepare(kInsertEvent);
-    if (!st) return st.error();
     st->bind(1, e.id);
     st->bind(2, e.device);
     st->bind(3, static_cast<std::int64_t>(e.seq));
@@ -64,9 +64,9 @@ Status insert_events(Db& db, const Batch& b, AppendResult& out) {
 }
 
 Status insert_flows(Db& db, const Batch& b, AppendResult& out) {
+  auto st = db.prepare(kInsertFlow);
+  if (!st) return st.error();
   for (const FlowSummary& f : b.flows) {
-    auto st = db.prepare(kInsertFlow);
-    if (!st) return st.error();
     st->bind(1, f.device);
     st->bind(2, f.start);
     st->bind(3, f.period);
@@ -82,9 +82,9 @@ Status insert_flows(Db& db, const Batch& b, AppendResult& out) {
 }
 
 Status insert_telemetry(Db& db, const Batch& b, AppendResult& out) {
+  auto st = db.prepare(kInsertTelemetry);
+  if (!st) return st.error();
   for (const TelemetryRecord& t : b.telemetry) {
-    auto st = db.prepare(kInsertTelemetry);
-    if (!st) return st.error();
     st->bind(1, t.device);
     st->bind(2, t.start);
     st->bind(3, t.period_s);
@@ -98,9 +98,9 @@ Status insert_telemetry(Db& db, const Batch& b, AppendResult& out) {
 }
 
 Status insert_statuses(Db& db, const Batch& b, AppendResult& out) {
+  auto st = db.prepare(kUpsertStatus);
+  if (!st) return st.error();
   for (const DeviceStatus& s : b.statuses) {
-    auto st = db.prepare(kUpsertStatus);
-    if (!st) return st.error();
     st->bind(1, s.device);
     st->bind(2, static_cast<std::int64_t>(s.online ? 1 : 0));
     st->bind(3, s.last_seen);
