@@ -6,11 +6,14 @@
 namespace css::store::sqlite {
 namespace {
 
-// v1: events only (the first release). Keyed by the node-minted UUID: the primary key is what
-// makes appends idempotent. WITHOUT ROWID: the table is its id index, one B-tree fewer per row.
+// v1: events only (the first release). The UNIQUE id (the node-minted UUID) is what makes
+// appends idempotent. The table is a rowid table in arrival order, not keyed by the UUID: node
+// ids are random, and a UUID-keyed table (and every index carrying the 36-character key)
+// dirtied pages all over the file on each batch — 2.5× slower appends (docs/storage.md).
 constexpr std::string_view kV1 = R"sql(
 CREATE TABLE events (
-  id          TEXT PRIMARY KEY,
+  rid         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
   device      TEXT NOT NULL,
   seq         INTEGER NOT NULL,
   ts          REAL NOT NULL,
@@ -20,7 +23,7 @@ CREATE TABLE events (
   lat REAL, lon REAL,
   model       TEXT NOT NULL,
   schema      INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX events_ts ON events (ts, id);
 CREATE INDEX events_device_ts ON events (device, ts, id);
 CREATE INDEX events_type_ts ON events (type, ts, id);
@@ -29,7 +32,6 @@ CREATE INDEX events_type_ts ON events (type, ts, id);
 // v2: when each event arrived (ingest lag), and the other record kinds.
 constexpr std::string_view kV2 = R"sql(
 ALTER TABLE events ADD COLUMN received_at REAL;
-CREATE INDEX events_lat_lon ON events (lat, lon) WHERE lat IS NOT NULL;
 CREATE TABLE flows (
   device           TEXT NOT NULL,
   start            REAL NOT NULL,

@@ -37,10 +37,11 @@ std::string url_of(const fs::path& p) {
 constexpr const char* kSchemaV1 = R"sql(
 PRAGMA application_id = 1129534291;
 CREATE TABLE events (
-  id TEXT PRIMARY KEY, device TEXT NOT NULL, seq INTEGER NOT NULL, ts REAL NOT NULL,
-  type TEXT NOT NULL, probability REAL NOT NULL, vx REAL NOT NULL, vy REAL NOT NULL,
-  vz REAL NOT NULL, lat REAL, lon REAL, model TEXT NOT NULL, schema INTEGER NOT NULL
-) WITHOUT ROWID;
+  rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, device TEXT NOT NULL, seq INTEGER NOT NULL,
+  ts REAL NOT NULL, type TEXT NOT NULL, probability REAL NOT NULL, vx REAL NOT NULL,
+  vy REAL NOT NULL, vz REAL NOT NULL, lat REAL, lon REAL, model TEXT NOT NULL,
+  schema INTEGER NOT NULL
+);
 CREATE INDEX events_ts ON events (ts, id);
 CREATE INDEX events_device_ts ON events (device, ts, id);
 CREATE INDEX events_type_ts ON events (type, ts, id);
@@ -52,10 +53,13 @@ TEST(SqliteStore, UpgradesAVersion1DatabaseInPlaceKeepingItsEvents) {
   const fs::path db = dir.path() / "v1.db";
   raw_exec(db, kSchemaV1);
   const Event old = make_event({.n = 42, .timestamp = 1715982000.25});
-  raw_exec(db, "INSERT INTO events VALUES ('" + old.id +
-                   "', 'pi4-edge-001', 42, 1715982000.25, 'sudden_displacement', 0.92, 0.12, "
-                   "-1.048, 3.88, -23.5505, -46.6333, 'sha256:" +
-                   std::string(64, 'a') + "', 1)");
+  raw_exec(db,
+           "INSERT INTO events (id, device, seq, ts, type, probability, vx, vy, vz, lat, "
+           "lon, model, schema) VALUES ('" +
+               old.id +
+               "', 'pi4-edge-001', 42, 1715982000.25, 'sudden_displacement', 0.92, 0.12, "
+               "-1.048, 3.88, -23.5505, -46.6333, 'sha256:" +
+               std::string(64, 'a') + "', 1)");
   // Read-only opening refuses the old schema instead of reading it wrongly.
   auto ro = open_store(url_of(db), {.read_only = true});
   ASSERT_FALSE(ro.ok());
