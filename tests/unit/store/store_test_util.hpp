@@ -1,15 +1,13 @@
 // Test helpers for css::store: deterministic events and records, and a temporary directory.
 #pragma once
 
-#include <unistd.h>
 
 #include <array>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <optional>
 #include <string>
 
+#include "../data/temp_dir.hpp"
 #include "css/core/event.hpp"
 #include "css/core/flow.hpp"
 #include "css/store/records.hpp"
@@ -62,24 +60,7 @@ inline FlowSummary make_flow(const std::string& device, double start) {
   return f;
 }
 
-// A fresh directory under TMPDIR, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "css-store-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) std::abort();
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// A fresh directory per test, removed with the object (shared with the data and core tests).
+using css::data::testing::TempDir;
 
 }  // namespace css::store::testing
