@@ -1,7 +1,6 @@
 // Test helpers for css::store: deterministic events and records, and a temporary directory.
 #pragma once
 
-
 #include <array>
 #include <cstdint>
 #include <optional>
