@@ -8,6 +8,8 @@
 // any password replaced by "***".
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
