@@ -11,6 +11,7 @@
 #include "css/edge/settings.hpp"
 #include "css/node/settings.hpp"
 #include "css/sim/settings.hpp"
+#include "css/store/settings.hpp"
 #include "css/train/train_config.hpp"
 
 namespace css::cli {
@@ -27,6 +28,9 @@ std::vector<SettingsTable> all_tables() {
        edge::detector_settings()},
       {"edge", "src/node/settings.cpp", "`citysafe edge` (--config, --set, its flags)",
        node::edge_settings()},
+      {"store", "src/store/settings.cpp",
+       "`citysafe store` (--config, --set, --store); the server commands that open a store",
+       store::store_settings()},
   };
 }
 

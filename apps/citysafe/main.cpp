@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
   css::cli::add_eval(app, run);
   css::cli::add_detect(app, run);
   css::cli::add_config(app, run);
+  css::cli::add_store(app, run);
 #endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);

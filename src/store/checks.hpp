@@ -1,0 +1,33 @@
+// Input checks and helpers every backend shares (private to css_store), so that a bad filter or
+// record gives the same error, word for word, on SQLite and PostgreSQL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "css/core/result.hpp"
+#include "css/store/records.hpp"
+
+namespace css::store {
+
+inline constexpr std::size_t kMaxTelemetryJsonBytes = 16 * 1024;
+inline constexpr std::size_t kMaxReasonChars = 1024;
+
+bool valid_device_id(std::string_view device);
+// Every record of the batch, before any SQL runs; errors name the record kind and index.
+Status check_batch(const Batch& batch);
+// The dead letter as stored: payload, reason and topic cut to their bounds, payload_size set.
+DeadLetter bounded(const DeadLetter& letter);
+// The status payload as stored: cut to kMaxDeadLetterPayloadBytes.
+std::string bounded_status_payload(const std::string& payload);
+
+Status check_filter(const EventFilter& filter);
+Status check_limit(std::size_t limit);
+Status check_grid(const GridQuery& query);
+Status check_window(const WindowQuery& query);
+
+// Time buckets for CountBy::kHour / kDay / kHourOfDay, and the key text of a bucket.
+std::int64_t count_bucket_seconds(CountBy by);  // 0 for kType / kDevice
+std::string count_key(CountBy by, std::int64_t bucket);
+
+}  // namespace css::store
