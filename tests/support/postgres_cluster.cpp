@@ -104,7 +104,9 @@ std::string PostgresCluster::url(const std::string& database) const {
 
 Result<std::string> PostgresCluster::fresh_database() {
   const std::string name = "t" + std::to_string(next_db_++);
-  if (auto st = psql("postgres", "CREATE DATABASE " + name + " TEMPLATE css_template STRATEGY FILE_COPY"); !st)
+  if (auto st =
+          psql("postgres", "CREATE DATABASE " + name + " TEMPLATE css_template STRATEGY FILE_COPY");
+      !st)
     return st.error();
   return url(name);
 }
