@@ -104,8 +104,12 @@ Result<EventPage> PgStore::events(const EventQuery& q) {
   }
   const std::string dir = q.newest_first ? " DESC" : "";
   // One row more than asked tells whether another page follows.
-  const std::string sql = kEventColumns + w.sql + " ORDER BY ts" + dir + ", id" + dir + " LIMIT " +
-                          std::to_string(q.limit + 1);
+  // The limit is a parameter: SQL text (and so the prepared statement) depends only on which
+  // filters are set, a bounded set per connection.
+  const std::string limit = w.params.next();
+  w.params.add(static_cast<std::int64_t>(q.limit + 1));
+  const std::string sql =
+      kEventColumns + w.sql + " ORDER BY ts" + dir + ", id" + dir + " LIMIT " + limit;
   auto rows = transact<pqxx::result>(
       "event query", [&](pqxx::transaction_base& tx) { return run(tx, sql, w.params); });
   if (!rows) return rows.error();

@@ -30,6 +30,14 @@ std::string window_where(const WindowQuery& q, Params& p) {
   return sql;
 }
 
+// The limit as the next parameter (the SQL text then does not depend on it: one prepared
+// statement per filter combination, not one per limit).
+std::string limit_param(std::size_t limit, Params& p) {
+  const std::string placeholder = p.next();
+  p.add(static_cast<std::int64_t>(limit));
+  return placeholder;
+}
+
 std::string bytes_of(const pqxx::field& f) {
   const pqxx::binarystring b(f);
   return b.str();
@@ -40,8 +48,9 @@ std::string bytes_of(const pqxx::field& f) {
 Result<std::vector<FlowSummary>> PgStore::flows(const WindowQuery& q) {
   if (auto st = check_window(q); !st) return st.error();
   Params p;
-  const std::string sql = "SELECT body FROM flows" + window_where(q, p) +
-                          " ORDER BY start, device LIMIT " + std::to_string(q.limit);
+  const std::string where = window_where(q, p);
+  const std::string sql =
+      "SELECT body FROM flows" + where + " ORDER BY start, device LIMIT " + limit_param(q.limit, p);
   return transact<std::vector<FlowSummary>>("flow query", [&](pqxx::transaction_base& tx) {
     std::vector<FlowSummary> out;
     for (const auto& r : run(tx, sql, p)) {
@@ -56,9 +65,9 @@ Result<std::vector<FlowSummary>> PgStore::flows(const WindowQuery& q) {
 Result<std::vector<TelemetryRecord>> PgStore::telemetry(const WindowQuery& q) {
   if (auto st = check_window(q); !st) return st.error();
   Params p;
+  const std::string where = window_where(q, p);
   const std::string sql = "SELECT device, start, period_s, quantities, errors FROM telemetry" +
-                          window_where(q, p) + " ORDER BY start, device LIMIT " +
-                          std::to_string(q.limit);
+                          where + " ORDER BY start, device LIMIT " + limit_param(q.limit, p);
   return transact<std::vector<TelemetryRecord>>("telemetry query", [&](pqxx::transaction_base& tx) {
     std::vector<TelemetryRecord> out;
     for (const auto& r : run(tx, sql, p))
@@ -87,8 +96,8 @@ Result<std::vector<DeadLetter>> PgStore::dead_letters(std::size_t limit,
   p.add(static_cast<std::int64_t>(before_id.value_or(INT64_MAX)));
   const std::string sql =
       "SELECT id, received_at, topic, reason_code, reason, payload, payload_size FROM "
-      "dead_letters WHERE id < $1 ORDER BY id DESC LIMIT " +
-      std::to_string(limit);
+      "dead_letters WHERE id < $1 ORDER BY id DESC LIMIT $2";
+  p.add(static_cast<std::int64_t>(limit));
   return transact<std::vector<DeadLetter>>("dead letter query", [&](pqxx::transaction_base& tx) {
     std::vector<DeadLetter> out;
     for (const auto& r : run(tx, sql, p))
