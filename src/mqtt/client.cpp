@@ -208,4 +208,15 @@ Status Client::subscribe(std::string_view topic_filter, Qos qos) {
   return Ok{};
 }
 
+void Client::release_batch(std::uint64_t id) {
+  Impl& s = *impl_;
+  {
+    const std::lock_guard lock(s.hold_mu);
+    if (id == 0 || id != s.hold_batch) return;
+    s.hold_batch = 0;
+    s.held_count = 0;
+  }
+  s.hold_cv.notify_all();
+}
+
 }  // namespace css::mqtt

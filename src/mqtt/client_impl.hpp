@@ -12,6 +12,7 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -61,6 +62,15 @@ struct Client::Impl {
   mutable std::mutex log_mu;
   std::string lib_error;
 
+  // Held acknowledgements (Options::hold_acks_max_batch > 0). held_count: messages delivered
+  // and not released; hold_batch: the closed batch awaiting release_batch (0 = none).
+  std::mutex hold_mu;
+  std::condition_variable hold_cv;
+  std::size_t held_count = 0;
+  std::uint64_t hold_batch = 0;
+  std::uint64_t batch_seq = 0;
+  std::chrono::steady_clock::time_point held_since;
+
   // session.cpp
   Status setup();  // once: mosquitto_new, TLS, credentials, will, callbacks
   // network_loop.cpp (network thread only)
@@ -68,6 +78,11 @@ struct Client::Impl {
   ConnectionError attempt(std::size_t index);
   void stay_connected(std::size_t index);
   void resubscribe();
+  int held_connection();     // the connection loop with held acknowledgements
+  bool await_release();      // false while a closed batch is not yet released
+  int read_burst(int sock);  // reads what the socket holds, up to the batch size
+  void maybe_close_batch();
+  bool holding();  // a delivered message is not released
   bool stopping() const;
   bool sleep_ms(std::uint32_t ms);  // false when asked to stop meanwhile
   ConnectionError describe(int mosq_rc, const BrokerAddress& broker) const;

@@ -1,5 +1,8 @@
 // The network thread: connect attempts over the broker list, the libmosquitto loop while
 // connected, reconnection with full-jitter backoff, and the clean DISCONNECT on stop.
+#include <poll.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -129,19 +132,33 @@ void Client::Impl::stay_connected(std::size_t index) {
     round_errors.clear();
   }
   cv.notify_all();
+  {  // PUBACKs queued on an earlier connection died with it: the broker redelivers those
+    const std::lock_guard lock(hold_mu);
+    held_count = 0;
+    hold_batch = 0;
+  }
+  hold_cv.notify_all();
   resubscribe();
   if (cb.on_connected) cb.on_connected(broker);
   int rc = MOSQ_ERR_SUCCESS;
-  while (!stopping()) {  // runs for the life of the connection; stop is checked every slice
-    rc = mosquitto_loop(mosq, kLoopSliceMs, 1);
-    if (rc != MOSQ_ERR_SUCCESS) break;
+  if (opt.hold_acks_max_batch > 0) {
+    rc = held_connection();
+  } else {
+    while (!stopping()) {  // runs for the life of the connection; stop is checked every slice
+      rc = mosquitto_loop(mosq, kLoopSliceMs, 1);
+      if (rc != MOSQ_ERR_SUCCESS) break;
+    }
   }
   {
     const std::lock_guard lock(mu);
     connected = false;
   }
   std::string why = "disconnected by the client";
-  if (rc == MOSQ_ERR_SUCCESS) {  // stop: a clean DISCONNECT, so the broker drops the will
+  if (rc == MOSQ_ERR_SUCCESS && holding()) {
+    // Stop with unreleased messages: a DISCONNECT would flush their PUBACKs after it. Leave
+    // silently instead; the socket closes with the client and the broker redelivers them.
+    why = "stopped with unreleased messages (the broker will redeliver them)";
+  } else if (rc == MOSQ_ERR_SUCCESS) {  // stop: a clean DISCONNECT, so the broker drops the will
     {
       const std::lock_guard lock(api_mu);
       mosquitto_disconnect_v5(mosq, kReasonSuccess, nullptr);
@@ -157,6 +174,79 @@ void Client::Impl::stay_connected(std::size_t index) {
     last_error = std::move(lost);
   }
   if (cb.on_disconnected) cb.on_disconnected(why);
+}
+
+bool Client::Impl::holding() {
+  const std::lock_guard lock(hold_mu);
+  return held_count > 0;
+}
+
+bool Client::Impl::await_release() {
+  std::unique_lock lock(hold_mu);
+  if (hold_batch == 0) return true;
+  return hold_cv.wait_for(lock, std::chrono::milliseconds(kLoopSliceMs),
+                          [this] { return hold_batch == 0; });
+}
+
+int Client::Impl::read_burst(int sock) {
+  for (std::size_t i = 0; i < opt.hold_acks_max_batch; ++i) {
+    // Non-blocking socket: with nothing to read this returns MOSQ_ERR_SUCCESS at once. It
+    // also drains what TLS already decrypted, which poll() cannot see.
+    if (int rc = mosquitto_loop_read(mosq, 1); rc != MOSQ_ERR_SUCCESS) return rc;
+    {
+      const std::lock_guard lock(hold_mu);
+      if (held_count >= opt.hold_acks_max_batch) break;
+    }
+    pollfd p{sock, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) break;
+  }
+  return MOSQ_ERR_SUCCESS;
+}
+
+void Client::Impl::maybe_close_batch() {
+  std::uint64_t id = 0;
+  {
+    const std::lock_guard lock(hold_mu);
+    if (held_count == 0 || hold_batch != 0) return;
+    const auto linger = std::chrono::milliseconds(opt.hold_acks_linger_ms);
+    if (held_count < opt.hold_acks_max_batch && Clock::now() - held_since < linger) return;
+    id = hold_batch = ++batch_seq;
+  }
+  if (cb.on_batch_closed) cb.on_batch_closed(id);
+}
+
+// The connection loop of held acknowledgements (client.hpp): while a delivered message is not
+// released nothing is written; a closed batch stops reading too until release_batch.
+int Client::Impl::held_connection() {
+  const int sock = mosquitto_socket(mosq);
+  int rc = MOSQ_ERR_SUCCESS;
+  while (rc == MOSQ_ERR_SUCCESS && !stopping()) {
+    if (!await_release()) continue;
+    int timeout_ms = kLoopSliceMs;
+    short events = POLLIN;
+    {
+      const std::lock_guard lock(hold_mu);
+      if (held_count == 0 && mosquitto_want_write(mosq)) events |= POLLOUT;
+      if (held_count > 0) {  // lingering: read until the batch is due
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            held_since + std::chrono::milliseconds(opt.hold_acks_linger_ms) - Clock::now());
+        timeout_ms = static_cast<int>(std::clamp<long long>(left.count(), 0, kLoopSliceMs));
+      }
+    }
+    if (events & POLLOUT) {
+      if (rc = mosquitto_loop_write(mosq, 1); rc != MOSQ_ERR_SUCCESS) break;
+      if (!mosquitto_want_write(mosq)) events = POLLIN;
+    }
+    pollfd p{sock, events, 0};
+    if (::poll(&p, 1, timeout_ms) < 0 && errno != EINTR) return MOSQ_ERR_ERRNO;
+    if (rc = read_burst(sock); rc != MOSQ_ERR_SUCCESS) break;
+    {
+      const std::lock_guard lock(hold_mu);
+      if (held_count == 0) rc = mosquitto_loop_misc(mosq);  // keepalive may queue a PINGREQ
+    }
+    maybe_close_batch();
+  }
+  return rc;
 }
 
 void Client::Impl::run() {

@@ -44,7 +44,12 @@ void on_subscribe(mosquitto*, void* obj, int mid, int count, const int* granted,
 
 void on_message(mosquitto*, void* obj, const mosquitto_message* m, const mosquitto_property*) {
   auto& s = self(obj);
-  if (!s.cb.on_message || m == nullptr) return;
+  if (m == nullptr) return;
+  if (s.opt.hold_acks_max_batch > 0) {  // its PUBACK is queued; held until release_batch
+    const std::lock_guard lock(s.hold_mu);
+    if (s.held_count++ == 0) s.held_since = std::chrono::steady_clock::now();
+  }
+  if (!s.cb.on_message) return;
   Message out;
   out.topic = m->topic != nullptr ? m->topic : "";
   if (m->payload != nullptr && m->payloadlen > 0) {
@@ -109,7 +114,12 @@ Status Client::Impl::setup() {
   mosq = mosquitto_new(opt.client_id.c_str(), opt.clean_start, this);
   if (mosq == nullptr) return config_error("libmosquitto could not create a client");
   mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-  mosquitto_threaded_set(mosq, true);  // our own network thread drives mosquitto_loop()
+  // Our own network thread drives the loop; libmosquitto then only queues packets (PUBACKs
+  // included) and our loop writes them, which is what held acknowledgements rely on.
+  mosquitto_threaded_set(mosq, true);
+  if (opt.receive_maximum > 0) {
+    mosquitto_int_option(mosq, MOSQ_OPT_RECEIVE_MAXIMUM, opt.receive_maximum);
+  }
   const char* cert = opt.cert_file.empty() ? nullptr : opt.cert_file.c_str();
   const char* key = opt.key_file.empty() ? nullptr : opt.key_file.c_str();
   if (int rc = mosquitto_tls_set(mosq, opt.ca_file.c_str(), nullptr, cert, key, nullptr)) {

@@ -16,6 +16,17 @@
 // (edge::Publisher's spool) replays after on_connected. QoS 1 messages already handed over when
 // a connection drops are re-sent by libmosquitto after the reconnect (at-least-once).
 //
+// Held acknowledgements (Options::hold_acks_max_batch > 0; ingest's durability, see
+// docs/ingest.md): libmosquitto 2.0 queues the PUBACK of an incoming QoS 1 message before
+// on_message runs and has no manual-ack API. In this mode the network thread writes NOTHING to
+// the broker while a delivered message is not yet released, so no PUBACK leaves before the
+// consumer says the message is safe. Messages arrive in batches: the thread reads until
+// hold_acks_max_batch messages are held or hold_acks_linger_ms passed since the first, then
+// stops reading, calls on_batch_closed(id) and waits; release_batch(id) lets it write the
+// batch's PUBACKs (and pings) and read on. A connection lost meanwhile loses those PUBACKs,
+// so the broker redelivers the batch to the session: at-least-once, never acked-but-lost.
+// On disconnect() with messages still held, the client leaves without a DISCONNECT.
+//
 // Security: TLS with CA verification and host-name check is mandatory (ca_file required);
 // the client certificate and user/password are optional here, the broker decides.
 // Errors: Status/Result with messages naming the broker and the cause; last_error() keeps the
@@ -63,6 +74,12 @@ struct Options {
   // connect() returns an error when a whole round over `brokers` failed. false: the Client
   // then stops; true: it keeps retrying in the background (a node that boots offline).
   bool keep_trying = false;
+  // Held acknowledgements (above): 0 = off (PUBACK as libmosquitto sends it).
+  std::size_t hold_acks_max_batch = 0;
+  std::uint32_t hold_acks_linger_ms = 0;
+  // MQTT v5 Receive Maximum: QoS 1 messages the broker may have unacknowledged at us;
+  // 0 = libmosquitto's default (20). Bounds a held batch from the broker's side.
+  std::uint16_t receive_maximum = 0;
 };
 
 struct Message {
@@ -78,6 +95,8 @@ struct Callbacks {  // all optional; each runs on the network thread
   std::function<void(MessageId, int reason_code)> on_puback = nullptr;
   std::function<void(const BrokerAddress&)> on_connected = nullptr;  // after each CONNACK success
   std::function<void(const std::string& why)> on_disconnected = nullptr;
+  // Held acknowledgements: every message of batch `id` has been through on_message.
+  std::function<void(std::uint64_t id)> on_batch_closed = nullptr;
 };
 
 enum class Failure {
@@ -128,6 +147,10 @@ class Client {
   // renewed after every reconnect. A forbidden filter may still be acknowledged (Mosquitto
   // then just delivers nothing).
   Status subscribe(std::string_view topic_filter, Qos qos);
+  // Held acknowledgements: the messages of batch `id` are durable; their PUBACKs may go.
+  // An id that is not the batch now held (e.g. from before a reconnect) is ignored.
+  // Thread-safe, may be called from any thread including callbacks.
+  void release_batch(std::uint64_t id);
 
   struct Impl;
 
