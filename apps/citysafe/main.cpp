@@ -81,6 +81,10 @@ int main(int argc, char** argv) {
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
   css::cli::add_config(app, run);
+  css::cli::add_simulate_city(app, run);
+  css::cli::add_hotspots(app, run);
+  css::cli::add_flows(app, run);
+  css::cli::add_import_events(app, run);
 
   try {
     app.parse(argc, argv);
