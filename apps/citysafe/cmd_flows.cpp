@@ -19,7 +19,7 @@ namespace {
 
 struct FlowOptions {
   std::filesystem::path flows, out, anomalies_out, device_positions;
-  std::string city = "sao-paulo", window = "1h", until, format, anomaly_hour;
+  std::string city = "sao-paulo", window = "24h", until, format, anomaly_hour;
   int k = geo::kDefaultKAnonymity;
   geo::AnomalyConfig anomaly;
 };

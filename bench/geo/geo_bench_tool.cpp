@@ -5,6 +5,7 @@
 // Python baseline rebuilds). Prints one JSON line of timings.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <string>
