@@ -58,7 +58,6 @@ def gi_map(lonlat, grid):
     cx, cy = centres(qs, rs, size)
     inside = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
     cq, cr = qs[inside], rs[inside]
-    key = {}
     ids = (cq - qs.min()) * 100000 + (cr - rs.min())
     order = np.argsort(ids)
     pos = np.searchsorted(ids[order], (q - qs.min()) * 100000 + (r - rs.min()))
@@ -68,9 +67,11 @@ def gi_map(lonlat, grid):
     t_bin = time.perf_counter()
     px, py = centres(cq, cr, size)
     tree = cKDTree(np.column_stack([px, py]))
-    pairs = tree.sparse_distance_matrix(tree, np.sqrt(3) * size * 1.01, output_type="coo_matrix")
-    w = sparse.csr_matrix((np.ones(pairs.nnz), (pairs.row, pairs.col)), shape=(len(cq), len(cq)))
-    w = w + sparse.identity(len(cq), format="csr")  # the "star": i is its own neighbour
+    pairs = tree.query_pairs(np.sqrt(3) * size * 1.01, output_type="ndarray")  # i < j
+    n_c = len(cq)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1], np.arange(n_c)])  # both ways, and the
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0], np.arange(n_c)])  # "star": i itself
+    w = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_c, n_c))
     t_w = time.perf_counter()
     n = len(counts)
     mean = counts.mean()

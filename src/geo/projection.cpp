@@ -1,6 +1,7 @@
 // Lambert azimuthal equal-area on the WGS 84 ellipsoid (projection.hpp; Snyder 1987).
 #include "css/geo/projection.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -41,9 +42,11 @@ LocalProjection::LocalProjection(LonLat centre) : centre_(centre) {
 }
 
 Xy LocalProjection::forward(LonLat p) const {
-  const double b = authalic_latitude(p.lat * kDeg);
+  // sin β = q/qp (3-11) directly: no asin/sin/cos round trip on the hot path.
+  const double sb = std::clamp(q_of(std::sin(p.lat * kDeg)) / kQp, -1.0, 1.0);
+  const double cb = std::sqrt(1.0 - sb * sb);
   const double dl = p.lon * kDeg - lam0_;
-  const double sb = std::sin(b), cb = std::cos(b), cdl = std::cos(dl);
+  const double cdl = std::cos(dl);
   const double bb = rq_ * std::sqrt(2.0 / (1.0 + sin_b1_ * sb + cos_b1_ * cb * cdl));  // 24-19
   return {bb * d_ * cb * std::sin(dl),
           (bb / d_) * (cos_b1_ * sb - sin_b1_ * cb * cdl)};  // 24-17, 24-18
