@@ -21,6 +21,7 @@ struct FlowOptions {
   std::filesystem::path flows, out, anomalies_out, device_positions;
   std::string city = "sao-paulo", window = "24h", until, format, anomaly_hour;
   int k = geo::kDefaultKAnonymity;
+  double cell_size_m = 0.0;
   geo::AnomalyConfig anomaly;
 };
 
@@ -61,6 +62,11 @@ int run_flows(FlowOptions& o) {
   if (!csv) return report(csv.error());
   auto city = find_city_flag(o.city);
   if (!city) return report(city.error());
+  if (o.cell_size_m != 0.0) {
+    if (!(o.cell_size_m >= 10 && o.cell_size_m <= 100000))
+      return report(make_error(ErrorCode::kInvalidArgument, "--cell-size: expected 10–100000 m"));
+    city->cell_size_m = o.cell_size_m;
+  }
   auto length = geo::parse_duration(o.window);
   if (!length)
     return report(make_error(length.error().code, "--window: " + length.error().message));
@@ -91,7 +97,7 @@ int run_flows(FlowOptions& o) {
       if (!t) return report(t.error());
       hour = *t;
     }
-    o.anomaly.min_records = o.k;
+    o.anomaly.min_devices = o.k;
     auto an = geo::flow_anomalies(*city, *flows, hour, o.anomaly);
     if (!an) return report(an.error());
     n_anomalies = an->size();
@@ -132,7 +138,10 @@ void add_flows(CLI::App& root, Runner& run) {
   cmd->add_option("--window", o->window, "Time window: 1h, 24h, 7d ...")->capture_default_str();
   cmd->add_option("--until", o->until,
                   "Window end, Unix s or ISO 8601 (default: just after the latest summary)");
-  cmd->add_option("--k", o->k, "Suppress cells with fewer summaries than this")
+  cmd->add_option("--cell-size", o->cell_size_m,
+                  "Cell size, m (default: the city file's; flows want coarser cells)");
+  cmd->add_option("--k", o->k,
+                  "k-anonymity: suppress cells with summaries from fewer than k devices")
       ->capture_default_str();
   cmd->add_option("--format", o->format, "geojson or csv (default: from --out's extension)");
   cmd->add_option("--out", o->out, "Flow field output (.geojson or .csv)")->required();

@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
+#include <string_view>
 
 namespace css::geo {
 namespace {
 
 struct Accum {
   std::uint64_t records = 0;
+  std::set<std::string_view> devices;  // views into the caller's records
   double seconds = 0.0, east = 0.0, north = 0.0;
 };
 
@@ -43,6 +46,7 @@ std::vector<FlowCell> cells_from(const CellIndex& cells, const std::vector<Accum
     FlowCell f;
     f.cell = cells.cells()[i];
     f.records = acc[i].records;
+    f.devices = acc[i].devices.size();
     if (acc[i].seconds > 0)
       f.east = acc[i].east / acc[i].seconds, f.north = acc[i].north / acc[i].seconds;
     f.speed = std::hypot(f.east, f.north);
@@ -70,9 +74,10 @@ std::vector<FlowCell> cells_from(const CellIndex& cells, const std::vector<Accum
 }  // namespace
 
 Result<FlowField> flow_field(const City& city, std::span<const FlowRecord> flows, Window w,
-                             int min_records) {
+                             int min_devices) {
   if (!(w.end > w.start)) return make_error(ErrorCode::kInvalidArgument, "time window is empty");
-  if (min_records < 1) return make_error(ErrorCode::kInvalidArgument, "min records: expected ≥ 1");
+  if (min_devices < 1)
+    return make_error(ErrorCode::kInvalidArgument, "k (devices per cell): expected ≥ 1");
   auto grid = Grid::make(city.grid, city.cell_size_m);
   if (!grid) return grid.error();
   const StudyArea area = study_area(city);
@@ -85,12 +90,13 @@ Result<FlowField> flow_field(const City& city, std::span<const FlowRecord> flows
     if (i < 0) continue;
     Accum& a = acc[static_cast<std::size_t>(i)];
     ++a.records;
+    a.devices.insert(f.device);
     a.seconds += f.velocity_seconds;
     a.east += f.east * f.velocity_seconds, a.north += f.north * f.velocity_seconds;
     ++field.records_used;
   }
   for (auto& c : cells_from(cells, acc)) {
-    if (c.records < static_cast<std::uint64_t>(min_records)) {
+    if (c.devices < static_cast<std::size_t>(min_devices)) {
       ++field.cells_suppressed;
       continue;
     }
@@ -137,7 +143,7 @@ Result<std::vector<FlowAnomaly>> flow_anomalies(const City& city, std::span<cons
                                                 double hour_start, const AnomalyConfig& cfg) {
   if (cfg.baseline_days < 1 || cfg.baseline_days > 366)
     return make_error(ErrorCode::kInvalidArgument, "baseline days: expected 1–366");
-  auto now = flow_field(city, flows, {hour_start, hour_start + 3600.0}, cfg.min_records);
+  auto now = flow_field(city, flows, {hour_start, hour_start + 3600.0}, cfg.min_devices);
   if (!now) return now.error();
   // Per cell id, the baseline values of each metric.
   std::map<std::int64_t, std::array<std::vector<double>, 3>> base;

@@ -106,6 +106,7 @@ std::string flows_geojson(const FlowField& f) {
          {"properties",
           {{"cell", f.grid.cell_text(c.cell)},
            {"count", c.records},
+           {"devices", c.devices},
            {"east_mps", round_to(c.east, 1e4)},
            {"north_mps", round_to(c.north, 1e4)},
            {"speed_mps", round_to(c.speed, 1e4)},
@@ -124,13 +125,14 @@ std::string flows_geojson(const FlowField& f) {
 
 std::string flows_csv(const FlowField& f) {
   std::string out =
-      "cell,lon,lat,count,east_mps,north_mps,speed_mps,divergence_per_s,curl_per_s,gradient_ok\n";
+      "cell,lon,lat,count,devices,east_mps,north_mps,speed_mps,divergence_per_s,curl_per_s,"
+      "gradient_ok\n";
   for (const auto& c : f.cells) {
     const LonLat q = f.projection.inverse(f.grid.centre(c.cell));
     out += f.grid.cell_text(c.cell) + "," + num(q.lon, 7) + "," + num(q.lat, 7) + "," +
-           std::to_string(c.records) + "," + num(c.east, 4) + "," + num(c.north, 4) + "," +
-           num(c.speed, 4) + "," + p_text(c.divergence) + "," + p_text(c.curl) + "," +
-           (c.gradient_ok ? "true" : "false") + "\n";
+           std::to_string(c.records) + "," + std::to_string(c.devices) + "," + num(c.east, 4) +
+           "," + num(c.north, 4) + "," + num(c.speed, 4) + "," + p_text(c.divergence) + "," +
+           p_text(c.curl) + "," + (c.gradient_ok ? "true" : "false") + "\n";
   }
   return out;
 }

@@ -18,7 +18,8 @@ City test_city() {
   return c;
 }
 
-// Records at every cell centre of the study area, velocity from `field(x, y)`, 5 per cell.
+// Records at every cell centre of the study area, velocity from `field(x, y)`, 5 per cell
+// from 5 devices.
 template <typename F>
 std::vector<FlowRecord> records(const City& city, F field) {
   const StudyArea a = study_area(city);
@@ -29,7 +30,7 @@ std::vector<FlowRecord> records(const City& city, F field) {
     const Xy m = g.centre(c);
     const auto [u, v] = field(m.x, m.y);
     for (int k = 0; k < 5; ++k)
-      out.push_back({"n", 100.0, 60.0, a.projection.inverse(m), 60, u, v});
+      out.push_back({"n" + std::to_string(k), 100.0, 60.0, a.projection.inverse(m), 60, u, v});
   }
   return out;
 }
@@ -68,9 +69,15 @@ TEST(FlowField, RotationHasCurlTwoOmegaAndNoDivergence) {
   }
 }
 
-TEST(FlowField, CellsWithFewRecordsAreSuppressed) {
+TEST(FlowField, CellsWithFewDevicesAreSuppressed) {
   const City city = test_city();
   auto recs = records(city, [](double, double) { return std::pair{1.0, 0.0}; });
+  // Five more records of one device in every cell: still 5 devices, not 10.
+  const auto extra = records(city, [](double, double) { return std::pair{1.0, 0.0}; });
+  for (auto r : extra) {
+    r.device = "n0";
+    recs.push_back(r);
+  }
   const FlowField k5 = *flow_field(city, recs, {0, 1000}, 5);
   const FlowField k6 = *flow_field(city, recs, {0, 1000}, 6);
   EXPECT_GT(k5.cells.size(), 0u);
@@ -102,7 +109,7 @@ TEST(FlowAnomalies, SuddenDispersalAfterAnIncidentIsFlagged) {
   const SimCity sim = *simulate_city(city, cfg);
   AnomalyConfig ac;
   ac.baseline_days = 28;
-  ac.min_records = 1;
+  ac.min_devices = 1;
   const auto anomalies = *flow_anomalies(city, sim.flows, cfg.incident->start, ac);
   ASSERT_GE(anomalies.size(), 3u);
   const LocalProjection p(city.centre);

@@ -40,6 +40,7 @@ struct FlowRecord {
 struct FlowCell {
   Cell cell;
   std::uint64_t records = 0;
+  std::size_t devices = 0;                      // distinct devices among the records
   double east = 0.0, north = 0.0, speed = 0.0;  // m/s
   double divergence = 0.0, curl = 0.0;          // 1/s
   bool gradient_ok = false;
@@ -53,10 +54,11 @@ struct FlowField {
   std::size_t records_used = 0, cells_suppressed = 0;
 };
 
-// min_records: k-anonymity for flows — cells with fewer records are dropped (after the
+// min_devices: k-anonymity for flows — a summary describes one device's (one carrier's)
+// movement, so cells with records from fewer than k distinct devices are dropped (after the
 // gradients are computed, so neighbours still see them; docs/privacy.md).
 Result<FlowField> flow_field(const City& city, std::span<const FlowRecord> flows, Window w,
-                             int min_records = kDefaultKAnonymity);
+                             int min_devices = kDefaultKAnonymity);
 
 enum class FlowMetric : std::uint8_t { kDivergence, kSpeed, kCount };
 std::string_view to_string(FlowMetric m);
@@ -70,8 +72,8 @@ struct FlowAnomaly {
 struct AnomalyConfig {
   int baseline_days = 14;
   double z_threshold = 3.5;
-  int min_baseline = 5;  // baseline hours with data needed before a cell is judged
-  int min_records = kDefaultKAnonymity;
+  int min_baseline = 5;                  // baseline hours with data needed before a cell is judged
+  int min_devices = kDefaultKAnonymity;  // k for the hour under test
 };
 
 // `hour_start`: Unix s of the hour under test. Results sorted by |z|, largest first.
