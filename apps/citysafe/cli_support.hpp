@@ -78,6 +78,11 @@ void add_model_sign(CLI::App& model, Runner& run);  // under `model`: keygen, si
 void add_watchdog(CLI::App& root, Runner& run);
 void add_edge(CLI::App& root, Runner& run);
 void add_store(CLI::App& root, Runner& run);
+void add_simulate_city(CLI::App& root,
+                       Runner& run);  // geo: simulate-city, hotspots, flows, import-events
+void add_hotspots(CLI::App& root, Runner& run);
+void add_flows(CLI::App& root, Runner& run);
+void add_import_events(CLI::App& root, Runner& run);
 
 // Long-running commands (edge, watchdog): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
 // blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.

@@ -88,6 +88,10 @@ int main(int argc, char** argv) {
   css::cli::add_detect(app, run);
   css::cli::add_config(app, run);
   css::cli::add_store(app, run);
+  css::cli::add_simulate_city(app, run);
+  css::cli::add_hotspots(app, run);
+  css::cli::add_flows(app, run);
+  css::cli::add_import_events(app, run);
 #endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);

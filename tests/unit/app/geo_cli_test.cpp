@@ -1,0 +1,83 @@
+// The geo commands of the real binary: simulate-city → hotspots / flows, import-events, and
+// bad input refused with exit 2 and one line naming it.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "cli_runner.hpp"
+
+namespace {
+
+using css::testing::run_citysafe;
+
+class GeoCli : public css::testing::TempDirTest {
+ protected:
+  std::string p(const char* name) const { return (dir_ / name).string(); }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+};
+
+TEST_F(GeoCli, SimulateThenMapHotspotsAndFlows) {
+  auto r = run_citysafe(
+      "simulate-city --city sao-paulo --devices 40 --days 8 --hotspots 5 --seed 3 --out " +
+      p("e.jsonl") + " --flows-out " + p("f.jsonl") + " --truth-out " + p("truth.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = run_citysafe("hotspots --events " + p("e.jsonl") + " --city sao-paulo --window 7d --out " +
+                   p("h.geojson") + " --profile-out " + p("profile.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto fc = nlohmann::json::parse(read(p("h.geojson")));
+  EXPECT_EQ(fc.at("type"), "FeatureCollection");
+  int hot = 0;
+  for (const auto& f : fc.at("features")) hot += f.at("properties").at("bin").get<int>() >= 2;
+  EXPECT_GT(hot, 0) << r.out;
+  EXPECT_EQ(css::testing::line_count(read(p("profile.csv"))), 8);
+  r = run_citysafe("hotspots --events " + p("e.jsonl") + " --window 24h --format csv --out " +
+                   p("h.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(read(p("h.csv")).rfind("cell,lon,lat,count,rate,density_km2,z,p,bin,class\n", 0), 0u);
+  r = run_citysafe("flows --flows " + p("f.jsonl") + " --window 1h --out " + p("fl.geojson") +
+                   " --anomalies-out " + p("an.csv") + " --k 1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_FALSE(nlohmann::json::parse(read(p("fl.geojson"))).at("features").empty());
+}
+
+TEST_F(GeoCli, ImportEventsFromCsv) {
+  std::ofstream(p("in.csv"))
+      << "LATITUDE;LONGITUDE;DATA\n-23,5503;-46,6339;17/05/2024 11:03\n;;17/05/2024 12:00\n";
+  const auto r = run_citysafe(
+      "import-events --csv " + p("in.csv") +
+      " --lat-col LATITUDE --lon-col LONGITUDE --time-col DATA --city sao-paulo --out " +
+      p("e.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("1 rows without latitude/longitude skipped"), std::string::npos) << r.out;
+  const auto e = nlohmann::json::parse(read(p("e.jsonl")));
+  EXPECT_EQ(e.at("timestamp"), 1715954580.0);
+  EXPECT_EQ(e.at("lat"), -23.5503);
+}
+
+TEST_F(GeoCli, BadInputIsExitTwoWithOneLine) {
+  std::ofstream(p("e.jsonl")) << "{\"schema\":1}\n";
+  for (const std::string& args :
+       {"hotspots --events " + p("e.jsonl") + " --out " + p("h.geojson"),
+        "hotspots --events " + p("missing.jsonl") + " --out " + p("h.geojson"),
+        "hotspots --events " + p("e.jsonl") + " --window 7w --out " + p("h.geojson"),
+        "hotspots --events " + p("e.jsonl") + " --city atlantis --out " + p("h.geojson"),
+        "hotspots --events " + p("e.jsonl") + " --out " + p("e.jsonl"),
+        "simulate-city --devices 0 --out " + p("x.jsonl"),
+        "import-events --csv " + p("e.jsonl") + " --lat-col a --lon-col b --time-col c --out " +
+            p("y.jsonl")}) {
+    const auto r = run_citysafe(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+    EXPECT_EQ(css::testing::line_count(r.out), 1) << args << "\n" << r.out;
+  }
+  EXPECT_EQ(files_in_dir(), 1u) << "nothing written on bad input";
+}
+
+}  // namespace
