@@ -78,6 +78,7 @@ void add_model_sign(CLI::App& model, Runner& run);  // under `model`: keygen, si
 void add_watchdog(CLI::App& root, Runner& run);
 void add_edge(CLI::App& root, Runner& run);
 void add_power(CLI::App& root, Runner& run);
+void add_plot(CLI::App& root, Runner& run);  // plot KIND and figures
 
 // Long-running commands (edge, watchdog): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
 // blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.

@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   css::cli::add_edge(app, run);
   css::cli::add_config(app, run);
   css::cli::add_power(app, run);
+  css::cli::add_plot(app, run);
 
   try {
     app.parse(argc, argv);
