@@ -83,6 +83,8 @@ int main(int argc, char** argv) {
   css::cli::add_config(app, run);
   css::cli::add_power(app, run);
   css::cli::add_plot(app, run);
+  css::cli::add_checklist(app, run);
+  css::cli::add_whitepaper(app, run);
 
   try {
     app.parse(argc, argv);

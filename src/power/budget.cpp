@@ -15,6 +15,13 @@ double round_up(double value, double step) {
   return std::ceil(value / step - 1e-9) * step;
 }
 
+// Next standard blade/glass fuse rating at or above `a` (A).
+double standard_fuse(double a) {
+  for (double f : {0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0})
+    if (f >= a - 1e-9) return f;
+  return round_up(a, 10.0);
+}
+
 PackPlan plan_pack(const Battery& b, double needed_wh) {
   PackPlan p;
   p.series = b.series;
@@ -79,6 +86,8 @@ Budget compute_budget(const NodeConfig& n) {
   b.average_w = n.bus_voltage_v * b.average_a;
   b.average_energy_wh = b.average_w * n.runtime_h;
   b.pack = plan_pack(n.battery, b.battery_energy_wh);
+  b.pack.peak_current_a = b.power_w / n.converter_efficiency / b.pack.pack_nominal_v;
+  b.pack.fuse_a = standard_fuse(1.25 * b.pack.peak_current_a);
   if (n.solar) b.solar = plan_solar(n, *n.solar, b.average_w);
   return b;
 }
@@ -119,7 +128,10 @@ std::string format_budget(const NodeConfig& n, const Budget& b) {
      << format_number(p.pack_nominal_v, 1) << " V nominal, " << format_number(p.pack_capacity_ah, 1)
      << " Ah, " << format_number(p.pack_energy_wh, 1) << " Wh ("
      << format_number(p.usable_energy_wh, 1) << " Wh usable ≥ " << format_number(p.needed_wh, 2)
-     << " Wh needed).\n\n";
+     << " Wh needed).\n";
+  os << "  Peak current from the pack " << format_number(p.peak_current_a, 2)
+     << " A → fuse between BMS and converter: " << format_number(p.fuse_a, 1)
+     << " A fast-blow (next standard size ≥ 1.25 × peak).\n\n";
 
   os << "Duty-cycled average: " << format_number(b.average_a, 3)
      << " A = " << format_number(b.average_w, 3) << " W; " << format_number(b.average_energy_wh, 3)

@@ -30,6 +30,8 @@ struct PackPlan {
   double pack_energy_wh = 0.0;    // nominal
   double usable_energy_wh = 0.0;  // nominal × usable_fraction
   double needed_wh = 0.0;         // energy at the battery (after the converter)
+  double peak_current_a = 0.0;    // from the pack at peak load: W / efficiency / pack V
+  double fuse_a = 0.0;            // next standard fuse >= 1.25 x peak_current_a
 };
 
 struct SolarPlan {
