@@ -60,7 +60,7 @@ void wiring(Document& d, const power::NodeConfig& n) {
       "I²C devices share SDA/SCL, so their addresses must differ.");
   Table t;
   t.header = {"Component", "Bus", "Address", "Pins (Raspberry Pi header)"};
-  t.widths = {2.0, 0.7, 0.8, 4.5};
+  t.widths = {2.0, 0.7, 1.0, 4.3};
   t.tick_boxes = true;
   std::set<std::string> seen;
   std::string clash;

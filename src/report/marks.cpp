@@ -151,7 +151,8 @@ void draw_heatmap(cairo_t* cr, const Mapping& m, const HeatMap& h) {
   value_range(tmp, lo, hi);
   const double cw = m.area.w / static_cast<double>(h.cols);
   const double ch = m.area.h / static_cast<double>(h.rows);
-  TextStyle st{std::min(t.tick_pt, ch * 0.45), false, false, t.font, t.ink};
+  // Cell text fits its cell: a 4-character value is about 2.4 em wide.
+  TextStyle st{std::min({t.tick_pt, ch * 0.45, cw / 2.6}), false, false, t.font, t.ink};
   for (std::size_t r = 0; r < h.rows; ++r) {
     for (std::size_t c = 0; c < h.cols; ++c) {
       const double v = h.values[r * h.cols + c];

@@ -57,19 +57,21 @@ Diagram architecture() {
   Diagram d;
   d.width_pt = 459;
   d.height_pt = 250;
+  // Offline on top (its model feeds the node), the node in the middle, the city below: no
+  // arrow crosses a box.
   d.boxes = {
-      {0, 10, 95, 44, "Sensors\nIMU · GNSS · mic", node},
-      {120, 10, 95, 44, "features/\n50 Hz frames", node},
-      {240, 10, 95, 44, "nn/ int8 TCN\n(streaming)", node},
-      {360, 10, 95, 44, "edge/ detector\n+ spool", node},
-      {360, 100, 95, 44, "MQTT v5 + TLS\n(Mosquitto)", cloud},
-      {240, 100, 95, 44, "ingest + store\n(SQLite / PostGIS)", cloud},
-      {120, 100, 95, 44, "geo/ flows +\nhotspots", cloud},
-      {0, 100, 95, 44, "API · map ·\nreport/", cloud},
-      {0, 195, 95, 44, "sim/ simulator", lab},
-      {120, 195, 95, 44, "train/ LibTorch", lab},
-      {240, 195, 95, 44, "export .csm\n(int8)", lab},
-      {360, 195, 95, 44, "eval/ real\nphones", lab},
+      {0, 100, 95, 44, "Sensors\nIMU · GNSS · mic", node},
+      {120, 100, 95, 44, "features/\n50 Hz frames", node},
+      {240, 100, 95, 44, "nn/ int8 TCN\n(streaming)", node},
+      {360, 100, 95, 44, "edge/ detector\n+ spool", node},
+      {360, 195, 95, 44, "MQTT v5 + TLS\n(Mosquitto)", cloud},
+      {240, 195, 95, 44, "ingest + store\n(SQLite / PostGIS)", cloud},
+      {120, 195, 95, 44, "geo/ flows +\nhotspots", cloud},
+      {0, 195, 95, 44, "API · map ·\nreport/", cloud},
+      {0, 5, 95, 44, "sim/ simulator", lab},
+      {120, 5, 95, 44, "train/ LibTorch", lab},
+      {240, 5, 95, 44, "export .csm\n(int8)", lab},
+      {360, 5, 95, 44, "eval/ real\nphones", lab},
   };
   d.arrows = {{0, 1, ""}, {1, 2, ""}, {2, 3, ""},  {3, 4, "events"}, {4, 5, ""},  {5, 6, ""},
               {6, 7, ""}, {8, 9, ""}, {9, 10, ""}, {10, 2, "model"}, {10, 11, ""}};
@@ -236,7 +238,8 @@ Result<Document> whitepaper(const WhitepaperInputs& in) {
               num(*tl, "seconds", 0) + " s on " + num(*tl, "threads", 0) + " threads (" +
               num(*tl, "train_windows", 0) + " training windows, " + num(*tl, "val_windows", 0) +
               " validation, " + num(*tl, "test_windows", 0) + " test).");
-  tr->width_pt = 700;
+  tr->width_pt = 600;
+  tr->height_pt = 240;
   d.figure(std::move(*tr), "Training curves (train_metrics.json).");
   Table res;
   res.header = {"Held-out windows", "Accuracy", "Macro-F1"};
@@ -253,8 +256,9 @@ Result<Document> whitepaper(const WhitepaperInputs& in) {
   d.table(std::move(res));
   d.paragraph("int8 and float agree on the top class for " + pct(j, "int8_float_argmax_agreement") +
               " of the windows.");
-  cm->width_pt = 760;
-  cm->height_pt = 400;
+  cm->width_pt = 500;  // one panel above the other: the matrix stays legible at text width
+  cm->height_pt = cm->cols == 2 ? 620 : 330;
+  if (cm->cols == 2) cm->rows = 2, cm->cols = 1;
   d.figure(std::move(*cm), "Confusion matrix of the int8 engine and per-class F1.");
   d.heading(2, "Real phones");
   d.paragraph(

@@ -65,7 +65,7 @@ TEST_F(ReportCli, WhitepaperHoldsTheNumbersOfItsMetrics) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const int pages = css::testing::pdf_pages(pdf);
   EXPECT_NE(r.out.find("(" + std::to_string(pages) + " pages)"), std::string::npos) << r.out;
-  EXPECT_GE(pages, 8);
+  EXPECT_GE(pages, 6);  // title, contents and at least four pages of sections
   const auto ink = css::testing::ink_per_page(pdf, dir_ / "pages");
   ASSERT_EQ(static_cast<int>(ink.size()), pages);
   for (std::size_t i = 0; i < ink.size(); ++i) EXPECT_GT(ink[i], 0.002) << "page " << i + 1;
