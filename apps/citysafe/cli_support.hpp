@@ -83,6 +83,10 @@ void add_simulate_city(CLI::App& root,
 void add_hotspots(CLI::App& root, Runner& run);
 void add_flows(CLI::App& root, Runner& run);
 void add_import_events(CLI::App& root, Runner& run);
+void add_power(CLI::App& root, Runner& run);
+void add_plot(CLI::App& root, Runner& run);  // plot KIND and figures
+void add_checklist(CLI::App& root, Runner& run);
+void add_whitepaper(CLI::App& root, Runner& run);
 
 // Long-running commands (edge, watchdog): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
 // blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.

@@ -92,6 +92,10 @@ int main(int argc, char** argv) {
   css::cli::add_hotspots(app, run);
   css::cli::add_flows(app, run);
   css::cli::add_import_events(app, run);
+  css::cli::add_power(app, run);
+  css::cli::add_plot(app, run);
+  css::cli::add_checklist(app, run);
+  css::cli::add_whitepaper(app, run);
 #endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
