@@ -1,0 +1,73 @@
+// CSV import: separators, quoting, times, skipped rows and errors.
+#include <gtest/gtest.h>
+
+#include "css/geo/csv_import.hpp"
+
+namespace css::geo {
+namespace {
+
+CsvImportOptions opts() {
+  CsvImportOptions o;
+  o.lat_col = "lat";
+  o.lon_col = "lon";
+  o.time_col = "when";
+  return o;
+}
+
+TEST(CsvImport, CommaFileWithQuotesAndBlankPositions) {
+  const std::string csv =
+      "id,lat,lon,when,note\n"
+      "1,-23.55,-46.63,2024-05-17T14:03:00Z,\"a, b\"\n"
+      "2,,-46.63,2024-05-17T14:03:00Z,no position\n"
+      "3,-23.56,-46.64,1715954580,\"multi\nline\"\n";
+  auto r = import_events_csv(csv, opts());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->rows, 3u);
+  EXPECT_EQ(r->skipped_no_position, 1u);
+  ASSERT_EQ(r->events.size(), 2u);
+  EXPECT_EQ(r->events[0].timestamp, 1715954580.0);
+  EXPECT_EQ(r->events[1].timestamp, 1715954580.0);
+  EXPECT_EQ(*r->events[0].lat, -23.55);
+  for (const auto& e : r->events) EXPECT_TRUE(validate_event(e).ok());
+  // Ids are stable across imports and distinct between rows.
+  EXPECT_EQ(import_events_csv(csv, opts())->events[0].id, r->events[0].id);
+  EXPECT_NE(r->events[0].id, r->events[1].id);
+}
+
+TEST(CsvImport, SemicolonFileWithDecimalCommaAndLocalTimes) {
+  CsvImportOptions o = opts();
+  o.utc_offset_h = -3;
+  const std::string csv = "\xEF\xBB\xBFlat;lon;when\n-23,55;-46,63;17/05/2024 11:03\n";
+  auto r = import_events_csv(csv, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->events.size(), 1u);
+  EXPECT_EQ(*r->events[0].lat, -23.55);
+  EXPECT_EQ(r->events[0].timestamp, 1715954580.0);  // 11:03 local (UTC−3) = 14:03Z
+}
+
+TEST(CsvImport, TimeForms) {
+  EXPECT_EQ(*parse_time_text("2024-05-17T14:03:00Z", 0), 1715954580.0);
+  EXPECT_EQ(*parse_time_text("2024-05-17 11:03:00-03:00", 5), 1715954580.0);
+  EXPECT_EQ(*parse_time_text("2024-05-17T16:03:00+0200", 0), 1715954580.0);
+  EXPECT_EQ(*parse_time_text("2024-05-17T14:03:00.5Z", 0), 1715954580.5);
+  EXPECT_EQ(*parse_time_text("2024-05-17", 0), 1715904000.0);
+  for (const char* bad : {"yesterday", "2024-02-30", "2024-13-01", "17/05/24", "2024-05-17T25:00",
+                          "2024-05-17T14:03Zulu", "-5", "2024-05-17X14:03"})
+    EXPECT_FALSE(parse_time_text(bad, 0).ok()) << bad;
+}
+
+TEST(CsvImport, ErrorsNameLineColumnAndValue) {
+  auto r = import_events_csv("lat,lon,when\n-23.5,-46.6,1715954580\n95,-46.6,1715954580\n", opts());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("line 3"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("'lat'"), std::string::npos);
+  auto missing = import_events_csv("latitude,lon,when\n", opts());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("--lat-col"), std::string::npos);
+  EXPECT_FALSE(import_events_csv("lat,lon,when\n\"-23.5,-46.6,0\n", opts()).ok());
+  EXPECT_FALSE(import_events_csv("lat,lon,when\n-23.5,-46.6\n", opts()).ok());
+  EXPECT_FALSE(import_events_csv("lat,lon,when\n-23.5,-46.6,soon\n", opts()).ok());
+}
+
+}  // namespace
+}  // namespace css::geo
