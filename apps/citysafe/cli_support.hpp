@@ -77,6 +77,8 @@ void add_detect(CLI::App& root, Runner& run);
 void add_model_sign(CLI::App& model, Runner& run);  // under `model`: keygen, sign, verify
 void add_watchdog(CLI::App& root, Runner& run);
 void add_edge(CLI::App& root, Runner& run);
+void add_serve(CLI::App& root, Runner& run);
+void add_token(CLI::App& root, Runner& run);
 
 // Long-running commands (edge, watchdog): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
 // blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.

@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
   css::cli::add_detect(app, run);
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
+  css::cli::add_serve(app, run);
+  css::cli::add_token(app, run);
   css::cli::add_config(app, run);
 
   try {
