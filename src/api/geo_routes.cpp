@@ -3,8 +3,8 @@
 // Answers are cached per query text for a couple of seconds: the dashboard and many clients
 // asking the same window cost one computation.
 #include <algorithm>
-#include <variant>
 #include <set>
+#include <variant>
 
 #include "css/geo/flows.hpp"
 #include "css/geo/geojson.hpp"
@@ -65,7 +65,7 @@ http::Response cached(Api::Impl& api, const http::Request& req,
   const std::string key = req.path + "?" + req.query;
   if (auto it = api.geo_cache.find(key);
       it != api.geo_cache.end() && now - it->second.first < kCacheSeconds)
-    return http::Response::json(200, it->second.second);
+    return http::Response::text(200, it->second.second, "application/geo+json");
   http::Response r = compute();
   if (r.status == 200) {
     if (api.geo_cache.size() > 64) api.geo_cache.clear();
