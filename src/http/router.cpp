@@ -107,7 +107,7 @@ Result<std::string> percent_decode(std::string_view s, std::string_view what) {
       const int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
       if (hi < 0 || lo < 0)
         return make_error(ErrorCode::kInvalidArgument,
-                          "query parameter '" + std::string(what) + "': bad %-escape");
+                          std::string(what) + ": bad %-escape in the query");
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     }

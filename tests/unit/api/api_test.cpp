@@ -164,7 +164,10 @@ TEST_F(ApiFixture, EventsFilterAndPageWithoutRepeats) {
   EXPECT_EQ(stats["total"], 25);
   const json hot = fetch(port, "/api/v1/hotspots", read_token).json();
   ASSERT_GE(hot["features"].size(), 1U);
-  EXPECT_EQ(hot["features"][0]["properties"]["count"], 25);
+  double most = 0;
+  for (const auto& f : hot["features"])
+    most = std::max(most, f["properties"]["count"].get<double>());
+  EXPECT_EQ(most, 25.0);  // every seeded event sits in one cell
 }
 
 TEST_F(ApiFixture, HostileParametersAnswer400NamingThem) {
@@ -291,7 +294,7 @@ TEST_F(ApiFixture, SilentDeviceRaisesAlertOnStreamAndWebhook) {
   store::Batch b;
   b.received_at = now_s();
   b.statuses.push_back({"node-c", true, now_s() - 3600, "online"});  // silent for an hour
-  b.statuses.push_back({"node-d", false, now_s() + 1, "offline"});   // last will
+  b.statuses.push_back({"node-d", false, now_s(), "offline"});       // last will
   const std::string got = sse_until(
       port, "/api/v1/stream?access_token=" + read_token, "node-d",
       [&] { ASSERT_TRUE(writer->append(b)); }, 3.0);

@@ -86,7 +86,7 @@ class Router {
 };
 
 // Splits a query string ("a=1&b=x%20y") into decoded (name, value) pairs in order; '+' is a
-// space. A malformed %-escape is kInvalidArgument naming the parameter. Decoded bytes are not
+// space. A malformed %-escape is kInvalidArgument starting "<name>: ". Decoded bytes are not
 // checked for UTF-8: callers validate the values they use.
 Result<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query);
 
