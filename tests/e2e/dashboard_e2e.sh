@@ -16,8 +16,8 @@ cleanup() {
 trap cleanup EXIT
 db="sqlite://$tmp/events.db"
 "$build/bin/api_seed" "$db" "$src/cities/sao-paulo.toml" 20 1 30 >/dev/null
-token=$("$build/apps/citysafe/citysafe" token create --tokens "$tmp/tokens" --scope read --name e2e 2>/dev/null)
-"$build/apps/citysafe/citysafe" serve --db "$db" --port 0 --city sao-paulo --tokens "$tmp/tokens" \
+token=$("$build/bin/citysafe" token create --tokens "$tmp/tokens" --scope read --name e2e 2>/dev/null)
+"$build/bin/citysafe" serve --db "$db" --port 0 --city sao-paulo --tokens "$tmp/tokens" \
   --web "$src/web" --npm "$src/node_modules" 2>"$tmp/serve.log" &
 pid=$!
 port=

@@ -17,13 +17,16 @@ using json = nlohmann::json;
 // Checks `body` against the few JSON Schema keywords our documents use: type, required,
 // properties, items, const.
 void expect_shape(const json& schema, const json& value, const std::string& where) {
-  if (schema.contains("const")) EXPECT_EQ(value, schema["const"]) << where;
+  if (schema.contains("const")) {
+    EXPECT_EQ(value, schema["const"]) << where;
+  }
   if (schema.contains("type")) {
     std::vector<std::string> types;
-    if (schema["type"].is_array())
+    if (schema["type"].is_array()) {
       for (const auto& t : schema["type"]) types.push_back(t);
-    else
+    } else {
       types.push_back(schema["type"]);
+    }
     bool ok = false;
     for (const auto& t : types)
       ok = ok || (t == "object" && value.is_object()) || (t == "array" && value.is_array()) ||
@@ -31,9 +34,11 @@ void expect_shape(const json& schema, const json& value, const std::string& wher
            (t == "number" && value.is_number()) || (t == "integer" && value.is_number_integer());
     EXPECT_TRUE(ok) << where << ": " << value.dump().substr(0, 200) << " is not " << schema["type"];
   }
-  if (schema.contains("required") && value.is_object())
-    for (const auto& k : schema["required"])
+  if (schema.contains("required") && value.is_object()) {
+    for (const auto& k : schema["required"]) {
       EXPECT_TRUE(value.contains(k)) << where << ": missing " << k;
+    }
+  }
   if (schema.contains("properties") && value.is_object())
     for (const auto& [k, sub] : schema["properties"].items())
       if (value.contains(k)) expect_shape(sub, value[k], where + "." + k);
@@ -77,8 +82,8 @@ TEST_F(ApiFixture, EveryOpenApiRouteAnswersWithItsDocumentedShape) {
     }
     const Reply r = fetch(port, path, admin_token);
     EXPECT_EQ(r.status, 200) << path << ": " << r.body;
-    EXPECT_TRUE(r.has_header("Content-Type: " + type.get<std::string>())) << path << r.head;
-    if (type.get<std::string>().find("json") != std::string::npos) {
+    EXPECT_TRUE(r.has_header("Content-Type: " + type)) << path << r.head;
+    if (type.find("json") != std::string::npos) {
       const json body = r.json();
       ASSERT_FALSE(body.is_discarded()) << path;
       expect_shape(media["schema"], body, path);
