@@ -5,8 +5,8 @@
 
 #include <charconv>
 #include <cmath>
-#include <variant>
 #include <map>
+#include <variant>
 
 #include "css/core/event.hpp"
 #include "css/store/cursor.hpp"

@@ -40,7 +40,8 @@ json operation(const ApiRoute& r) {
     responses["400"] = error_response("A bad query parameter (named in detail)");
   if (r.scope != Scope::kPublic) {
     responses["401"] = error_response("No or unknown bearer token");
-    if (r.scope == Scope::kAdmin) responses["403"] = error_response("The token has scope read only");
+    if (r.scope == Scope::kAdmin)
+      responses["403"] = error_response("The token has scope read only");
   }
   responses["429"] = error_response("Rate limit: retry after Retry-After seconds");
   for (int code : r.errors)
