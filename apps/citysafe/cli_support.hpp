@@ -87,6 +87,8 @@ void add_power(CLI::App& root, Runner& run);
 void add_plot(CLI::App& root, Runner& run);  // plot KIND and figures
 void add_checklist(CLI::App& root, Runner& run);
 void add_whitepaper(CLI::App& root, Runner& run);
+void add_serve(CLI::App& root, Runner& run);
+void add_token(CLI::App& root, Runner& run);
 
 // Long-running commands (edge, watchdog): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
 // blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.

@@ -96,6 +96,8 @@ int main(int argc, char** argv) {
   css::cli::add_plot(app, run);
   css::cli::add_checklist(app, run);
   css::cli::add_whitepaper(app, run);
+  css::cli::add_serve(app, run);
+  css::cli::add_token(app, run);
 #endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);

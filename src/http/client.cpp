@@ -19,19 +19,26 @@ namespace {
 constexpr std::size_t kMaxBodyBytes = 1 << 20;
 }
 
-Result<ClientResponse> get(std::string_view url, std::chrono::milliseconds timeout) {
+namespace {
+Result<ClientResponse> exchange(bhttp::verb verb, std::string_view url, std::string_view body,
+                                std::string_view content_type, std::chrono::milliseconds timeout) {
   auto parsed = parse_url(url);
   if (!parsed) return parsed.error();
   const Url& u = *parsed;
-  const std::string where = "GET " + std::string(url);
+  const std::string where = std::string(bhttp::to_string(verb)) + " " + std::string(url);
 
   asio::io_context io;
   tcp::resolver resolver(io);
   beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
-  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, u.target, 11};
+  bhttp::request<bhttp::string_body> req{verb, u.target, 11};
   req.set(bhttp::field::host, u.host);
   req.set(bhttp::field::connection, "close");
+  if (verb != bhttp::verb::get) {
+    req.set(bhttp::field::content_type, std::string(content_type));
+    req.body() = std::string(body);
+    req.prepare_payload();
+  }
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(kMaxBodyBytes);
   beast::error_code result = asio::error::timed_out;
@@ -78,6 +85,16 @@ Result<ClientResponse> get(std::string_view url, std::chrono::milliseconds timeo
   }
   if (result) return make_error(ErrorCode::kIo, where + ": " + result.message());
   return ClientResponse{static_cast<int>(parser.get().result_int()), parser.get().body()};
+}
+}  // namespace
+
+Result<ClientResponse> get(std::string_view url, std::chrono::milliseconds timeout) {
+  return exchange(bhttp::verb::get, url, {}, {}, timeout);
+}
+
+Result<ClientResponse> post(std::string_view url, std::string_view body,
+                            std::string_view content_type, std::chrono::milliseconds timeout) {
+  return exchange(bhttp::verb::post, url, body, content_type, timeout);
 }
 
 }  // namespace css::http

@@ -21,6 +21,8 @@ Method to_method(bhttp::verb v) {
       return Method::kDelete;
     case bhttp::verb::patch:
       return Method::kPatch;
+    case bhttp::verb::options:
+      return Method::kOptions;
     default:
       return Method::kOther;
   }

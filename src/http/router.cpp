@@ -20,6 +20,8 @@ const char* to_string(Method m) {
       return "DELETE";
     case Method::kPatch:
       return "PATCH";
+    case Method::kOptions:
+      return "OPTIONS";
     case Method::kOther:
       break;
   }
@@ -72,16 +74,63 @@ std::string json_escape(std::string_view s) {
 }
 
 Response Response::json(int status, std::string body) {
-  return Response{status, "application/json", std::move(body), {}};
+  return Response{status, "application/json", std::move(body), {}, nullptr};
 }
 
 Response Response::text(int status, std::string body, std::string content_type) {
-  return Response{status, std::move(content_type), std::move(body), {}};
+  return Response{status, std::move(content_type), std::move(body), {}, nullptr};
 }
 
 Response Response::error(int status, std::string_view error, std::string_view detail) {
   return json(status, "{\"error\":\"" + json_escape(error) + "\",\"detail\":\"" +
                           json_escape(detail) + "\"}\n");
+}
+
+namespace {
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+Result<std::string> percent_decode(std::string_view s, std::string_view what) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] != '%') {
+      out += s[i];
+    } else {
+      const int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+      const int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+      if (hi < 0 || lo < 0)
+        return make_error(ErrorCode::kInvalidArgument,
+                          std::string(what) + ": bad %-escape in the query");
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.empty()) continue;
+    const std::size_t eq = part.find('=');
+    auto name = percent_decode(part.substr(0, eq), part.substr(0, eq));
+    if (!name) return name.error();
+    auto value = percent_decode(eq == std::string_view::npos ? "" : part.substr(eq + 1), *name);
+    if (!value) return value.error();
+    out.emplace_back(std::move(*name), std::move(*value));
+  }
+  return out;
 }
 
 bool Router::add(Route route) {

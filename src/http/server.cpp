@@ -68,8 +68,46 @@ class Session : public std::enable_shared_from_this<Session> {
                    false, true);
     if (ec) return reply(Response::error(400, "bad_request", ec.message()), false, true);
     const auto& req = parser_->get();
-    const Request request = detail::to_request(req);
-    reply(server_.router.dispatch(request), req.method() == bhttp::verb::head, !req.keep_alive());
+    Request request = detail::to_request(req);
+    beast::error_code ignored;
+    const auto peer = stream_.socket().remote_endpoint(ignored);
+    if (!ignored) request.remote = peer.address().to_string();
+    Response response = server_.router.dispatch(request);
+    if (response.stream && response.stream->next) return start_stream(response);
+    reply(response, req.method() == bhttp::verb::head, !req.keep_alive());
+  }
+
+  // Server-Sent Events and other open-ended bodies: headers without a Content-Length, then
+  // whatever Stream::next yields, polled on a timer; the connection closes when it ends.
+  void start_stream(const Response& r) {
+    stream_src_ = r.stream;
+    auto head =
+        std::make_shared<std::string>("HTTP/1.1 " + std::to_string(r.status) +
+                                      " OK\r\nServer: citysafe\r\nContent-Type: " + r.content_type +
+                                      "\r\nCache-Control: no-store\r\nConnection: close\r\n");
+    for (const auto& [k, v] : r.headers) *head += k + ": " + v + "\r\n";
+    *head += "\r\n";
+    stream_.expires_never();
+    write_chunk(head);
+  }
+
+  void write_chunk(const std::shared_ptr<std::string>& bytes) {
+    asio::async_write(stream_.socket(), asio::buffer(*bytes),
+                      [self = shared_from_this(), bytes](beast::error_code ec, std::size_t) {
+                        if (ec || self->server_.stopped) return self->close();
+                        self->schedule_next();
+                      });
+  }
+
+  void schedule_next() {
+    timer_.expires_after(stream_src_->interval);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->server_.stopped) return self->close();
+      std::optional<std::string> more = self->stream_src_->next();
+      if (!more) return self->close();
+      if (more->empty()) return self->schedule_next();
+      self->write_chunk(std::make_shared<std::string>(std::move(*more)));
+    });
   }
 
   void reply(const Response& r, bool head, bool close_after) {
@@ -89,6 +127,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  asio::steady_timer timer_{stream_.get_executor()};
+  std::shared_ptr<Stream> stream_src_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;

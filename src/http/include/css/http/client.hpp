@@ -1,4 +1,5 @@
-// A minimal blocking HTTP/1.1 GET for local probes (`citysafe watchdog`), with a deadline.
+// A minimal blocking HTTP/1.1 GET for local probes (`citysafe watchdog`), with a deadline, and
+// a POST for webhooks (`citysafe serve --alert-webhook`).
 //
 // Contract: url is "http://HOST[:PORT][/PATH]" (no TLS, no userinfo; port default 80).
 // The whole exchange (resolve, connect, send, read) ends within `timeout` or fails with
@@ -26,5 +27,8 @@ struct ClientResponse {
   std::string body;
 };
 Result<ClientResponse> get(std::string_view url, std::chrono::milliseconds timeout);
+// POST `body` with that Content-Type; same URL rules, deadline and limits as get().
+Result<ClientResponse> post(std::string_view url, std::string_view body,
+                            std::string_view content_type, std::chrono::milliseconds timeout);
 
 }  // namespace css::http

@@ -10,17 +10,25 @@
 //  - Handlers run on the server's one I/O thread: they must be quick and must not block.
 //    A handler that throws answers 500 (the exception never reaches the server loop).
 //  - No Beast/Asio type appears here.
+//  - A Response may carry a Stream (Server-Sent Events): the server sends the headers, then
+//    calls Stream::next every Stream::interval on its I/O thread and writes what it returns,
+//    until next returns nullopt or the client goes away (the connection then closes).
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "css/core/result.hpp"
+
 namespace css::http {
 
-enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOther };
+enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther };
 const char* to_string(Method m);
 
 struct Request {
@@ -30,8 +38,16 @@ struct Request {
   std::string query;   // "x=1" (no '?'); empty if none
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string remote;  // the peer's IP address as text ("" when unknown: fuzzing, tests)
   // The first header named `name` (case-insensitive), or "" if absent.
   std::string header(std::string_view name) const;
+};
+
+// A streaming body: `next` returns the bytes to send now ("" = nothing yet) or nullopt to end.
+// It runs on the server's I/O thread, so it must be quick.
+struct Stream {
+  std::chrono::milliseconds interval{250};
+  std::function<std::optional<std::string>()> next;
 };
 
 struct Response {
@@ -39,6 +55,7 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
+  std::shared_ptr<Stream> stream;  // set: body is a stream (no Content-Length; closes at end)
 
   static Response json(int status, std::string body);
   static Response text(int status, std::string body, std::string content_type = "text/plain");
@@ -67,6 +84,11 @@ class Router {
  private:
   std::vector<Route> routes_;
 };
+
+// Splits a query string ("a=1&b=x%20y") into decoded (name, value) pairs in order; '+' is a
+// space. A malformed %-escape is kInvalidArgument starting "<name>: ". Decoded bytes are not
+// checked for UTF-8: callers validate the values they use.
+Result<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query);
 
 // JSON string escaping (RFC 8259 §7), for handlers that build small bodies by hand.
 std::string json_escape(std::string_view s);
