@@ -77,8 +77,9 @@ void add_detect(CLI::App& root, Runner& run);
 void add_model_sign(CLI::App& model, Runner& run);  // under `model`: keygen, sign, verify
 void add_watchdog(CLI::App& root, Runner& run);
 void add_edge(CLI::App& root, Runner& run);
+void add_ingest(CLI::App& root, Runner& run);
 
-// Long-running commands (edge, watchdog): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
+// Long-running commands (edge, watchdog, ingest): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
 // blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.
 struct SignalFlags {
   std::atomic<bool>& stop;

@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   css::cli::add_detect(app, run);
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
+  css::cli::add_ingest(app, run);
   css::cli::add_config(app, run);
 
   try {
