@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The Python baseline of `bench/run ingest`: what the seed's stack would do with Debian's
-python3-paho-mqtt and the standard sqlite3 module. One MQTT v5 client (TLS, QoS 1), each
+python3-paho-mqtt and the standard sqlite3 module. One MQTT 3.1.1 client (TLS, QoS 1; paho 1.6's v5 mode dropped its connection under this
+load with a broker-side protocol error), each
 message parsed with json.loads, checked for the fields the store needs, inserted with
 INSERT OR IGNORE and committed (sqlite3 defaults: rollback journal, synchronous FULL), so a
 message is durable when its callback returns. Exits after --count rows; prints one JSON line
@@ -43,16 +44,16 @@ def on_message(client, userdata, msg):
         client.disconnect()
 
 
-def on_subscribe(client, userdata, mid, granted, properties=None):
+def on_subscribe(client, userdata, mid, granted):
     open(ready, "w").close()
 
 
-client = mqtt.Client(client_id="bench-python", protocol=mqtt.MQTTv5)
+client = mqtt.Client(client_id="bench-python", protocol=mqtt.MQTTv311, clean_session=True)
 client.tls_set(ca_certs=ca)
 client.username_pw_set(user, password)
 client.on_message = on_message
 client.on_subscribe = on_subscribe
-client.on_connect = lambda c, u, f, rc, p=None: c.subscribe("citysafesense/events/+", qos=1)
+client.on_connect = lambda c, u, f, rc: c.subscribe("citysafesense/events/+", qos=1)
 client.connect(host, port, keepalive=30)
 client.loop_forever()
 print(json.dumps({"stored": state["stored"], "seconds": state["last"] - state["first"]}))
