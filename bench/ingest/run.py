@@ -249,6 +249,7 @@ def main():
            "python_events": PY_EVENTS,
            "ingest_vs_ceiling": round(m / c, 3), "ingest_vs_python": round(m / p, 1)}
     fig.update(lag_fig)
+    fig["loadavg_1min"] = float(open("/proc/loadavg").read().split()[0])
     log(f"ingest→SQLite {fig['ingest_vs_ceiling']}× the ceiling (target ≥ 0.8), "
         f"{fig['ingest_vs_python']}× Python (target ≥ 10); lag p99 {fig['lag_p99_s']} s at "
         f"{fig['lag_achieved_events_per_s']} events/s")
