@@ -100,6 +100,16 @@ int print_report(const std::string& db) {
     for (const auto& row : *types)
       std::printf("  events %-22s %llu\n", row.key.c_str(),
                   static_cast<unsigned long long>(row.count));
+  store::EventQuery newest;
+  newest.limit = 10;
+  newest.newest_first = true;
+  if (auto page = (*s)->events(newest); page && !page->events.empty()) {
+    std::printf("  newest events:\n");
+    for (const auto& e : page->events)
+      std::printf("    %-16s %.3f  %-20s p=%.2f  seq %llu\n", e.device.c_str(), e.timestamp,
+                  std::string(to_string(e.event)).c_str(), e.probability,
+                  static_cast<unsigned long long>(e.seq));
+  }
   if (auto devices = (*s)->device_statuses(); devices)
     for (const auto& d : *devices)
       std::printf("  device %-22s %s\n", d.device.c_str(), d.online ? "online" : "offline");
