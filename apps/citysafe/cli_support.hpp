@@ -79,8 +79,8 @@ void add_watchdog(CLI::App& root, Runner& run);
 void add_edge(CLI::App& root, Runner& run);
 void add_ingest(CLI::App& root, Runner& run);
 
-// Long-running commands (edge, watchdog, ingest): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
-// blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.
+// Long-running commands (edge, watchdog, ingest): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so
+// a blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.
 struct SignalFlags {
   std::atomic<bool>& stop;
   std::atomic<bool>& reload;
