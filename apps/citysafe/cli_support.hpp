@@ -89,9 +89,10 @@ void add_checklist(CLI::App& root, Runner& run);
 void add_whitepaper(CLI::App& root, Runner& run);
 void add_serve(CLI::App& root, Runner& run);
 void add_token(CLI::App& root, Runner& run);
+void add_ingest(CLI::App& root, Runner& run);
 
-// Long-running commands (edge, watchdog): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so a
-// blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.
+// Long-running commands (edge, watchdog, ingest): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so
+// a blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.
 struct SignalFlags {
   std::atomic<bool>& stop;
   std::atomic<bool>& reload;

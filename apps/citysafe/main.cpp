@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   css::cli::add_whitepaper(app, run);
   css::cli::add_serve(app, run);
   css::cli::add_token(app, run);
+  css::cli::add_ingest(app, run);
 #endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);

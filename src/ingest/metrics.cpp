@@ -63,9 +63,10 @@ std::string to_prometheus(const IngestMetrics& m) {
 }
 
 std::string health_json(const IngestMetrics& m) {
-  const bool ok = m.broker_connected.load() && m.store_ok.load();
+  const bool ok = m.broker_connected.load() && m.subscribed.load() && m.store_ok.load();
   return std::string("{\"status\":\"") + (ok ? "ok" : "degraded") +
          "\",\"broker_connected\":" + (m.broker_connected.load() ? "true" : "false") +
+         ",\"subscribed\":" + (m.subscribed.load() ? "true" : "false") +
          ",\"store_ok\":" + (m.store_ok.load() ? "true" : "false") +
          ",\"received\":" + std::to_string(m.received.load()) +
          ",\"stored\":" + std::to_string(m.stored.load()) +

@@ -218,7 +218,11 @@ Status Worker::run(const std::atomic<bool>& stop) {
   o.session_expiry_s = s.opt.session_expiry_s;
   o.hold_acks_max_batch = s.opt.max_batch;
   o.hold_acks_linger_ms = s.opt.max_batch_delay_ms;
-  o.receive_maximum = static_cast<std::uint16_t>(s.opt.max_batch);
+  // Twice the batch in flight: while one batch commits (reading paused), the broker has already
+  // sent the next into the socket buffers.
+  o.receive_maximum = static_cast<std::uint16_t>(std::min<std::size_t>(65535, 2 * s.opt.max_batch));
+  // A resumed session's backlog is delivered before the SUBACKs: give them time.
+  o.operation_timeout_ms = std::max<std::uint32_t>(o.operation_timeout_ms, 30000);
   mqtt::Callbacks cb;
   cb.on_message = [&s](const mqtt::Message& msg) {
     ++s.m.received;
@@ -250,6 +254,7 @@ Status Worker::run(const std::atomic<bool>& stop) {
     if (!st) break;
     st = s.client->subscribe(filter, mqtt::Qos::kAtLeastOnce);
   }
+  s.m.subscribed = st.ok();
   while (st && !stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   {
     const std::lock_guard lock(s.mu);

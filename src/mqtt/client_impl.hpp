@@ -79,6 +79,7 @@ struct Client::Impl {
   void stay_connected(std::size_t index);
   void resubscribe();
   int held_connection();     // the connection loop with held acknowledgements
+  int handshake_step();      // its CONNECT/CONNACK phase (no PUBACK written)
   bool await_release();      // false while a closed batch is not yet released
   int read_burst(int sock);  // reads what the socket holds, up to the batch size
   void maybe_close_batch();

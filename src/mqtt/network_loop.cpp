@@ -74,6 +74,12 @@ ConnectionError Client::Impl::attempt(std::size_t index) {
     const std::lock_guard lock(log_mu);
     lib_error.clear();
   }
+  {  // PUBACKs queued on an earlier connection died with it: the broker redelivers those
+    const std::lock_guard lock(hold_mu);
+    held_count = 0;
+    hold_batch = 0;
+  }
+  hold_cv.notify_all();
   const auto deadline = Clock::now() + std::chrono::milliseconds(opt.connect_timeout_ms);
   int rc = MOSQ_ERR_SUCCESS;
   {
@@ -83,7 +89,7 @@ ConnectionError Client::Impl::attempt(std::size_t index) {
   }
   if (rc != MOSQ_ERR_SUCCESS) return describe(rc, broker);
   while (true) {  // bounded by `deadline`
-    rc = mosquitto_loop(mosq, kLoopSliceMs, 1);
+    rc = opt.hold_acks_max_batch > 0 ? handshake_step() : mosquitto_loop(mosq, kLoopSliceMs, 1);
     int reason = -1;
     {
       const std::lock_guard lock(mu);
@@ -132,12 +138,6 @@ void Client::Impl::stay_connected(std::size_t index) {
     round_errors.clear();
   }
   cv.notify_all();
-  {  // PUBACKs queued on an earlier connection died with it: the broker redelivers those
-    const std::lock_guard lock(hold_mu);
-    held_count = 0;
-    hold_batch = 0;
-  }
-  hold_cv.notify_all();
   resubscribe();
   if (cb.on_connected) cb.on_connected(broker);
   int rc = MOSQ_ERR_SUCCESS;
@@ -174,6 +174,25 @@ void Client::Impl::stay_connected(std::size_t index) {
     last_error = std::move(lost);
   }
   if (cb.on_disconnected) cb.on_disconnected(why);
+}
+
+// Held acknowledgements, before CONNACK: mosquitto_loop() would write the PUBACKs of messages
+// a resumed session sends right behind the CONNACK. Nothing needing a PUBACK can arrive before
+// the CONNACK, so writing first and reading after is safe; the read's PUBACKs stay queued.
+int Client::Impl::handshake_step() {
+  const int sock = mosquitto_socket(mosq);
+  bool connack = false;
+  {
+    const std::lock_guard lock(mu);
+    connack = connack_reason >= 0;
+  }
+  if (!connack && mosquitto_want_write(mosq)) {
+    if (int rc = mosquitto_loop_write(mosq, 1); rc != MOSQ_ERR_SUCCESS) return rc;
+  }
+  pollfd p{sock, POLLIN, 0};
+  if (::poll(&p, 1, kLoopSliceMs) < 0 && errno != EINTR) return MOSQ_ERR_ERRNO;
+  if (int rc = mosquitto_loop_read(mosq, 1); rc != MOSQ_ERR_SUCCESS) return rc;
+  return MOSQ_ERR_SUCCESS;
 }
 
 bool Client::Impl::holding() {

@@ -24,14 +24,15 @@ struct IngestMetrics {
   std::atomic<double> lag_seconds_sum{0.0};   // sum over stored events, for a mean
   std::atomic<double> last_commit_unix{0.0};  // when the newest batch committed
   std::atomic<bool> broker_connected{false};
-  std::atomic<bool> store_ok{true};  // false after a failed commit, true after the next one
+  std::atomic<bool> subscribed{false};  // every filter acknowledged once
+  std::atomic<bool> store_ok{true};     // false after a failed commit, true after the next one
 
   std::uint64_t dead_letters_total() const;
 };
 
 // Prometheus text exposition format 0.0.4, names prefixed citysafe_ingest_.
 std::string to_prometheus(const IngestMetrics& m);
-// {"status":"ok"|"degraded","broker_connected":..,"store_ok":..,"received":..,...}
+// {"status":"ok"|"degraded","broker_connected":..,"subscribed":..,"store_ok":..,...}
 std::string health_json(const IngestMetrics& m);
 
 }  // namespace css::ingest

@@ -1,0 +1,260 @@
+"""bench/ingest/run.py: the orchestration behind `bench/run ingest` (see ./run and
+bench/README.md). Every process it starts is stopped before it returns; the broker listens on
+a free loopback port; scratch files live in a temp folder removed at the end."""
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.environ.get("CSS_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+BUILD = os.environ.get("CSS_BUILD_DIR", os.path.join(ROOT, "build"))
+CITYSAFE = os.path.join(BUILD, "bin", "citysafe")
+PUB = os.path.join(BUILD, "bin", "bench_ingest_pub")
+EVENTS = int(os.environ.get("CSS_BENCH_INGEST_EVENTS", "5000"))
+# The Python baseline commits each message (fsync): a shorter head of the same stream keeps the
+# run bounded; its rate is events / seconds like the others.
+PY_EVENTS = int(os.environ.get("CSS_BENCH_INGEST_PY_EVENTS", "500"))
+REPS = int(os.environ.get("CSS_BENCH_INGEST_REPS", "3"))
+LAG_RATE = 10000
+LAG_EVENTS = int(os.environ.get("CSS_BENCH_INGEST_LAG_EVENTS", "20000"))
+PASSWORD = "bench-" + os.urandom(6).hex()
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_for(pred, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.01)
+    raise SystemExit(f"bench/ingest: timed out waiting for {what}")
+
+
+def cpu_name():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip() + f" ({platform.machine()})"
+    except OSError:
+        pass
+    return platform.machine()
+
+
+class Broker:
+    def __init__(self, tmp):
+        self.dir = os.path.join(tmp, "broker")
+        os.makedirs(self.dir)
+        subprocess.run([os.path.join(ROOT, "deploy/certs/make-certs.sh"), self.dir + "/certs"],
+                       check=True, stdout=subprocess.DEVNULL)
+        self.ca = self.dir + "/certs/ca.pem"
+        self.port = free_port()
+        pw = self.dir + "/passwd"
+        open(pw, "w").close()
+        for user in ("ingest", "bench-node"):
+            subprocess.run(["mosquitto_passwd", "-b", pw, user, PASSWORD], check=True)
+        with open(self.dir + "/mosquitto.conf", "w") as f:
+            f.write(f"""per_listener_settings false
+user root
+listener {self.port} 127.0.0.1
+cafile {self.dir}/certs/ca.pem
+certfile {self.dir}/certs/server.pem
+keyfile {self.dir}/certs/server.key
+allow_anonymous false
+password_file {pw}
+acl_file {ROOT}/deploy/mosquitto/acl
+max_queued_messages 1000000
+log_dest stderr
+""")
+        self.proc = subprocess.Popen(["/usr/sbin/mosquitto", "-c", self.dir + "/mosquitto.conf"],
+                                     stderr=open(self.dir + "/broker.log", "w"))
+        wait_for(self.listening, 10, "the broker")
+
+    def listening(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            return True
+        except OSError:
+            return False
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def publish(broker, count, rate=0, device="bench-node"):
+    out = subprocess.run([PUB, "--mqtt", f"localhost:{broker.port}", "--ca", broker.ca,
+                          "--user", "bench-node", "--password", PASSWORD, "--device", device,
+                          "--count", str(count), "--rate", str(rate)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ceiling(broker):
+    sub = subprocess.Popen(["mosquitto_sub", "-h", "localhost", "-p", str(broker.port),
+                            "--cafile", broker.ca, "-u", "ingest", "-P", PASSWORD, "-V", "mqttv5",
+                            "-q", "1", "-t", "citysafesense/events/+", "-C", str(EVENTS)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)  # mosquitto_sub has no "subscribed" signal; it connects in milliseconds
+        t0 = time.monotonic()
+        publish(broker, EVENTS)
+        sub.wait(timeout=120)
+    finally:
+        sub.kill()
+    return EVENTS / (time.monotonic() - t0)
+
+
+class Ingest:
+    def __init__(self, broker, db_url, tmp, name):
+        self.port = free_port()
+        pwfile = os.path.join(tmp, "ingest.pw")
+        with open(pwfile, "w") as f:
+            f.write(PASSWORD + "\n")
+        self.proc = subprocess.Popen(
+            [CITYSAFE, "ingest", "--mqtt", f"localhost:{broker.port}", "--tls-cert", broker.ca,
+             "--username", "ingest", "--password-file", pwfile, "--db", db_url,
+             "--client-id", name, "--metrics", f"127.0.0.1:{self.port}",
+             # the session ends a second after this run, so later runs' messages are not
+             # queued for it
+             "--session-expiry", "1"],
+            stderr=open(os.path.join(tmp, name + ".log"), "w"))
+        wait_for(self.healthy, 15, "ingest to subscribe")
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=2) as r:
+            return r.read().decode()
+
+    def healthy(self):
+        try:
+            return '"status":"ok"' in self.get("/health")
+        except OSError:
+            return False
+
+    def stored(self):
+        for line in self.get("/metrics").splitlines():
+            if line.startswith("citysafe_ingest_events_stored_total "):
+                return int(float(line.split()[1]))
+        return 0
+
+    def stop(self):
+        if self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        if self.proc.wait(timeout=20) != 0:
+            raise SystemExit("bench/ingest: ingest did not exit 0 on SIGTERM")
+
+
+def ours(broker, tmp, rep):
+    db = os.path.join(tmp, f"ours-{rep}.db")
+    ing = Ingest(broker, "sqlite://" + db, tmp, f"bench-ingest-{rep}")
+    try:
+        t0 = time.monotonic()
+        publish(broker, EVENTS)
+        wait_for(lambda: ing.stored() >= EVENTS, 120, "ingest to store the stream")
+        rate = EVENTS / (time.monotonic() - t0)
+    finally:
+        ing.stop()
+    time.sleep(1.5)  # its session expires
+    return rate
+
+
+def python_baseline(broker, tmp, rep):
+    db = os.path.join(tmp, f"python-{rep}.db")
+    ready = os.path.join(tmp, f"python-{rep}.ready")
+    proc = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "bench/ingest/python_baseline.py"),
+                             "localhost", str(broker.port), broker.ca, "ingest", PASSWORD, db,
+                             str(PY_EVENTS), ready], stdout=subprocess.PIPE, text=True)
+    wait_for(lambda: os.path.exists(ready), 15, "the Python baseline to subscribe")
+    try:
+        t0 = time.monotonic()
+        publish(broker, PY_EVENTS)
+        proc.wait(timeout=600)
+    finally:
+        proc.kill()
+    rate = PY_EVENTS / (time.monotonic() - t0)
+    return rate
+
+
+def lag(broker, tmp):
+    db = os.path.join(tmp, "lag.db")
+    ing = Ingest(broker, "sqlite://" + db, tmp, "bench-ingest-lag")
+    try:
+        pub = publish(broker, LAG_EVENTS, rate=LAG_RATE)
+        wait_for(lambda: ing.stored() >= LAG_EVENTS, 120, "ingest to store the lag stream")
+    finally:
+        ing.stop()
+    conn = sqlite3.connect(db)
+    lags = sorted(r[0] for r in conn.execute("SELECT received_at - ts FROM events"))
+    conn.close()
+    q = statistics.quantiles(lags, n=100)
+    return {"lag_p50_s": round(q[49], 4), "lag_p99_s": round(q[98], 4),
+            "lag_max_s": round(lags[-1], 4), "lag_offered_events_per_s": LAG_RATE,
+            "lag_achieved_events_per_s": round(pub["rate"]), "lag_events": len(lags)}
+
+
+def postgres_state():
+    r = subprocess.run([CITYSAFE, "ingest", "--report", "--db",
+                        "postgresql://bench@127.0.0.1:1/bench"], capture_output=True, text=True)
+    if "not built" in r.stderr:
+        return "skipped: postgres backend not built"
+    return "skipped: postgres backend built, but this benchmark does not start a server yet"
+
+
+def main():
+    for exe in (CITYSAFE, PUB):
+        if not os.access(exe, os.X_OK):
+            raise SystemExit(f"bench/ingest: {exe} is missing (cmake --build build)")
+    try:
+        import paho.mqtt  # noqa: F401  (the baseline imports it in its own process)
+    except ImportError:
+        raise SystemExit("bench/ingest: python3-paho-mqtt is missing: scripts/bootstrap --with bench")
+    tmp = tempfile.mkdtemp(prefix="css-bench-ingest-")
+    broker = Broker(tmp)
+    try:
+        ceil, mine, py = [], [], []
+        for rep in range(REPS):
+            ceil.append(ceiling(broker))
+            mine.append(ours(broker, tmp, rep))
+            py.append(python_baseline(broker, tmp, rep))
+            log(f"rep {rep + 1}/{REPS}: ceiling {ceil[-1]:.0f}/s, ingest→SQLite {mine[-1]:.0f}/s, "
+                f"Python {py[-1]:.0f}/s")
+        lag_fig = lag(broker, tmp)
+    finally:
+        broker.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    c, m, p = statistics.median(ceil), statistics.median(mine), statistics.median(py)
+    fig = {"events": EVENTS, "repetitions": REPS, "cpu": cpu_name(),
+           "ceiling_events_per_s": round(c), "ingest_sqlite_events_per_s": round(m),
+           "ingest_postgres": postgres_state(), "python_sqlite_events_per_s": round(p),
+           "python_events": PY_EVENTS,
+           "ingest_vs_ceiling": round(m / c, 3), "ingest_vs_python": round(m / p, 1)}
+    fig.update(lag_fig)
+    fig["loadavg_1min"] = float(open("/proc/loadavg").read().split()[0])
+    log(f"ingest→SQLite {fig['ingest_vs_ceiling']}× the ceiling (target ≥ 0.8), "
+        f"{fig['ingest_vs_python']}× Python (target ≥ 10); lag p99 {fig['lag_p99_s']} s at "
+        f"{fig['lag_achieved_events_per_s']} events/s")
+    print(json.dumps(fig))
+
+
+if __name__ == "__main__":
+    main()
