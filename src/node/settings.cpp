@@ -161,7 +161,7 @@ constexpr std::array kEdgeSettings = {
                        "separated by commas, e.g. sht31:/dev/i2c-1,bh1750:/dev/i2c-1@0x5C,"
                        "bme680:/dev/i2c-1@0x77,pms7003:/dev/ttyUSB0,pir:/dev/gpiochip0@17 "
                        "(@ARG: I2C address, default sht31 0x44, bh1750 0x23, bme680 0x76; GPIO "
-                       "line; pir:/sys/class/gpio/gpioN/value for sysfs). docs/sensors.md."},
+                       "line; pir:/sys/class/gpio/gpioN/value for sysfs). docs/edge.md."},
     SettingSpec{.name = "edge.keepalive_s",
                 .type = T::kInt,
                 .default_value = "30",

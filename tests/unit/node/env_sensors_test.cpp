@@ -111,6 +111,22 @@ TEST(EnvSensorsSpec, TheSettingReachesTheRunAndSimIsTheDefault) {
       << bad.error().message;
 }
 
+// deploy/edge.toml ships the real-parts example commented out: it must stay valid syntax.
+TEST(EnvSensorsSpec, TheDeployFilesCommentedExampleParses) {
+  std::ifstream in(CSS_SOURCE_DIR "/deploy/edge.toml");
+  ASSERT_TRUE(in.good());
+  const std::string prefix = "# env_sensors = \"";
+  std::string line;
+  std::string example;
+  while (std::getline(in, line))
+    if (line.rfind(prefix, 0) == 0)
+      example = line.substr(prefix.size(), line.size() - prefix.size() - 1);
+  ASSERT_FALSE(example.empty()) << "no commented env_sensors example in deploy/edge.toml";
+  auto s = parse_env_sensors(example);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->size(), 5U);
+}
+
 TEST(EnvRig, RealReadingsReachATelemetryWindowAndReadErrorsAreCounted) {
   sensors::testing::Pty pty;
   ASSERT_TRUE(pty.ok());
