@@ -155,14 +155,21 @@ TEST(EdgeProcess, RealEnvSensorsReachTheTelemetryTopic) {
     args.push_back(a);
   EdgeChild edge(args, fx.dir / "edge.log", true);
   ASSERT_TRUE(edge.started());
-  // SerialPort::open flushes what the port held: the sensor "speaks" after the node opened it,
-  // twice in case the first write came before; the poller samples every wall-clock second.
+  // SerialPort::open flushes what the port held: the sensor "speaks" once the node is up (its
+  // "online" status comes after the parts opened), twice, and the poller samples every second.
+  ASSERT_TRUE(mqtt::test::eventually(
+      [&] {
+        for (const auto& m : inbox.all())
+          if (m.topic == "citysafesense/status/dev-a" && m.payload == "online") return true;
+        return false;
+      },
+      30'000))
+      << edge.log();
   const auto pms = sensors::testing::read_bytes("pms7003_stream.bin");
   for (int i = 0; i < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
     pty.write_all(pms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   edge.close_stdin();
   ASSERT_EQ(edge.wait(60'000), 0) << edge.log();
   auto telemetry = [&] {
