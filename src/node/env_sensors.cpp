@@ -1,6 +1,7 @@
 // The real environment station: edge.env_sensors parsing, opening, polling (env_sensors.hpp).
 #include "css/node/env_sensors.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <map>
@@ -250,7 +251,7 @@ void EnvPoller::loop() {
     auto w = station_.poll(unix_now());  // the drivers' waits happen here, unlocked
     lock.lock();
     if (w) done_.push_back(std::move(*w));
-    next += period;
+    next = std::max(next + period, std::chrono::steady_clock::now());  // no burst after a stall
     cv_.wait_until(lock, next, [this] { return stopping_; });
   }
 }
