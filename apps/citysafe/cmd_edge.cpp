@@ -17,6 +17,7 @@
 #include "css/core/config.hpp"
 #include "css/core/settings.hpp"
 #include "css/edge/settings.hpp"
+#include "css/node/env_sensors.hpp"
 #include "css/node/hardware_source.hpp"
 #include "css/node/health_link.hpp"
 #include "css/node/runtime.hpp"
@@ -42,6 +43,7 @@ constexpr std::array kAliases = {
     FlagAlias{"--source", "edge.source"},
     FlagAlias{"--imu-driver", "edge.imu_driver"},
     FlagAlias{"--gnss", "edge.gnss"},
+    FlagAlias{"--env-sensors", "edge.env_sensors"},
     FlagAlias{"--scenario", "edge.sim_scenario"},
     FlagAlias{"--seed", "edge.sim_seed"},
 };
@@ -86,6 +88,13 @@ int run_edge(const EdgeOptions& o) {
                     : node::make_source(run->source, run->sim);
   if (!source) return report(source.error());
   auto limited = node::limit_duration(std::move(*source), o.duration_s);
+  std::unique_ptr<node::EnvRig> env;
+  if (run->node.telemetry && !run->env_sensors.empty()) {
+    auto rig = node::EnvRig::open(run->env_sensors, node::linux_i2c_opener());
+    if (!rig) return report(rig.error());
+    env = std::move(*rig);
+    run->node.env_sensors = env->sensors();
+  }
   node::Log log(o.verbose, o.log_json);
   node::RuntimeStats stats;
   std::unique_ptr<node::HealthLink> health;
@@ -117,7 +126,9 @@ void add_edge(CLI::App& root, Runner& run) {
       "Run an edge node: frames (simulator, replay, stdin) → pipeline → events, flows and\n"
       "telemetry → spool → MQTT over TLS (QoS 1). SIGINT/SIGTERM stop, SIGHUP reloads the model.\n"
       "Example: citysafe edge --model models/default.csm --mqtt broker.local:8883 \\\n"
-      "  --tls-cert certs/ca.pem --topic citysafesense/events --device-id pi4-edge-001");
+      "  --tls-cert certs/ca.pem --topic citysafesense/events --device-id pi4-edge-001\n"
+      "Real environment station (one-minute telemetry; default sim):\n"
+      "  --env-sensors sht31:/dev/i2c-1,pms7003:/dev/ttyUSB0,pir:/dev/gpiochip0@17");
   for (std::size_t i = 0; i < kAliases.size(); ++i)
     cmd->add_option(kAliases[i].flag, o->alias_values[i],
                     std::string("Sets ") + kAliases[i].setting + " (see `citysafe config`)");

@@ -12,6 +12,7 @@
 
 #include "css/core/file_io.hpp"
 #include "css/modelrun/loaded_model.hpp"
+#include "css/node/env_sensors.hpp"
 #include "css/node/flows.hpp"
 #include "css/node/location.hpp"
 #include "css/sensors/env_sim.hpp"
@@ -94,7 +95,10 @@ class Loop {
                   {sensors::SimulatedKind::kPir, env_}}},
         telemetry_(c.device, c.telemetry_period_s),
         station_({&sensors_[0], &sensors_[1], &sensors_[2], &sensors_[3], &sensors_[4]},
-                 telemetry_) {}
+                 telemetry_) {
+    if (c.telemetry && !c.env_sensors.empty())
+      real_env_ = std::make_unique<EnvPoller>(c.env_sensors, c.device, c.telemetry_period_s);
+  }
 
   void reload() {
     auto fresh = load_model(c_);
@@ -132,8 +136,11 @@ class Loop {
 
   void finish() {
     if (auto f = flows_.flush()) submit_flow(*f);
-    if (c_.telemetry)
+    if (real_env_) {
+      for (const auto& w : real_env_->stop()) submit_telemetry(w);
+    } else if (c_.telemetry) {
       if (auto w = telemetry_.flush()) submit_telemetry(*w);
+    }
   }
 
  private:
@@ -157,8 +164,11 @@ class Loop {
       s.speed_course =
           std::make_pair(static_cast<double>(f.gnss_speed), static_cast<double>(f.gnss_course));
     if (auto done = flows_.add_second(s)) submit_flow(*done);
-    if (c_.telemetry)
+    if (real_env_) {
+      for (const auto& w : real_env_->take()) submit_telemetry(w);
+    } else if (c_.telemetry) {
       if (auto w = station_.poll(start_unix_ + f.t)) submit_telemetry(*w);
+    }
   }
 
   void submit_flow(const FlowSummary& f) {
@@ -187,6 +197,7 @@ class Loop {
   std::array<sensors::SimulatedSensor, 5> sensors_;
   sensors::TelemetryAggregator telemetry_;
   sensors::EnvStation station_;
+  std::unique_ptr<EnvPoller> real_env_;  // the real sensors, when configured
 };
 
 }  // namespace

@@ -147,11 +147,21 @@ constexpr std::array kEdgeSettings = {
                 .doc = "Flow summary period of stream time.",
                 .min = 10.0,
                 .max = 3600.0},
-    SettingSpec{.name = "edge.telemetry",
-                .type = T::kBool,
-                .default_value = "true",
+    SettingSpec{
+        .name = "edge.telemetry",
+        .type = T::kBool,
+        .default_value = "true",
+        .unit = "",
+        .doc = "Publish one-minute telemetry of the environment station (edge.env_sensors)."},
+    SettingSpec{.name = "edge.env_sensors",
+                .type = T::kString,
+                .default_value = "sim",
                 .unit = "",
-                .doc = "Publish one-minute telemetry of the (simulated) environment station."},
+                .doc = "Environment station: sim (simulated), or real parts KIND:PATH[@ARG] "
+                       "separated by commas, e.g. sht31:/dev/i2c-1,bh1750:/dev/i2c-1@0x5C,"
+                       "bme680:/dev/i2c-1@0x77,pms7003:/dev/ttyUSB0,pir:/dev/gpiochip0@17 "
+                       "(@ARG: I2C address, default sht31 0x44, bh1750 0x23, bme680 0x76; GPIO "
+                       "line; pir:/sys/class/gpio/gpioN/value for sysfs). docs/edge.md."},
     SettingSpec{.name = "edge.keepalive_s",
                 .type = T::kInt,
                 .default_value = "30",
@@ -244,6 +254,11 @@ Result<EdgeRun> edge_run_from(const Config& c) {
   p.heartbeat_s = c.get_double("edge.heartbeat_s");
   r.source = c.get_string("edge.source");
   if (auto st = hardware_from(c, r); !st) return st.error();
+  if (const auto env = c.get_string("edge.env_sensors"); !is_simulated_env(env)) {
+    auto specs = parse_env_sensors(env);
+    if (!specs) return specs.error();
+    r.env_sensors = std::move(*specs);
+  }
   r.sim.scenario = c.get_string("edge.sim_scenario");
   r.sim.seed = static_cast<std::uint64_t>(c.get_int("edge.sim_seed"));
   return r;

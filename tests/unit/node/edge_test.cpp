@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../sensors/pty.hpp"
+#include "../sensors/test_data.hpp"
 #include "css/node/flows.hpp"
 #include "css/node/location.hpp"
 #include "edge_fixture.hpp"
@@ -123,6 +125,7 @@ TEST(EdgeProcess, BadInputIsRefusedUpFrontNamingTheFlag) {
       {{"--source", "camera"}, "--source"},
       {{"--mqtt", "a:99999"}, "--mqtt"},
       {{"--model", (dir / "none.csm").string()}, "--model"},
+      {{"--env-sensors", "sht31:/dev/i2c-1@0x99"}, "edge.env_sensors: 'sht31:/dev/i2c-1@0x99'"},
   };
   for (const auto& [extra, needle] : cases) {
     auto args = base;
@@ -133,6 +136,72 @@ TEST(EdgeProcess, BadInputIsRefusedUpFrontNamingTheFlag) {
     fs::remove(dir / "bad.log");
   }
   fs::remove_all(dir);
+}
+
+// edge.env_sensors with real parts: a PMS7003 on a pseudo-terminal fed the recorded stream and
+// a PIR on a sysfs-style value file. Their readings (and only theirs: no simulated
+// temperature) reach the telemetry topic; a part that does not open stops the node (exit 1).
+TEST(EdgeProcess, RealEnvSensorsReachTheTelemetryTopic) {
+  Fixture fx;
+  ASSERT_TRUE(fx.broker);
+  sensors::testing::Pty pty;
+  ASSERT_TRUE(pty.ok());
+  std::ofstream(fx.dir / "pir") << "1\n";
+  Inbox inbox;
+  auto sub = fx.subscriber(inbox, "ingest-env");
+  auto args = fx.args("stdin");  // the run lasts until stdin closes
+  for (const std::string& a : std::vector<std::string>{
+           "--env-sensors", "pms7003:" + pty.slave() + ",pir:" + (fx.dir / "pir").string()})
+    args.push_back(a);
+  EdgeChild edge(args, fx.dir / "edge.log", true);
+  ASSERT_TRUE(edge.started());
+  // SerialPort::open flushes what the port held: the sensor "speaks" once the node is up (its
+  // "online" status comes after the parts opened), twice, and the poller samples every second.
+  ASSERT_TRUE(mqtt::test::eventually(
+      [&] {
+        for (const auto& m : inbox.all())
+          if (m.topic == "citysafesense/status/dev-a" && m.payload == "online") return true;
+        return false;
+      },
+      30'000))
+      << edge.log();
+  const auto pms = sensors::testing::read_bytes("pms7003_stream.bin");
+  for (int i = 0; i < 2; ++i) {
+    pty.write_all(pms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  }
+  edge.close_stdin();
+  ASSERT_EQ(edge.wait(60'000), 0) << edge.log();
+  auto telemetry = [&] {
+    std::vector<nlohmann::json> out;
+    for (const auto& m : inbox.all())
+      if (m.topic == "citysafesense/telemetry/dev-a")
+        out.push_back(nlohmann::json::parse(m.payload));
+    return out;
+  };
+  ASSERT_TRUE(mqtt::test::eventually([&] { return !telemetry().empty(); }, 5000)) << edge.log();
+  std::uint64_t motion = 0, pm = 0;
+  for (const auto& j : telemetry()) {
+    const auto& q = j.at("quantities");
+    EXPECT_FALSE(q.contains("temperature_c")) << j.dump();  // not the simulated station
+    if (q.contains("motion")) motion += q["motion"]["n"].get<std::uint64_t>();
+    if (q.contains("pm25_ugm3")) {
+      pm += q["pm25_ugm3"]["n"].get<std::uint64_t>();
+      EXPECT_EQ(q["pm25_ugm3"]["max"].get<double>(), 15.0) << j.dump();  // the newest frame
+    }
+  }
+  EXPECT_GE(motion, 1u);
+  EXPECT_GE(pm, 1u);
+
+  auto missing = fx.args("sim");
+  for (const std::string& a : std::vector<std::string>{"--fast", "--duration", "1", "--env-sensors",
+                                                       "pms7003:" + (fx.dir / "ttyNONE").string()})
+    missing.push_back(a);
+  EdgeChild bad(missing, fx.dir / "bad.log", false);
+  EXPECT_EQ(bad.wait(20'000), 1) << bad.log();
+  EXPECT_NE(bad.log().find("edge.env_sensors: pms7003 on " + (fx.dir / "ttyNONE").string()),
+            std::string::npos)
+      << bad.log();
 }
 
 }  // namespace

@@ -71,6 +71,7 @@ TEST(EdgeSettings, TheShippedDeployFileLoads) {
   EXPECT_EQ(run->node.device, "pi4-edge-001");
   EXPECT_EQ(run->node.publisher.mqtt.brokers.size(), 2u);
   EXPECT_EQ(run->source, "imu:/dev/i2c-1@0x68");
+  EXPECT_TRUE(run->env_sensors.empty());  // env_sensors = "sim"
 }
 
 TEST(EdgeSettings, ErrorsNameTheFlag) {

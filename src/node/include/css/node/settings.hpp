@@ -8,6 +8,7 @@
 
 #include "css/core/config.hpp"
 #include "css/core/result.hpp"
+#include "css/node/env_sensors.hpp"
 #include "css/node/hardware_source.hpp"
 #include "css/node/runtime.hpp"
 #include "css/node/source.hpp"
@@ -20,7 +21,8 @@ struct EdgeRun {
   NodeConfig node;
   std::string source;  // "sim", "replay:FILE", "stdin", "imu:PATH[@ADDR,...]"
   SimSourceConfig sim;
-  HardwareSpec hardware;  // filled in for imu:…
+  HardwareSpec hardware;                   // filled in for imu:…
+  std::vector<EnvSensorSpec> env_sensors;  // edge.env_sensors; empty = the simulated station
 };
 
 // Builds the runtime's config from a Config over edge_settings() + edge::detector_settings():
