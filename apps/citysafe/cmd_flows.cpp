@@ -1,6 +1,8 @@
 // citysafe flows: flow summaries → a flow field per cell (mean velocity, speed, count,
 // divergence, curl) for a time window, and optionally flow anomalies of one hour against the
 // same hour of previous days (robust z). GeoJSON (RFC 7946) or CSV; anomalies as CSV.
+// Summaries come from a JSON-lines file (--flows) or a store (--db); a stored summary has no
+// position, so its device's comes from --device-positions or its newest positioned event.
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
@@ -19,7 +21,7 @@ namespace {
 
 struct FlowOptions {
   std::filesystem::path flows, out, anomalies_out, device_positions;
-  std::string city = "sao-paulo", window = "24h", until, format, anomaly_hour;
+  std::string db, city = "sao-paulo", window = "24h", until, format, anomaly_hour;
   int k = geo::kDefaultKAnonymity;
   double cell_size_m = 0.0;
   geo::AnomalyConfig anomaly;
@@ -52,11 +54,40 @@ Result<geo::DevicePositions> read_positions(const std::filesystem::path& path) {
   return out;
 }
 
+// Every summary of --flows or --db (the baseline of anomalies reaches back days before the
+// window, so the whole store is read; the window is cut by geo).
+Result<std::vector<geo::FlowRecord>> load_flows(const FlowOptions& o, store::EventStore* db,
+                                                const geo::DevicePositions& positions) {
+  if (db == nullptr) {
+    auto flows = geo::read_flows_jsonl(o.flows, positions);
+    if (!flows) return make_error(flows.error().code, "--flows: " + flows.error().message);
+    return flows;
+  }
+  std::size_t unplaced = 0;
+  auto flows = flow_records(*db, positions, &unplaced);
+  if (!flows) return make_error(flows.error().code, "--db: " + flows.error().message);
+  if (unplaced > 0)
+    std::fprintf(stderr,
+                 "note: %zu stored flow summaries left out: their device has no position (give "
+                 "--device-positions)\n",
+                 unplaced);
+  return flows;
+}
+
 int run_flows(FlowOptions& o) {
+  if (o.flows.empty() == o.db.empty())
+    return report(make_error(ErrorCode::kInvalidArgument, "give one of --flows FILE or --db URL"));
   std::vector<OutputArg> outs = {{"--out", o.out}};
   if (!o.anomalies_out.empty()) outs.push_back({"--anomalies-out", o.anomalies_out});
-  std::vector<std::filesystem::path> inputs = {o.flows};
+  std::vector<std::filesystem::path> inputs;
+  if (!o.flows.empty()) inputs.push_back(o.flows);
   if (!o.device_positions.empty()) inputs.push_back(o.device_positions);
+  std::unique_ptr<store::EventStore> db;
+  if (!o.db.empty()) {
+    auto opened = open_db_flag(o.db, true, &inputs);
+    if (!opened) return report(opened.error());
+    db = std::move(*opened);
+  }
   if (auto st = check_outputs(outs, inputs); !st) return report(st.error());
   auto csv = wants_csv(o.format, o.out);
   if (!csv) return report(csv.error());
@@ -72,8 +103,8 @@ int run_flows(FlowOptions& o) {
     return report(make_error(length.error().code, "--window: " + length.error().message));
   auto positions = read_positions(o.device_positions);
   if (!positions) return report(positions.error());
-  auto flows = geo::read_flows_jsonl(o.flows, *positions);
-  if (!flows) return report(make_error(flows.error().code, "--flows: " + flows.error().message));
+  auto flows = load_flows(o, db.get(), *positions);
+  if (!flows) return report(flows.error());
   std::vector<geo::EventPoint> starts;
   for (const auto& f : *flows) starts.push_back({f.start, f.where});
   std::optional<double> until;
@@ -127,12 +158,18 @@ void add_flows(CLI::App& root, Runner& run) {
       "whose flow in one hour departs from the same hour of previous days (robust z >= 3.5).\n"
       "Example: citysafe flows --flows flows.jsonl --city sao-paulo --window 1h --out "
       "flows.geojson\n"
-      "           --anomalies-out anomalies.csv --baseline-days 14");
-  cmd->add_option("--flows", o->flows,
-                  "Flow summaries, JSON lines (with lat/lon, or see --device-positions)")
-      ->required();
+      "           --anomalies-out anomalies.csv --baseline-days 14\n"
+      "         citysafe flows --db sqlite://data/citysafe.db --device-positions nodes.csv "
+      "--window 24h --out flows.geojson");
+  auto* flows = cmd->add_option(
+      "--flows", o->flows, "Flow summaries, JSON lines (with lat/lon, or see --device-positions)");
+  cmd->add_option("--db", o->db,
+                  "Or read the flow summaries from a store: sqlite:///abs/path.db, path.db, "
+                  "postgresql://… (citysafe ingest, simulate-city --db)")
+      ->excludes(flows);
   cmd->add_option("--device-positions", o->device_positions,
-                  "CSV device,lat,lon for lines without a position");
+                  "CSV device,lat,lon for summaries without a position (with --db: default is "
+                  "the device's newest positioned event)");
   cmd->add_option("--city", o->city, "City name (cities/NAME.toml) or a .toml file")
       ->capture_default_str();
   cmd->add_option("--window", o->window, "Time window: 1h, 24h, 7d ...")->capture_default_str();

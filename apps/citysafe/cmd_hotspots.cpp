@@ -1,7 +1,9 @@
 // citysafe hotspots: events → a hotspot map of a city for a time window (css::geo): counts,
 // rates, kernel density, Getis-Ord Gi* z and p, hot/cold classes (FDR by default), with
 // k-anonymity and optional Laplace noise. GeoJSON (RFC 7946) or CSV; never raw points.
+// Events come from a JSON-lines file (--events) or a store (--db: only the window is read).
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -19,7 +21,7 @@ namespace {
 
 struct HotspotOptions {
   std::filesystem::path events, out, profile_out;
-  std::string city = "sao-paulo", window = "7d", until, format, grid, weights = "kring";
+  std::string db, city = "sao-paulo", window = "7d", until, format, grid, weights = "kring";
   double cell_size_m = 0.0;
   bool no_fdr = false;
   geo::HotspotConfig cfg;
@@ -72,10 +74,41 @@ void print_summary(const geo::HotspotMap& m, const std::filesystem::path& out) {
       out.string().c_str());
 }
 
+// The window's positioned events, from --events or --db, and the window itself (it ends just
+// after the newest positioned event unless --until says otherwise, for both sources).
+Result<std::vector<geo::EventPoint>> load_events(const HotspotOptions& o, store::EventStore* db,
+                                                 double length, std::optional<double> until,
+                                                 geo::Window* w) {
+  if (db == nullptr) {
+    auto events = geo::read_events_jsonl(o.events);
+    if (!events) return make_error(events.error().code, "--events: " + events.error().message);
+    *w = geo::window_ending(events->points, length, until);
+    return std::move(events->points);
+  }
+  if (!until) {
+    auto newest = newest_positioned_event(*db);
+    if (!newest) return make_error(newest.error().code, "--db: " + newest.error().message);
+    until = std::nextafter(newest->value_or(0.0), 1e300);
+  }
+  *w = geo::window_ending({}, length, until);
+  auto points = event_points(*db, w->start, w->end);
+  if (!points) return make_error(points.error().code, "--db: " + points.error().message);
+  return points;
+}
+
 int run_hotspots(HotspotOptions& o) {
+  if (o.events.empty() == o.db.empty())
+    return report(make_error(ErrorCode::kInvalidArgument, "give one of --events FILE or --db URL"));
   std::vector<OutputArg> outs = {{"--out", o.out}};
   if (!o.profile_out.empty()) outs.push_back({"--profile-out", o.profile_out});
-  const std::vector<std::filesystem::path> inputs = {o.events};
+  std::vector<std::filesystem::path> inputs;
+  if (!o.events.empty()) inputs.push_back(o.events);
+  std::unique_ptr<store::EventStore> db;
+  if (!o.db.empty()) {
+    auto opened = open_db_flag(o.db, true, &inputs);
+    if (!opened) return report(opened.error());
+    db = std::move(*opened);
+  }
   if (auto st = check_outputs(outs, inputs); !st) return report(st.error());
   auto csv = wants_csv(o.format, o.out);
   if (!csv) return report(csv.error());
@@ -91,22 +124,21 @@ int run_hotspots(HotspotOptions& o) {
     if (!t) return report(t.error());
     until = *t;
   }
-  auto events = geo::read_events_jsonl(o.events);
-  if (!events)
-    return report(make_error(events.error().code, "--events: " + events.error().message));
+  geo::Window w;
+  auto points = load_events(o, db.get(), *length, until, &w);
+  if (!points) return report(points.error());
   if (o.dp_epsilon != 0.0) o.cfg.privacy.dp_epsilon = o.dp_epsilon;
   o.cfg.fdr = !o.no_fdr;
   if (o.weights == "kring") o.cfg.band_m = 0.0;
-  const geo::Window w = geo::window_ending(events->points, *length, until);
-  auto map = geo::compute_hotspots(*city, events->points, w, o.cfg);
+  auto map = geo::compute_hotspots(*city, *points, w, o.cfg);
   if (!map) return report(map.error());
-  io::OutputSet set({o.events});
+  io::OutputSet set(inputs);
   if (auto st = set.stage_text(o.out, *csv ? geo::hotspots_csv(*map) : geo::hotspots_geojson(*map));
       !st)
     return report(st.error());
   if (!o.profile_out.empty())
-    if (auto st = set.stage_text(
-            o.profile_out, profile_csv(geo::weekly_profile(events->points, w, city->utc_offset_h)));
+    if (auto st = set.stage_text(o.profile_out,
+                                 profile_csv(geo::weekly_profile(*points, w, city->utc_offset_h)));
         !st)
       return report(st.error());
   if (auto st = set.commit(); !st) return report(st.error());
@@ -128,10 +160,15 @@ void add_hotspots(CLI::App& root, Runner& run) {
       "Example: citysafe hotspots --events events.jsonl --city sao-paulo --window 7d --out "
       "hotspots.geojson\n"
       "         citysafe hotspots --events events.jsonl --window 30d --format csv --out "
-      "hotspots.csv");
-  cmd->add_option("--events", o->events,
-                  "Events, JSON lines (citysafe simulate-city, import-events)")
-      ->required();
+      "hotspots.csv\n"
+      "         citysafe hotspots --db sqlite://data/citysafe.db --window 24h --out "
+      "hotspots.geojson");
+  auto* events = cmd->add_option("--events", o->events,
+                                 "Events, JSON lines (citysafe simulate-city, import-events)");
+  cmd->add_option("--db", o->db,
+                  "Or read the window's events from a store: sqlite:///abs/path.db, path.db, "
+                  "postgresql://… (citysafe ingest, simulate-city --db)")
+      ->excludes(events);
   cmd->add_option("--city", o->city, "City name (cities/NAME.toml) or a .toml file")
       ->capture_default_str();
   cmd->add_option("--window", o->window, "Time window: 24h, 7d, 30d, 90m, 3600s ...")

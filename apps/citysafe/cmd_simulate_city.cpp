@@ -1,7 +1,10 @@
 // citysafe simulate-city: virtual edge nodes over a city emit events (JSON lines of
 // css::Event) and hourly flow summaries, with planted hotspots and daily/weekly rhythms
-// (css::geo::simulate_city). Outputs are written all or none.
+// (css::geo::simulate_city). Outputs are written all or none; with --db the events and flows
+// also go straight into a store, in batched appends (idempotent: a rerun stores duplicates).
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -9,6 +12,7 @@
 
 #include "cli_support.hpp"
 #include "css/core/file_io.hpp"
+#include "css/core/flow.hpp"
 #include "css/geo/event_files.hpp"
 #include "css/geo/simulate.hpp"
 #include "geo_support.hpp"
@@ -19,8 +23,8 @@ namespace {
 struct SimOptions {
   std::string city = "sao-paulo";
   geo::SimCityConfig sim;
-  std::string start, incident;
-  std::filesystem::path out, flows_out, truth_out;
+  std::string start, incident, db;
+  std::filesystem::path out, flows_out, truth_out, positions_out;
 };
 
 Result<geo::Incident> parse_incident(const std::string& text, double off) {
@@ -56,11 +60,73 @@ std::string truth_json(const geo::SimCity& s) {
   return nlohmann::json{{"hotspots", h}, {"devices", d}}.dump(1) + "\n";
 }
 
+// device,lat,lon: what `citysafe flows --device-positions` reads.
+std::string positions_csv(const geo::SimCity& s) {
+  std::string out = "device,lat,lon\n";
+  char row[160];
+  for (const auto& [name, where] : s.devices) {
+    std::snprintf(row, sizeof row, "%s,%.17g,%.17g\n", name.c_str(), where.lat, where.lon);
+    out += row;
+  }
+  return out;
+}
+
+// The node's flow JSON decoded by the core codec: the same summary ingest would store.
+Result<FlowSummary> stored_flow(const geo::FlowRecord& f) {
+  return flow_from_json(geo::flow_record_to_json(f, static_cast<std::uint32_t>(f.period * 0.6)));
+}
+
+constexpr std::size_t kRecordsPerAppend = 5000;
+
+// Events, then flows, in appends of kRecordsPerAppend records (one transaction each).
+Result<store::AppendResult> append_to_store(store::EventStore& db, const geo::SimCity& sim) {
+  store::AppendResult total;
+  store::Batch batch;
+  const auto flush = [&]() -> Status {
+    batch.received_at =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto r = db.append(batch);
+    if (!r) return r.error();
+    total.events_stored += r->events_stored;
+    total.events_duplicate += r->events_duplicate;
+    total.flows_stored += r->flows_stored;
+    total.flows_duplicate += r->flows_duplicate;
+    batch = {};
+    return Ok{};
+  };
+  for (const auto& e : sim.events) {
+    batch.events.push_back(e);
+    if (batch.events.size() == kRecordsPerAppend)
+      if (auto st = flush(); !st) return st.error();
+  }
+  for (const auto& f : sim.flows) {
+    auto summary = stored_flow(f);
+    if (!summary) return summary.error();
+    batch.flows.push_back(std::move(*summary));
+    if (batch.events.size() + batch.flows.size() >= kRecordsPerAppend)
+      if (auto st = flush(); !st) return st.error();
+  }
+  if (!batch.empty())
+    if (auto st = flush(); !st) return st.error();
+  return total;
+}
+
 int run_simulate(SimOptions& o) {
-  std::vector<OutputArg> outs = {{"--out", o.out}};
+  if (o.out.empty() && o.db.empty())
+    return report(make_error(ErrorCode::kInvalidArgument, "give --out FILE, --db URL or both"));
+  std::vector<OutputArg> outs;
+  if (!o.out.empty()) outs.push_back({"--out", o.out});
   if (!o.flows_out.empty()) outs.push_back({"--flows-out", o.flows_out});
   if (!o.truth_out.empty()) outs.push_back({"--truth-out", o.truth_out});
-  if (auto st = check_outputs(outs, {}); !st) return report(st.error());
+  if (!o.positions_out.empty()) outs.push_back({"--positions-out", o.positions_out});
+  std::vector<std::filesystem::path> db_file;
+  std::unique_ptr<store::EventStore> db;
+  if (!o.db.empty()) {
+    auto opened = open_db_flag(o.db, false, &db_file);
+    if (!opened) return report(opened.error());
+    db = std::move(*opened);
+  }
+  if (auto st = check_outputs(outs, db_file); !st) return report(st.error());
   auto city = find_city_flag(o.city);
   if (!city) return report(city.error());
   if (!o.start.empty()) {
@@ -73,13 +139,15 @@ int run_simulate(SimOptions& o) {
     if (!inc) return report(inc.error());
     o.sim.incident = *inc;
   }
-  o.sim.flows = !o.flows_out.empty();
+  o.sim.flows = !o.flows_out.empty() || db != nullptr;
   auto sim = geo::simulate_city(*city, o.sim);
   if (!sim) return report(sim.error());
-  std::string events;
-  for (const auto& e : sim->events) events += to_json(e) + "\n";
-  io::OutputSet set;
-  if (auto st = set.stage_text(o.out, events); !st) return report(st.error());
+  io::OutputSet set(db_file);
+  if (!o.out.empty()) {
+    std::string events;
+    for (const auto& e : sim->events) events += to_json(e) + "\n";
+    if (auto st = set.stage_text(o.out, events); !st) return report(st.error());
+  }
   if (!o.flows_out.empty()) {
     std::string flows;
     for (const auto& f : sim->flows)
@@ -88,12 +156,26 @@ int run_simulate(SimOptions& o) {
   }
   if (!o.truth_out.empty())
     if (auto st = set.stage_text(o.truth_out, truth_json(*sim)); !st) return report(st.error());
+  if (!o.positions_out.empty())
+    if (auto st = set.stage_text(o.positions_out, positions_csv(*sim)); !st)
+      return report(st.error());
+  std::optional<store::AppendResult> stored;
+  if (db) {
+    auto r = append_to_store(*db, *sim);
+    if (!r) return report(make_error(r.error().code, "--db: " + r.error().message));
+    stored = *r;
+  }
   if (auto st = set.commit(); !st) return report(st.error());
   std::cout << "simulated " << city->name << ": " << o.sim.devices << " nodes, " << o.sim.days
             << " days, " << sim->hotspots.size() << " planted hotspots -> " << sim->events.size()
-            << " events (" << o.out.string() << ")";
+            << " events";
+  if (!o.out.empty()) std::cout << " (" << o.out.string() << ")";
   if (!o.flows_out.empty())
     std::cout << ", " << sim->flows.size() << " flow summaries (" << o.flows_out.string() << ")";
+  if (stored)
+    std::cout << "; store " << db->url() << ": " << stored->events_stored << " events and "
+              << stored->flows_stored << " flow summaries stored, "
+              << stored->events_duplicate + stored->flows_duplicate << " already there";
   std::cout << "\n";
   return kExitOk;
 }
@@ -109,7 +191,9 @@ void add_simulate_city(CLI::App& root, Runner& run) {
       "Events go to --out as JSON lines of the event schema (docs/event-schema.md).\n"
       "Example: citysafe simulate-city --city sao-paulo --devices 200 --days 30 --hotspots 5 "
       "--seed 7\n"
-      "           --out events.jsonl --flows-out flows.jsonl --truth-out truth.json");
+      "           --out events.jsonl --flows-out flows.jsonl --truth-out truth.json\n"
+      "         citysafe simulate-city --devices 200 --days 30 --db sqlite://data/citysafe.db "
+      "--positions-out nodes.csv");
   cmd->add_option("--city", o->city, "City name (cities/NAME.toml) or a .toml file")
       ->capture_default_str();
   cmd->add_option("--devices", o->sim.devices, "Virtual edge nodes")->capture_default_str();
@@ -134,11 +218,16 @@ void add_simulate_city(CLI::App& root, Runner& run) {
   cmd->add_option(
       "--incident", o->incident,
       "LON,LAT,TIME: nodes within 800 m move outward at 2 m/s for one hour (sudden dispersal)");
-  cmd->add_option("--out", o->out, "Events, JSON lines")->required();
+  cmd->add_option("--out", o->out, "Events, JSON lines (needed unless --db is given)");
+  cmd->add_option("--db", o->db,
+                  "Also append events and flow summaries to a store (created if absent): "
+                  "sqlite:///abs/path.db, path.db, postgresql://…");
   cmd->add_option("--flows-out", o->flows_out,
                   "Flow summaries, JSON lines (node flow JSON + lat/lon)");
   cmd->add_option("--truth-out", o->truth_out,
                   "Planted hotspots and node positions, JSON (for evaluation only)");
+  cmd->add_option("--positions-out", o->positions_out,
+                  "Node positions, CSV device,lat,lon (for `citysafe flows --device-positions`)");
   cmd->callback([o, &run] { run = [o] { return run_simulate(*o); }; });
 }
 

@@ -1,8 +1,10 @@
 #include "geo_support.hpp"
 
 #include <cstdlib>
+#include <tuple>
 
 #include "css/geo/csv_import.hpp"
+#include "css/store/store_url.hpp"
 
 namespace css::cli {
 
@@ -36,6 +38,107 @@ Result<bool> wants_csv(const std::string& format, const std::filesystem::path& o
     return make_error(ErrorCode::kInvalidArgument,
                       "--format: '" + format + "': expected geojson or csv");
   return out.extension() == ".csv";
+}
+
+Result<std::unique_ptr<store::EventStore>> open_db_flag(const std::string& url, bool read_only,
+                                                        std::vector<std::filesystem::path>* file) {
+  auto parsed = store::parse_store_url(url);
+  if (!parsed) return make_error(parsed.error().code, "--db: " + parsed.error().message);
+  if (parsed->backend == store::Backend::kSqlite && parsed->path != ":memory:")
+    file->emplace_back(parsed->path);
+  store::OpenOptions opt;
+  if (read_only) opt = {.read_only = true, .migrate = false, .create = false};
+  auto db = store::open_store(url, opt);
+  if (!db) return make_error(db.error().code, "--db: " + db.error().message);
+  return db;
+}
+
+Result<std::optional<double>> newest_positioned_event(store::EventStore& db) {
+  store::EventQuery q;
+  q.filter.bbox = store::BoundingBox{};  // any box leaves out events without a position
+  q.limit = 1;
+  q.newest_first = true;
+  auto page = db.events(q);
+  if (!page) return page.error();
+  if (page->events.empty()) return std::optional<double>{};
+  return std::optional<double>{page->events.front().timestamp};
+}
+
+Result<std::vector<geo::EventPoint>> event_points(store::EventStore& db, double from, double to) {
+  store::EventQuery q;
+  q.filter.from = from;
+  q.filter.to = to;
+  q.filter.bbox = store::BoundingBox{};
+  q.limit = store::kMaxQueryLimit;
+  std::vector<geo::EventPoint> out;
+  for (;;) {
+    auto page = db.events(q);
+    if (!page) return page.error();
+    for (const auto& e : page->events)
+      if (e.lat && e.lon) out.push_back({e.timestamp, {*e.lon, *e.lat}});
+    if (!page->next_cursor) return out;
+    q.after = page->next_cursor;
+  }
+}
+
+namespace {
+
+// Flow queries page by window start only: the next page starts at the last start seen and
+// skips the (start, device) keys already read. A page full of one start cannot advance.
+Result<std::vector<FlowSummary>> all_flows(store::EventStore& db) {
+  store::WindowQuery q;
+  q.limit = store::kMaxQueryLimit;
+  std::vector<FlowSummary> out;
+  for (;;) {
+    auto page = db.flows(q);
+    if (!page) return page.error();
+    const std::size_t before = out.size();
+    for (auto& f : *page)
+      if (out.empty() ||
+          std::tie(f.start, f.device) > std::tie(out.back().start, out.back().device))
+        out.push_back(std::move(f));
+    if (page->size() < q.limit) return out;
+    if (out.size() == before)
+      return make_error(ErrorCode::kUnsupported,
+                        "--db: more than " + std::to_string(q.limit) +
+                            " flow summaries start at the same second; cannot page past them");
+    q.from = out.back().start;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<geo::FlowRecord>> flow_records(store::EventStore& db,
+                                                  const geo::DevicePositions& positions,
+                                                  std::size_t* unplaced) {
+  auto rows = all_flows(db);
+  if (!rows) return rows.error();
+  std::map<std::string, std::optional<geo::LonLat>, std::less<>> where;
+  for (const auto& [device, p] : positions) where.emplace(device, p);
+  std::vector<geo::FlowRecord> out;
+  *unplaced = 0;
+  for (const auto& f : *rows) {
+    auto it = where.find(f.device);
+    if (it == where.end()) {
+      store::EventQuery q;
+      q.filter.device = f.device;
+      q.filter.bbox = store::BoundingBox{};
+      q.limit = 1;
+      q.newest_first = true;
+      auto page = db.events(q);
+      if (!page) return page.error();
+      std::optional<geo::LonLat> p;
+      if (!page->events.empty()) p = geo::LonLat{*page->events[0].lon, *page->events[0].lat};
+      it = where.emplace(f.device, p).first;
+    }
+    if (!it->second) {
+      ++*unplaced;
+      continue;
+    }
+    out.push_back({f.device, f.start, f.period, *it->second, f.velocity_seconds, f.velocity_east,
+                   f.velocity_north});
+  }
+  return out;
 }
 
 }  // namespace css::cli

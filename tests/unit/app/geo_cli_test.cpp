@@ -1,5 +1,6 @@
 // The geo commands of the real binary: simulate-city → hotspots / flows, import-events, and
-// bad input refused with exit 2 and one line naming it.
+// bad input refused with exit 2 and one line naming it; the same maps from files and from a
+// store (a SQLite file in the test's temp dir).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -48,6 +49,50 @@ TEST_F(GeoCli, SimulateThenMapHotspotsAndFlows) {
   EXPECT_FALSE(nlohmann::json::parse(read(p("fl.geojson"))).at("features").empty());
 }
 
+// simulate-city writes the same events and flows to files and into a store; hotspots and flows
+// from the store are byte for byte those from the files (the window, the positions, every
+// statistic), and a second run into the same store only finds duplicates.
+TEST_F(GeoCli, StoreGivesTheSameMapsAsFiles) {
+  const std::string db = "sqlite://" + p("city.db");
+  const std::string sim =
+      "simulate-city --city sao-paulo --devices 30 --days 8 --hotspots 3 "
+      "--seed 5 --db " +
+      db;
+  auto r = run_citysafe(sim + " --out " + p("e.jsonl") + " --flows-out " + p("f.jsonl") +
+                        " --positions-out " + p("nodes.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("0 already there"), std::string::npos) << r.out;
+  for (const std::string& args : {std::string("--window 7d --out "),
+                                  std::string("--window 24h --until 2026-11-08T12:00:00 --out ")}) {
+    r = run_citysafe("hotspots --events " + p("e.jsonl") + " " + args + p("from-file.geojson"));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::string file_summary = r.out.substr(0, r.out.find("->"));
+    r = run_citysafe("hotspots --db " + db + " " + args + p("from-db.geojson"));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.out.substr(0, r.out.find("->")), file_summary);
+    const std::string map = read(p("from-db.geojson"));
+    EXPECT_EQ(map, read(p("from-file.geojson"))) << args;
+    EXPECT_GT(nlohmann::json::parse(map).at("features").size(), 0u);
+  }
+  r = run_citysafe("flows --flows " + p("f.jsonl") + " --window 24h --k 1 --out " + p("ff.csv") +
+                   " --anomalies-out " + p("fa.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = run_citysafe("flows --db " + db + " --device-positions " + p("nodes.csv") +
+                   " --window 24h --k 1 --out " + p("fd.csv") + " --anomalies-out " + p("da.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_GT(css::testing::line_count(read(p("fd.csv"))), 1);
+  EXPECT_EQ(read(p("fd.csv")), read(p("ff.csv")));
+  EXPECT_EQ(read(p("da.csv")), read(p("fa.csv")));
+  // Without positions, each device sits at its newest event; devices that never sent one (the
+  // simulator gives some nodes no events) are left out and said so.
+  r = run_citysafe("flows --db " + db + " --window 24h --k 1 --out " + p("fe.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_GT(css::testing::line_count(read(p("fe.csv"))), 1);
+  r = run_citysafe(sim);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(": 0 events and 0 flow summaries stored"), std::string::npos) << r.out;
+}
+
 TEST_F(GeoCli, ImportEventsFromCsv) {
   std::ofstream(p("in.csv"))
       << "LATITUDE;LONGITUDE;DATA\n-23,5503;-46,6339;17/05/2024 11:03\n;;17/05/2024 12:00\n";
@@ -70,7 +115,12 @@ TEST_F(GeoCli, BadInputIsExitTwoWithOneLine) {
         "hotspots --events " + p("e.jsonl") + " --window 7w --out " + p("h.geojson"),
         "hotspots --events " + p("e.jsonl") + " --city atlantis --out " + p("h.geojson"),
         "hotspots --events " + p("e.jsonl") + " --out " + p("e.jsonl"),
-        "simulate-city --devices 0 --out " + p("x.jsonl"),
+        "hotspots --out " + p("h.geojson"),
+        "hotspots --events " + p("e.jsonl") + " --db " + p("x.db") + " --out " + p("h.geojson"),
+        "hotspots --db " + p("missing.db") + " --out " + p("h.geojson"),
+        "hotspots --db " + p("e.jsonl") + " --out " + p("h.geojson"),
+        "flows --db sqlite://" + p("missing.db") + " --out " + p("fl.geojson"),
+        std::string("simulate-city --devices 3"), "simulate-city --devices 0 --out " + p("x.jsonl"),
         "import-events --csv " + p("e.jsonl") + " --lat-col a --lon-col b --time-col c --out " +
             p("y.jsonl")}) {
     const auto r = run_citysafe(args);
