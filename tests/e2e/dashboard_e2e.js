@@ -1,11 +1,33 @@
 // Drives the dashboard in headless Chromium (Debian chromium via npm playwright-core):
-// the page loads, the map shows the seeded hexes, a new event appears in the live feed
-// within 2 s, and a screenshot is saved. Args: URL TOKEN SEED_TOOL DB_URL SCREENSHOT PROFILE
+// the page loads, the map shows the seeded hexes, an event published over MQTT (TLS, password,
+// as device e2e-node-1) and stored by `citysafe ingest` appears in the live feed within 2 s,
+// and a screenshot is saved. Args: URL TOKEN MQTT_HOST:PORT CA_PEM PASSWORD_FILE SCREENSHOT PROFILE
 'use strict';
 const { chromium } = require('playwright-core');
 const { execFileSync } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
 
-const [url, token, seed, db, shot, profile] = process.argv.slice(2);
+const [url, token, mqtt, cafile, passwordFile, shot, profile] = process.argv.slice(2);
+
+// One event as a node publishes it (docs/event-schema.md), sent with QoS 1 under MQTT v5 to
+// citysafesense/events/<device>; returns its id.
+function publishEvent() {
+  const device = 'e2e-node-1';
+  const id = crypto.randomUUID();
+  const event = {
+    schema: 1, id, device, seq: 1, timestamp: Date.now() / 1000, event: 'sudden_displacement',
+    probability: 0.93, vector: [0.5, -2.0, 9.0], lat: -23.5505, lon: -46.6333,
+    model: 'sha256:' + '0123456789abcdef'.repeat(4),
+  };
+  const [host, port] = mqtt.split(':');
+  const password = fs.readFileSync(passwordFile, 'utf8').trim();
+  execFileSync('mosquitto_pub', ['-h', host, '-p', port, '--cafile', cafile, '-u', device,
+                                 '-P', password, '-V', 'mqttv5', '-q', '1',
+                                 '-t', `citysafesense/events/${device}`,
+                                 '-m', JSON.stringify(event)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return id;
+}
 
 async function main() {
   const browser = await chromium.launchPersistentContext(profile, {
@@ -30,7 +52,7 @@ async function main() {
     await page.waitForFunction(() => document.querySelectorAll('#devices tbody tr').length > 0,
                                null, { timeout: 5000 });
     const t0 = Date.now();
-    const id = execFileSync(seed, [db, '--event', '-23.5505', '-46.6333']).toString().trim();
+    const id = publishEvent();
     await page.waitForSelector(`#feed li[data-id="${id}"]`, { timeout: 2000 });
     const ms = Date.now() - t0;
     await page.screenshot({ path: shot, fullPage: true });
