@@ -72,6 +72,30 @@ std::string fixed(double v, int d) {
   return buf;
 }
 
+// Where a flow arrow starts: a Point, or the mean vertex of a cell Polygon's outer ring (the
+// closing vertex not counted) as `citysafe flows` writes them.
+Result<LonLat> flow_anchor(const json& f, std::string_view source, const std::string& where) {
+  const std::string type = f.is_object() && f.contains("geometry") && f["geometry"].is_object()
+                               ? f["geometry"].value("type", "")
+                               : "";
+  if (type != "Point" && type != "Polygon")
+    return field_error(source, where + ".geometry", "expected a Point or a Polygon");
+  const json coords = f["geometry"].value("coordinates", json());
+  if (type == "Point") return position(coords, source, where + ".geometry.coordinates");
+  if (!coords.is_array() || coords.empty() || !coords[0].is_array() || coords[0].size() < 4)
+    return field_error(source, where + ".geometry.coordinates", "expected a closed ring");
+  LonLat sum{};
+  const std::size_t n = coords[0].size() - 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    auto q = position(coords[0][k], source,
+                      where + ".geometry.coordinates[0][" + std::to_string(k) + "]");
+    if (!q) return q.error();
+    sum.lon += q->lon / static_cast<double>(n);
+    sum.lat += q->lat / static_cast<double>(n);
+  }
+  return sum;
+}
+
 }  // namespace
 
 Result<Figure> flows_figure(std::string_view text, std::string_view source) {
@@ -85,18 +109,19 @@ Result<Figure> flows_figure(std::string_view text, std::string_view source) {
   for (std::size_t i = 0; i < (*feats)->size(); ++i) {
     const json& f = (**feats)[i];
     const std::string where = "features[" + std::to_string(i) + "]";
-    if (!f.is_object() || !f.contains("geometry") || !f["geometry"].is_object() ||
-        f["geometry"].value("type", "") != "Point")
-      return field_error(source, where + ".geometry", "expected a Point");
-    auto p = position(f["geometry"].value("coordinates", json()), source,
-                      where + ".geometry.coordinates");
+    auto p = flow_anchor(f, source, where);
     if (!p) return p.error();
-    const json* u = property(f, "vx");
-    const json* v = property(f, "vy");
+    // `citysafe flows` writes east_mps/north_mps on cell polygons; vx/vy on points also read.
+    const bool geo_names = property(f, "east_mps") != nullptr;
+    const char* ux = geo_names ? "east_mps" : "vx";
+    const char* uy = geo_names ? "north_mps" : "vy";
+    const json* u = property(f, ux);
+    const json* v = property(f, uy);
     if (u == nullptr || v == nullptr)
-      return field_error(source, where + ".properties", "expected numbers vx and vy (m/s)");
-    auto uu = number_at(*u, source, where + ".properties.vx");
-    auto vv = number_at(*v, source, where + ".properties.vy");
+      return field_error(source, where + ".properties",
+                         "expected numbers vx and vy, or east_mps and north_mps (m/s)");
+    auto uu = number_at(*u, source, where + ".properties." + ux);
+    auto vv = number_at(*v, source, where + ".properties." + uy);
     if (!uu) return uu.error();
     if (!vv) return vv.error();
     at.push_back(*p);

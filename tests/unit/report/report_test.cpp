@@ -156,6 +156,20 @@ TEST_F(ReportTest, HotspotsAndFlowsFromGeoJson) {
   ASSERT_TRUE(fl->panels[0].quiver.has_value());
   EXPECT_EQ(fl->panels[0].quiver->u.size(), 2U);
   EXPECT_TRUE(css::report::save(*fl, dir_ / "flows.svg").ok());
+
+  // What `citysafe flows` writes: cell polygons with east_mps/north_mps; the arrow starts at
+  // the ring's mean vertex.
+  const std::string cells =
+      R"({"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[-46.64,-23.56],[-46.62,-23.56],[-46.62,-23.54],[-46.64,-23.54],[-46.64,-23.56]]]},"properties":{"east_mps":0.3,"north_mps":-0.4}},
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[-46.60,-23.55]},"properties":{"east_mps":0.1,"north_mps":0.2}}]})";
+  auto fc = css::report::flows_figure(cells, "cells.geojson");
+  ASSERT_TRUE(fc.ok()) << fc.error().message;
+  ASSERT_TRUE(fc->panels[0].quiver.has_value());
+  EXPECT_DOUBLE_EQ(fc->panels[0].quiver->u[0], 0.3);
+  EXPECT_DOUBLE_EQ(fc->panels[0].quiver->v[0], -0.4);
+  // The polygon's centre (-46.63) lies 0.03 deg of longitude west of the point: x0 < x1.
+  EXPECT_LT(fc->panels[0].quiver->x[0], fc->panels[0].quiver->x[1]);
 }
 
 TEST(Charts, UntrustedInputIsRefusedNamingTheField) {
