@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "css/geo/csv_import.hpp"
+#include "css/geo/store_flows.hpp"
 #include "css/store/store_url.hpp"
 
 namespace css::cli {
@@ -113,32 +114,7 @@ Result<std::vector<geo::FlowRecord>> flow_records(store::EventStore& db,
                                                   std::size_t* unplaced) {
   auto rows = all_flows(db);
   if (!rows) return rows.error();
-  std::map<std::string, std::optional<geo::LonLat>, std::less<>> where;
-  for (const auto& [device, p] : positions) where.emplace(device, p);
-  std::vector<geo::FlowRecord> out;
-  *unplaced = 0;
-  for (const auto& f : *rows) {
-    auto it = where.find(f.device);
-    if (it == where.end()) {
-      store::EventQuery q;
-      q.filter.device = f.device;
-      q.filter.bbox = store::BoundingBox{};
-      q.limit = 1;
-      q.newest_first = true;
-      auto page = db.events(q);
-      if (!page) return page.error();
-      std::optional<geo::LonLat> p;
-      if (!page->events.empty()) p = geo::LonLat{*page->events[0].lon, *page->events[0].lat};
-      it = where.emplace(f.device, p).first;
-    }
-    if (!it->second) {
-      ++*unplaced;
-      continue;
-    }
-    out.push_back({f.device, f.start, f.period, *it->second, f.velocity_seconds, f.velocity_east,
-                   f.velocity_north});
-  }
-  return out;
+  return geo::place_flows(db, *rows, positions, unplaced);
 }
 
 }  // namespace css::cli

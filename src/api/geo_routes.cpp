@@ -9,6 +9,7 @@
 #include "css/geo/flows.hpp"
 #include "css/geo/geojson.hpp"
 #include "css/geo/hotspots.hpp"
+#include "css/geo/store_flows.hpp"
 #include "impl.hpp"
 
 namespace css::api {
@@ -110,8 +111,8 @@ http::Response hotspots(Api::Impl& api, const Query& q) {
   return http::Response::json(200, geo::hotspots_geojson(*map));
 }
 
-// A flow summary has no position: the device's is that of its newest positioned event
-// (coarsened on the node). Devices that never sent one are left out.
+// A flow summary has no position: geo::place_flows puts it at its device's newest positioned
+// event (coarsened on the node). Devices that never sent one are left out.
 http::Response flows(Api::Impl& api, const Query& q) {
   if (!api.city) return no_city();
   auto w = make_window(q, api.now());
@@ -123,27 +124,9 @@ http::Response flows(Api::Impl& api, const Query& q) {
   wq.limit = store::kMaxQueryLimit;
   auto rows = api.store->flows(wq);
   if (!rows) return store_error(rows.error());
-  std::map<std::string, std::optional<geo::LonLat>> where;
-  std::vector<geo::FlowRecord> records;
-  for (const auto& f : *rows) {
-    auto it = where.find(f.device);
-    if (it == where.end()) {
-      store::EventQuery eq;
-      eq.filter.device = f.device;
-      eq.filter.bbox = store::BoundingBox{};
-      eq.limit = 1;
-      eq.newest_first = true;
-      auto page = api.store->events(eq);
-      if (!page) return store_error(page.error());
-      std::optional<geo::LonLat> p;
-      if (!page->events.empty()) p = geo::LonLat{*page->events[0].lon, *page->events[0].lat};
-      it = where.emplace(f.device, p).first;
-    }
-    if (!it->second) continue;
-    records.push_back({f.device, f.start, f.period, *it->second, f.velocity_seconds,
-                       f.velocity_east, f.velocity_north});
-  }
-  auto field = geo::flow_field(*api.city, records, win);
+  auto records = geo::place_flows(*api.store, *rows, {});
+  if (!records) return store_error(records.error());
+  auto field = geo::flow_field(*api.city, *records, win);
   if (!field) return http::Response::error(500, "geo_error", field.error().message);
   return http::Response::json(200, geo::flows_geojson(*field));
 }
