@@ -21,8 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
   auto req = css::http::detail::parse_request(raw, 8 * 1024, 64 * 1024);
   if (req) {
-    const auto res = router.dispatch(*req);
-    (void)css::http::detail::to_beast(res, false, true);
+    (void)css::http::detail::to_beast(router.dispatch(*req), false, true);
   }
   (void)css::http::parse_url(raw);
   return 0;

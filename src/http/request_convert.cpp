@@ -44,14 +44,14 @@ Request to_request(const bhttp::request<bhttp::string_body>& req) {
   return r;
 }
 
-bhttp::response<bhttp::string_body> to_beast(const Response& r, bool head, bool keep_alive) {
+bhttp::response<bhttp::string_body> to_beast(Response&& r, bool head, bool keep_alive) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), 11};
   res.set(bhttp::field::server, "citysafe");
   res.set(bhttp::field::content_type, r.content_type);
   res.set(bhttp::field::cache_control, "no-store");
   for (const auto& [k, v] : r.headers) res.set(k, v);
   res.keep_alive(keep_alive);
-  res.body() = r.body;
+  res.body() = std::move(r.body);  // a map answer is tens of kB: moved, not copied
   res.prepare_payload();
   if (head) res.body().clear();  // Content-Length stays that of the GET answer
   return res;

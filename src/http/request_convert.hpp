@@ -11,7 +11,8 @@
 namespace css::http::detail {
 
 Request to_request(const boost::beast::http::request<boost::beast::http::string_body>& req);
-boost::beast::http::response<boost::beast::http::string_body> to_beast(const Response& r, bool head,
+// Takes the body over (moves it): answers are built once and sent once.
+boost::beast::http::response<boost::beast::http::string_body> to_beast(Response&& r, bool head,
                                                                        bool keep_alive);
 // Parses one complete request from `raw` with the server's limits (fuzzing, tests).
 Result<Request> parse_request(std::string_view raw, std::size_t max_header_bytes,

@@ -74,7 +74,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ignored) request.remote = peer.address().to_string();
     Response response = server_.router.dispatch(request);
     if (response.stream && response.stream->next) return start_stream(response);
-    reply(response, req.method() == bhttp::verb::head, !req.keep_alive());
+    reply(std::move(response), req.method() == bhttp::verb::head, !req.keep_alive());
   }
 
   // Server-Sent Events and other open-ended bodies: headers without a Content-Length, then
@@ -110,8 +110,8 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void reply(const Response& r, bool head, bool close_after) {
-    res_ = detail::to_beast(r, head, !close_after);
+  void reply(Response r, bool head, bool close_after) {
+    res_ = detail::to_beast(std::move(r), head, !close_after);
     stream_.expires_after(server_.options.io_timeout);
     bhttp::async_write(stream_, res_,
                        [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
