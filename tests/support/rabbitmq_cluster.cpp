@@ -65,6 +65,9 @@ pid_t spawn_with(const std::vector<std::string>& argv, const std::vector<std::st
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  // The nodes outlive sockets the test opens and closes (a client's, an ingest's): they must not
+  // hold copies of them.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   pid_t pid = -1;
   if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), envp.data()) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&fa);
