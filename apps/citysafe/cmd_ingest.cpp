@@ -62,7 +62,7 @@ std::string default_client_id(const std::string& group) {
 Result<ingest::WorkerOptions> worker_options(const IngestOptions& o) {
   if (o.mqtt.empty())
     return make_error(ErrorCode::kInvalidArgument,
-                      "--mqtt HOST:PORT (or --amqp HOST:PORT for a RabbitMQ cluster) is required");
+                      "--mqtt is required (or --amqp HOST:PORT for a RabbitMQ cluster)");
   if (o.ca.empty()) return make_error(ErrorCode::kInvalidArgument, "--tls-cert is required");
   if (o.max_batch < 1 || o.max_batch > 65535)
     return make_error(ErrorCode::kInvalidArgument, "--max-batch: must be in [1, 65535]");
@@ -251,7 +251,8 @@ void add_ingest(CLI::App& root, Runner& run) {
                       "restarts and unique per worker (default: ingest-<group>-<hostname>)");
   cmd->add_option("--topic-root", o->topic_root, "First topic level (default: citysafesense)");
   cmd->add_option("--max-batch", o->max_batch,
-                  "Messages per store transaction, at most (1-65535; default: 1000)");
+                  "Messages per store transaction, at most; also the AMQP prefetch (1-65535; "
+                  "default: 1000)");
   cmd->add_option("--max-delay-ms", o->max_delay_ms,
                   "ms from a batch's first message to its commit, at most (default: 20)");
   auto* expiry =

@@ -200,9 +200,13 @@ Status AmqpWorker::State::open_socket(const mqtt::BrokerAddress& node) {
   amqp_set_handshake_timeout(conn, &tv);
   amqp_set_rpc_timeout(conn, &tv);
   const int rc = amqp_socket_open_noblock(sock, node.host.c_str(), node.port, &tv);
-  if (rc != AMQP_STATUS_OK)
-    return io_error(std::string(tls ? "amqps://" : "amqp://") + node.to_string() + ": " +
-                    amqp_error_string2(rc));
+  if (rc != AMQP_STATUS_OK) {
+    // rabbitmq-c keeps the socket's own error to itself: say what it can mean.
+    const std::string cause = rc == AMQP_STATUS_SOCKET_ERROR
+                                  ? "TCP connection failed (nothing listening there, or no route)"
+                                  : std::string(amqp_error_string2(rc));
+    return io_error(std::string(tls ? "amqps://" : "amqp://") + node.to_string() + ": " + cause);
+  }
   return Ok{};
 }
 
