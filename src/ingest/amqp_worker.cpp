@@ -1,8 +1,8 @@
 // The AMQP 0-9-1 source of ingest (css/ingest/amqp_worker.hpp), on rabbitmq-c (Debian
 // librabbitmq). One thread: connect to a node, declare + bind + consume the quorum queue, read
 // a batch, store it through the shared BatchCommitter, ack it (multiple=true), read on. Any
-// connection or channel failure drops the unacknowledged batch (RabbitMQ redelivers it) and
-// fails over to the next node.
+// connection or channel failure leaves the batch unacknowledged (RabbitMQ redelivers it; what
+// was read is stored anyway, the repeats become duplicates) and fails over to the next node.
 #include "css/ingest/amqp_worker.hpp"
 
 #include <amqp.h>
@@ -334,21 +334,24 @@ Status AmqpWorker::run(const std::atomic<bool>& stop) {
     std::vector<detail::Incoming> msgs;
     std::uint64_t last_tag = 0;
     const Status read = s.fill(msgs, last_tag, stop);
-    if (read && !msgs.empty()) {
+    if (!read) {
+      s.say("connection lost: " + read.error().message + " (" + std::to_string(msgs.size()) +
+            " messages read since the last ack are stored anyway and will come again as "
+            "duplicates)");
+      s.close(false);
+      s.next_node = (s.next_node + 1) % s.opt.nodes.size();
+    }
+    // What was read is stored even when the ack can no longer go: every delivery is then
+    // either stored or counted as a duplicate (received == stored + duplicates + dead).
+    if (!msgs.empty()) {
       if (auto st = s.committer.commit_until_ok(msgs, stop); !st) {
         outcome = st;  // stopping with a failing store: the batch stays in the queue
         break;
       }
-      if (amqp_basic_ack(s.conn, kChannel, last_tag, 1) != AMQP_STATUS_OK) {
+      if (s.conn != nullptr && amqp_basic_ack(s.conn, kChannel, last_tag, 1) != AMQP_STATUS_OK) {
         s.say("ack of a stored batch did not reach the node (it will redeliver; stored once)");
         s.close(false);
       }
-    }
-    if (!read) {
-      s.say("connection lost: " + read.error().message + " (" + std::to_string(msgs.size()) +
-            " unacknowledged messages will be redelivered)");
-      s.close(false);
-      s.next_node = (s.next_node + 1) % s.opt.nodes.size();
     }
   }
   s.close(true);

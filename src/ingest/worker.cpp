@@ -27,7 +27,6 @@ std::array<std::string, 4> subscription_filters(std::string_view group, std::str
 
 struct Worker::State {
   WorkerOptions opt;
-  store::EventStore& store;
   IngestMetrics& m;
   LogFn log;
   detail::BatchCommitter committer;
@@ -40,11 +39,7 @@ struct Worker::State {
   std::unique_ptr<mqtt::Client> client;
 
   State(WorkerOptions o, store::EventStore& s, IngestMetrics& metrics, LogFn l)
-      : opt(std::move(o)),
-        store(s),
-        m(metrics),
-        log(std::move(l)),
-        committer(opt.topic_root, s, m, log) {}
+      : opt(std::move(o)), m(metrics), log(std::move(l)), committer(opt.topic_root, s, m, log) {}
 
   void say(const std::string& line) const {
     if (log) log(line);

@@ -7,9 +7,10 @@
 // prefetch of max_batch, and stores each batch through the same validate -> batch -> store
 // path as the MQTT Worker (worker.hpp). Only after the batch's commit does it send one
 // basic.ack (multiple=true) for the batch: a message RabbitMQ considers delivered is durable
-// here. A lost connection leaves the batch unacknowledged; the worker fails over to the next
-// node of `nodes` (100 ms doubling to 5 s between rounds), and RabbitMQ redelivers: stored
-// once (the store's idempotent append by id), the repeats counted as duplicates.
+// here. A lost connection leaves the batch unacknowledged (the worker stores what it had read
+// all the same); the worker fails over to the next node of `nodes` (100 ms doubling to 5 s
+// between rounds), and RabbitMQ redelivers: stored once (the store's idempotent append by
+// id), the repeats counted as duplicates.
 //
 // TLS: a non-empty ca_file makes it AMQPS (port 5671 by default) with peer and host-name
 // verification; otherwise plain AMQP (5672; for loopback or a trusted network only).
