@@ -1,6 +1,7 @@
 // citysafe ingest: the server side of the broker (docs/ingest.md). Joins the MQTT v5 shared
 // subscription $share/<group>/citysafesense/{events,flows,status,telemetry}/+ with a persistent
-// session, validates every message, stores batches in the EventStore the --db URL names and
+// session (--mqtt), or consumes a RabbitMQ cluster's quorum queue over AMQP 0-9-1 (--amqp),
+// validates every message, stores batches in the EventStore the --db URL names and
 // acknowledges a batch only once it is committed. Refused messages go to dead letters with a
 // reason. /metrics and /health on --metrics. SIGINT/SIGTERM: commit the open batch, exit 0.
 // --report prints what a store holds and exits (no broker).
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "cli_support.hpp"
+#include "css/ingest/amqp_worker.hpp"
 #include "css/ingest/endpoint.hpp"
 #include "css/ingest/worker.hpp"
 #include "css/mqtt/broker_address.hpp"
@@ -25,6 +27,9 @@ namespace {
 
 struct IngestOptions {
   std::string mqtt, ca, client_cert, client_key, username = "ingest", password_file;
+  std::string amqp, amqp_queue = std::string(ingest::kDefaultAmqpQueue), amqp_user = "ingest",
+                    amqp_password_file;
+  bool mqtt_only_given = false;  // --group, --client-id or --session-expiry on the command line
   std::string db = std::string(store::kDefaultStoreUrl);
   std::string group = "ingest";
   std::string client_id;
@@ -37,12 +42,13 @@ struct IngestOptions {
   bool verbose = false;
 };
 
-Result<std::string> read_password(const std::string& path) {
+Result<std::string> read_password(const std::string& path,
+                                  const std::string& flag = "--password-file") {
   if (path.empty()) return std::string();
   std::ifstream in(path);
   std::string line;
   if (!in || !std::getline(in, line))
-    return make_error(ErrorCode::kNotFound, "--password-file: cannot read '" + path + "'");
+    return make_error(ErrorCode::kNotFound, flag + ": cannot read '" + path + "'");
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
   return line;
 }
@@ -54,7 +60,9 @@ std::string default_client_id(const std::string& group) {
 }
 
 Result<ingest::WorkerOptions> worker_options(const IngestOptions& o) {
-  if (o.mqtt.empty()) return make_error(ErrorCode::kInvalidArgument, "--mqtt is required");
+  if (o.mqtt.empty())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--mqtt is required (or --amqp HOST:PORT for a RabbitMQ cluster)");
   if (o.ca.empty()) return make_error(ErrorCode::kInvalidArgument, "--tls-cert is required");
   if (o.max_batch < 1 || o.max_batch > 65535)
     return make_error(ErrorCode::kInvalidArgument, "--max-batch: must be in [1, 65535]");
@@ -76,6 +84,36 @@ Result<ingest::WorkerOptions> worker_options(const IngestOptions& o) {
   w.max_batch_delay_ms = o.max_delay_ms;
   w.session_expiry_s = o.session_expiry_s;
   return w;
+}
+
+Result<ingest::AmqpOptions> amqp_options(const IngestOptions& o) {
+  if (!o.mqtt.empty())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--mqtt and --amqp exclude each other: one ingest process reads one source");
+  if (o.mqtt_only_given)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--group, --client-id and --session-expiry are MQTT settings; with --amqp, "
+                      "workers share the one --amqp-queue");
+  if (o.max_batch < 1 || o.max_batch > 65535)
+    return make_error(ErrorCode::kInvalidArgument, "--max-batch: must be in [1, 65535]");
+  if (o.amqp_queue.empty() || o.amqp_queue.size() > 255)
+    return make_error(ErrorCode::kInvalidArgument, "--amqp-queue: must be 1-255 bytes");
+  auto nodes = ingest::parse_amqp_nodes(o.amqp, !o.ca.empty());
+  if (!nodes) return make_error(nodes.error().code, "--amqp: " + nodes.error().message);
+  auto pw = read_password(o.amqp_password_file, "--amqp-password-file");
+  if (!pw) return pw.error();
+  ingest::AmqpOptions a;
+  a.nodes = std::move(*nodes);
+  a.queue = o.amqp_queue;
+  a.username = o.amqp_user;
+  a.password = *pw;
+  a.ca_file = o.ca;
+  a.cert_file = o.client_cert;
+  a.key_file = o.client_key;
+  a.topic_root = o.topic_root;
+  a.max_batch = o.max_batch;
+  a.max_batch_delay_ms = o.max_delay_ms;
+  return a;
 }
 
 void log_line(const std::string& line) {
@@ -116,10 +154,33 @@ int print_report(const std::string& db) {
   return kExitOk;
 }
 
+// Runs the worker of the chosen source until SIGINT/SIGTERM.
+Status consume(const IngestOptions& o, store::EventStore& db, ingest::IngestMetrics& metrics,
+               const std::atomic<bool>& stop) {
+  const ingest::LogFn log = o.verbose ? ingest::LogFn(log_line) : ingest::LogFn{};
+  if (!o.amqp.empty()) {
+    auto a = amqp_options(o);
+    if (!a) return a.error();
+    log_line("store " + db.url() + ", AMQP queue '" + a->queue + "'");
+    ingest::AmqpWorker worker(std::move(*a), db, metrics, log);
+    return worker.run(stop);
+  }
+  auto w = worker_options(o);
+  if (!w) return w.error();
+  log_line("store " + db.url() + ", group '" + o.group + "', client id '" + w->mqtt.client_id +
+           "'");
+  ingest::Worker worker(std::move(*w), db, metrics, log);
+  return worker.run(stop);
+}
+
 int run_ingest(const IngestOptions& o) {
   if (o.report) return print_report(o.db);
-  auto w = worker_options(o);
-  if (!w) return report(w.error());
+  // Bad arguments are reported before the store is opened (and possibly created).
+  if (!o.amqp.empty()) {
+    if (auto a = amqp_options(o); !a) return report(a.error());
+  } else if (auto w = worker_options(o); !w) {
+    return report(w.error());
+  }
   auto db = store::open_store(o.db);
   if (!db) return report(db.error());
   ingest::IngestMetrics metrics;
@@ -131,11 +192,7 @@ int run_ingest(const IngestOptions& o) {
     log_line("serving /metrics and /health on port " + std::to_string(server->port()));
   }
   const SignalFlags flags = install_signal_flags();
-  log_line("store " + (*db)->url() + ", group '" + o.group + "', client id '" + w->mqtt.client_id +
-           "'");
-  ingest::Worker worker(std::move(*w), **db, metrics,
-                        o.verbose ? ingest::LogFn(log_line) : ingest::LogFn{});
-  const Status st = worker.run(flags.stop);
+  const Status st = consume(o, **db, metrics, flags.stop);
   log_line("stopped: received " + std::to_string(metrics.received.load()) + ", stored " +
            std::to_string(metrics.stored.load()) + ", duplicates " +
            std::to_string(metrics.duplicates.load()) + ", dead letters " +
@@ -158,10 +215,25 @@ void add_ingest(CLI::App& root, Runner& run) {
       "Example: citysafe ingest --mqtt broker.local:8883 --tls-cert certs/ca.pem \\\n"
       "  --username ingest --password-file /etc/citysafe/ingest.pw \\\n"
       "  --db sqlite:///var/lib/citysafe/events.db --metrics 127.0.0.1:9108\n"
+      "RabbitMQ cluster (docs/scaling.md): consume one replicated quorum queue over AMQP 0-9-1,\n"
+      "failing over between the nodes; edge nodes publish MQTT 3.1.1 to any node's MQTT plugin:\n"
+      "  citysafe ingest --amqp mq1:5671,mq2:5671,mq3:5671 --tls-cert certs/ca.pem \\\n"
+      "  --amqp-user ingest --amqp-password-file /etc/citysafe/amqp.pw --db postgresql://…\n"
       "Report: citysafe ingest --report --db sqlite://data/citysafe.db");
   cmd->add_option("--mqtt", o->mqtt, "Broker HOST:PORT, or a comma-separated failover list");
+  cmd->add_option("--amqp", o->amqp,
+                  "Instead of --mqtt: RabbitMQ nodes HOST[:PORT][,HOST[:PORT]...] in failover "
+                  "order (port default: 5671 with --tls-cert, else 5672 plain AMQP)");
+  cmd->add_option("--amqp-queue", o->amqp_queue,
+                  "Quorum queue to declare (idempotent), bind to amq.topic for "
+                  "<root>.{events,flows,status,telemetry}.* and consume; workers sharing it "
+                  "split the load (default: citysafe-ingest)");
+  cmd->add_option("--amqp-user", o->amqp_user, "AMQP user name (default: ingest)");
+  cmd->add_option("--amqp-password-file", o->amqp_password_file,
+                  "File whose first line is the AMQP password");
   cmd->add_option("--tls-cert", o->ca,
-                  "PEM CA that signed the broker certificate (TLS is always on)");
+                  "PEM CA that signed the broker certificate (MQTT: required, TLS is always on; "
+                  "AMQP: makes it AMQPS with peer verification)");
   cmd->add_option("--client-cert", o->client_cert, "Optional client certificate (PEM)");
   cmd->add_option("--client-key", o->client_key, "Optional client key (PEM)");
   cmd->add_option("--username", o->username, "MQTT user name (default: ingest)");
@@ -169,25 +241,32 @@ void add_ingest(CLI::App& root, Runner& run) {
   cmd->add_option("--db", o->db,
                   "Store URL: sqlite:///abs/path.db, sqlite://rel/path.db or postgresql://… "
                   "(default: sqlite://data/citysafe.db)");
-  cmd->add_option("--group", o->group,
-                  "Shared-subscription group: workers of one group split the messages "
-                  "(default: ingest)");
-  cmd->add_option("--client-id", o->client_id,
-                  "MQTT client id; it names the persistent session, keep it stable across "
-                  "restarts and unique per worker (default: ingest-<group>-<hostname>)");
+  auto* group =
+      cmd->add_option("--group", o->group,
+                      "Shared-subscription group: workers of one group split the messages "
+                      "(default: ingest)");
+  auto* client_id =
+      cmd->add_option("--client-id", o->client_id,
+                      "MQTT client id; it names the persistent session, keep it stable across "
+                      "restarts and unique per worker (default: ingest-<group>-<hostname>)");
   cmd->add_option("--topic-root", o->topic_root, "First topic level (default: citysafesense)");
   cmd->add_option("--max-batch", o->max_batch,
-                  "Messages per store transaction, at most (1-65535; default: 1000)");
+                  "Messages per store transaction, at most; also the AMQP prefetch (1-65535; "
+                  "default: 1000)");
   cmd->add_option("--max-delay-ms", o->max_delay_ms,
                   "ms from a batch's first message to its commit, at most (default: 20)");
-  cmd->add_option("--session-expiry", o->session_expiry_s,
-                  "s the broker keeps this worker's session and queues its share while it is "
-                  "down (default: 604800 = 7 days)");
+  auto* expiry =
+      cmd->add_option("--session-expiry", o->session_expiry_s,
+                      "s the broker keeps this worker's session and queues its share while it is "
+                      "down (default: 604800 = 7 days)");
   cmd->add_option("--metrics", o->metrics,
                   "Serve /metrics and /health on HOST:PORT (e.g. 127.0.0.1:9108; port 0 = any)");
   cmd->add_flag("--report", o->report, "Print what the --db store holds and exit");
   cmd->add_flag("-v,--verbose", o->verbose, "Log connection changes and store retries");
-  cmd->callback([o, &run] { run = [o] { return run_ingest(*o); }; });
+  cmd->callback([o, &run, group, client_id, expiry] {
+    o->mqtt_only_given = group->count() + client_id->count() + expiry->count() > 0;
+    run = [o] { return run_ingest(*o); };
+  });
 }
 
 }  // namespace css::cli

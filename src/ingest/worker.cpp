@@ -1,6 +1,9 @@
 // The ingest worker (css/ingest/worker.hpp): queue on the network thread, validate and commit
-// on the caller's thread, release the batch's acknowledgements after the commit.
+// on the caller's thread (batch_commit.hpp, shared with the AMQP source), release the batch's
+// acknowledgements after the commit.
 #include "css/ingest/worker.hpp"
+
+#include "batch_commit.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -10,42 +13,8 @@
 #include <vector>
 
 namespace css::ingest {
-namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// What one commit stored, for the metrics.
-struct Committed {
-  store::AppendResult result;
-  std::array<std::uint64_t, kReasonCount> dead{};
-  double lag_max = 0.0, lag_sum = 0.0;
-};
-
-void count_dead(Committed& c, const store::Batch& b) {
-  for (const auto& d : b.dead_letters) {
-    for (std::size_t i = 0; i < kReasonCount; ++i) {
-      if (reason_code(static_cast<Reason>(i)) == d.reason_code) ++c.dead[i];
-    }
-  }
-}
-
-void add(store::AppendResult& into, const store::AppendResult& r) {
-  into.events_stored += r.events_stored;
-  into.events_duplicate += r.events_duplicate;
-  into.flows_stored += r.flows_stored;
-  into.flows_duplicate += r.flows_duplicate;
-  into.telemetry_stored += r.telemetry_stored;
-  into.telemetry_duplicate += r.telemetry_duplicate;
-  into.statuses_updated += r.statuses_updated;
-  into.statuses_stale += r.statuses_stale;
-  into.dead_letters_stored += r.dead_letters_stored;
-}
-
-}  // namespace
 
 std::array<std::string, 4> subscription_filters(std::string_view group, std::string_view root) {
   std::array<std::string, 4> out;
@@ -58,114 +27,30 @@ std::array<std::string, 4> subscription_filters(std::string_view group, std::str
 
 struct Worker::State {
   WorkerOptions opt;
-  store::EventStore& store;
   IngestMetrics& m;
   LogFn log;
+  detail::BatchCommitter committer;
 
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<mqtt::Message> pending;  // delivered, not yet committed
-  std::uint64_t closed = 0;            // the batch id the client waits to have released
+  std::vector<detail::Incoming> pending;  // delivered, not yet committed
+  std::uint64_t closed = 0;               // the batch id the client waits to have released
   bool draining = false;
   std::unique_ptr<mqtt::Client> client;
 
   State(WorkerOptions o, store::EventStore& s, IngestMetrics& metrics, LogFn l)
-      : opt(std::move(o)), store(s), m(metrics), log(std::move(l)) {}
+      : opt(std::move(o)), m(metrics), log(std::move(l)), committer(opt.topic_root, s, m, log) {}
 
   void say(const std::string& line) const {
     if (log) log(line);
   }
-  Result<Committed> commit(const std::vector<mqtt::Message>& msgs);
-  Result<Committed> commit_one_by_one(const std::vector<mqtt::Message>& msgs, double now);
-  void record(const Committed& c, std::size_t n_messages);
-  Status commit_until_ok(const std::vector<mqtt::Message>& msgs, const std::atomic<bool>& give_up);
   void consume(const std::atomic<bool>& stop, Status& outcome);
   Status drain();
 };
 
-Result<Committed> Worker::State::commit(const std::vector<mqtt::Message>& msgs) {
-  const double now = unix_now();
-  store::Batch b;
-  b.received_at = now;
-  for (const auto& msg : msgs)
-    add_to_batch(b, classify(msg.topic, msg.payload, now, opt.topic_root), msg.topic, msg.payload,
-                 now);
-  auto r = store.append(b);
-  if (!r && r.error().code == ErrorCode::kInvalidArgument) return commit_one_by_one(msgs, now);
-  if (!r) return r.error();
-  Committed c;
-  c.result = *r;
-  count_dead(c, b);
-  for (const auto& e : b.events) {
-    c.lag_max = std::max(c.lag_max, now - e.timestamp);
-    c.lag_sum += now - e.timestamp;
-  }
-  return c;
-}
-
-// The store refused a batch we validated (its checks and ours disagree): store what it takes,
-// one message per transaction, and dead-letter the rest as store_rejected. Never a lost event.
-Result<Committed> Worker::State::commit_one_by_one(const std::vector<mqtt::Message>& msgs,
-                                                   double now) {
-  Committed c;
-  for (const auto& msg : msgs) {
-    store::Batch b;
-    b.received_at = now;
-    add_to_batch(b, classify(msg.topic, msg.payload, now, opt.topic_root), msg.topic, msg.payload,
-                 now);
-    auto r = store.append(b);
-    if (!r && r.error().code == ErrorCode::kInvalidArgument) {
-      b = store::Batch{};
-      b.received_at = now;
-      b.dead_letters.push_back(
-          dead_letter({Reason::kStoreRejected, r.error().message}, msg.topic, msg.payload, now));
-      r = store.append(b);
-    }
-    if (!r) return r.error();
-    add(c.result, *r);
-    count_dead(c, b);
-    for (const auto& e : b.events) c.lag_sum += now - e.timestamp;
-  }
-  return c;
-}
-
-void Worker::State::record(const Committed& c, std::size_t) {
-  const auto& r = c.result;
-  m.stored += r.events_stored + r.flows_stored + r.telemetry_stored + r.statuses_updated;
-  m.events_stored += r.events_stored;
-  m.duplicates += r.events_duplicate + r.flows_duplicate + r.telemetry_duplicate;
-  for (std::size_t i = 0; i < kReasonCount; ++i) m.dead_letters[i] += c.dead[i];
-  m.lag_seconds = c.lag_max;
-  m.lag_seconds_sum.store(m.lag_seconds_sum.load() + c.lag_sum);  // one writer: this thread
-  m.last_commit_unix = unix_now();
-  ++m.batches;
-  m.store_ok = true;
-}
-
-// Retries a failing store (locked, full disk, restarted server) with a growing pause; the
-// messages stay unacknowledged meanwhile, so the broker keeps them.
-Status Worker::State::commit_until_ok(const std::vector<mqtt::Message>& msgs,
-                                      const std::atomic<bool>& give_up) {
-  std::uint32_t pause_ms = 100;
-  while (true) {
-    auto c = commit(msgs);
-    if (c) {
-      record(*c, msgs.size());
-      return Ok{};
-    }
-    ++m.store_errors;
-    m.store_ok = false;
-    say("store: " + c.error().message + " (batch of " + std::to_string(msgs.size()) +
-        " kept unacknowledged, retrying)");
-    if (give_up) return c.error();
-    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
-    pause_ms = std::min<std::uint32_t>(pause_ms * 2, 5000);
-  }
-}
-
 void Worker::State::consume(const std::atomic<bool>& stop, Status& outcome) {
   while (true) {
-    std::vector<mqtt::Message> msgs;
+    std::vector<detail::Incoming> msgs;
     std::uint64_t id = 0;
     {
       std::unique_lock lock(mu);
@@ -175,7 +60,7 @@ void Worker::State::consume(const std::atomic<bool>& stop, Status& outcome) {
       msgs.swap(pending);
       id = std::exchange(closed, 0);
     }
-    if (auto st = commit_until_ok(msgs, stop); !st) {
+    if (auto st = committer.commit_until_ok(msgs, stop); !st) {
       outcome = st;
       return;
     }
@@ -188,7 +73,7 @@ Status Worker::State::drain() {
   const std::atomic<bool> give_up{true};
   const auto deadline = Clock::now() + std::chrono::milliseconds(opt.drain_timeout_ms);
   for (int round = 0; round < 2; ++round) {
-    std::vector<mqtt::Message> msgs;
+    std::vector<detail::Incoming> msgs;
     std::uint64_t id = 0;
     {
       std::unique_lock lock(mu);
@@ -198,7 +83,7 @@ Status Worker::State::drain() {
       msgs.swap(pending);
       id = std::exchange(closed, 0);
     }
-    if (auto st = commit_until_ok(msgs, give_up); !st) return st;
+    if (auto st = committer.commit_until_ok(msgs, give_up); !st) return st;
     client->release_batch(id);
   }
   return Ok{};

@@ -113,7 +113,8 @@ Status Client::Impl::setup() {
   if (auto ok = check_options(opt); !ok) return ok;
   mosq = mosquitto_new(opt.client_id.c_str(), opt.clean_start, this);
   if (mosq == nullptr) return config_error("libmosquitto could not create a client");
-  mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+  mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION,
+                       opt.protocol == Protocol::kV5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   // Our own network thread drives the loop; libmosquitto then only queues packets (PUBACKs
   // included) and our loop writes them, which is what held acknowledgements rely on.
   mosquitto_threaded_set(mosq, true);
@@ -139,7 +140,7 @@ Status Client::Impl::setup() {
       return config_error("last will rejected: " + std::string(mosquitto_strerror(rc)));
     }
   }
-  if (opt.session_expiry_s > 0) {
+  if (opt.session_expiry_s > 0 && opt.protocol == Protocol::kV5) {
     mosquitto_property_add_int32(&connect_props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
                                  opt.session_expiry_s);
   }

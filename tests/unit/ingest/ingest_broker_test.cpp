@@ -279,5 +279,31 @@ TEST(IngestCli, BadInputExitsTwoNamingTheFlag) {
   fs::remove(log.string() + ".db-shm");
 }
 
+TEST(IngestCli, AmqpBadInputExitsTwoAndNoNodeExitsOne) {
+  const fs::path log = fs::temp_directory_path() / ("ingest-amqp-cli-" + std::to_string(getpid()));
+  const std::string db = "sqlite://" + log.string() + ".db";
+  auto run = [&](const std::vector<std::string>& a) {
+    IngestChild c(a, log);
+    return c.wait(15000);
+  };
+  EXPECT_EQ(run({"--amqp", "localhost:1", "--mqtt", "localhost:2", "--tls-cert", "/x"}), 2);
+  EXPECT_EQ(run({"--amqp", " , "}), 2);
+  EXPECT_EQ(run({"--amqp", "localhost:1", "--group", "g"}), 2);
+  EXPECT_EQ(run({"--amqp", "localhost:1", "--amqp-password-file", "/nonexistent/pw"}), 2);
+  EXPECT_EQ(run({"--amqp", "127.0.0.1:1,127.0.0.1:2", "--db", db}), 1);
+  const std::string text = read_file(log);
+  EXPECT_NE(text.find("--mqtt and --amqp exclude each other"), std::string::npos) << text;
+  EXPECT_NE(text.find("--amqp: AMQP node list ' , ' is empty"), std::string::npos) << text;
+  EXPECT_NE(text.find("--group, --client-id and --session-expiry are MQTT settings"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("--amqp-password-file: cannot read '/nonexistent/pw'"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("no AMQP node took us: amqp://127.0.0.1:1: TCP connection failed"),
+            std::string::npos)
+      << text;
+  for (const auto* suffix : {"", ".db", ".db-wal", ".db-shm"}) fs::remove(log.string() + suffix);
+}
+
 }  // namespace
 }  // namespace css::ingest::test

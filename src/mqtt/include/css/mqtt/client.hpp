@@ -58,7 +58,12 @@ struct LastWill {  // published by the broker if the connection dies without a D
   bool retain = true;
 };
 
+// The MQTT version spoken. v3.1.1 is for brokers without v5 (RabbitMQ 3.10's MQTT plugin); it
+// has no session expiry, receive maximum or reason codes (a refused PUBLISH closes the link).
+enum class Protocol : std::uint8_t { kV5, kV311 };
+
 struct Options {
+  Protocol protocol = Protocol::kV5;
   std::string client_id;               // required; unique per broker (e.g. the device id)
   std::vector<BrokerAddress> brokers;  // required; tried in order, next one on each failure
   std::string ca_file;                 // required: PEM CA that signed the broker certificate
