@@ -45,7 +45,7 @@ struct SimOptions {
   std::filesystem::path out, flows_out, truth_out, positions_out;
 };
 
-Result<geo::Incident> parse_incident(const std::string& text, double off) {
+Result<geo::Incident> parse_incident(const std::string& text, const geo::City& city) {
   // LON,LAT,TIME
   const auto a = text.find(','), b = a == std::string::npos ? a : text.find(',', a + 1);
   auto bad =
@@ -59,7 +59,7 @@ Result<geo::Incident> parse_incident(const std::string& text, double off) {
     if (used != a) return bad;
     const double lat = std::stod(text.substr(a + 1, b - a - 1), &used);
     if (used != b - a - 1) return bad;
-    auto t = time_flag("--incident", text.substr(b + 1), off);
+    auto t = time_flag("--incident", text.substr(b + 1), city);
     if (!t) return t.error();
     return geo::Incident{{lon, lat}, *t};
   } catch (const std::exception&) {
@@ -388,12 +388,12 @@ int run_simulate(SimOptions& o) {
   auto city = find_city_flag(o.city);
   if (!city) return report(city.error());
   if (!o.start.empty()) {
-    auto t = time_flag("--start", o.start, city->utc_offset_h);
+    auto t = time_flag("--start", o.start, *city);
     if (!t) return report(t.error());
     o.sim.start = *t;
   }
   if (!o.incident.empty()) {
-    auto inc = parse_incident(o.incident, city->utc_offset_h);
+    auto inc = parse_incident(o.incident, *city);
     if (!inc) return report(inc.error());
     o.sim.incident = *inc;
   }
