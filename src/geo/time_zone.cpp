@@ -126,7 +126,8 @@ std::int64_t days_to_month(std::int64_t y, int m) {  // m 1..12
 }
 
 std::int64_t year_of_day(std::int64_t day) {
-  std::int64_t y = 1970 + floor_div(day, 366);  // at or before the true year
+  // At or before the true year (a year has 365 or 366 days), then forward.
+  std::int64_t y = 1970 + (day >= 0 ? day / 366 : floor_div(day, 365)) - 1;
   while (days_to_year(y + 1) <= day) ++y;
   return y;
 }
@@ -348,6 +349,7 @@ std::int32_t TimeZone::offset_s(std::int64_t unix_s) const {
 std::int64_t TimeZone::to_utc(std::int64_t local_s) const {
   // Offsets change at most once within a day (every zone since 1900): the offsets a day on
   // either side are the only candidates.
+  local_s = std::clamp(local_s, -kMaxPosixT, kMaxPosixT);
   const std::int32_t before = offset_s(local_s - 86400), after = offset_s(local_s + 86400);
   std::optional<std::int64_t> best;
   for (const std::int32_t o : {before, after}) {
