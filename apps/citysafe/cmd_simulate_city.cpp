@@ -490,7 +490,7 @@ void add_simulate_city(CLI::App& root, Runner& run) {
   cmd->add_option(
       "--incident", o->incident,
       "LON,LAT,TIME: nodes within 800 m move outward at 2 m/s for one hour (sudden dispersal)");
-  cmd->add_option("--out", o->out, "Events, JSON lines (needed unless --db is given)");
+  cmd->add_option("--out", o->out, "Events, JSON lines (needed unless --db or --mqtt is given)");
   cmd->add_option("--db", o->db,
                   "Also append events and flow summaries to a store (created if absent): "
                   "sqlite:///abs/path.db, path.db, postgresql://…");
