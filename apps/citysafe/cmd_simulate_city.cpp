@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -294,6 +295,7 @@ Status drain_wave(std::vector<std::unique_ptr<LiveNode>>& wave, const FleetSetup
 
 struct FleetResult {
   std::size_t nodes = 0, events = 0, flows = 0;
+  double seconds = 0.0;  // wall clock of the publishing
 };
 
 std::map<std::string, NodeWork> work_by_node(const geo::SimCity& sim) {
@@ -349,7 +351,9 @@ Result<FleetResult> run_mqtt(const geo::SimCity& sim, FleetSetup& s) {
   if (work.empty()) return FleetResult{};
   if (auto st = probe_broker(s, work.begin()->first); !st) return st.error();
   if (auto st = prepare_spool(s); !st) return st.error();
+  const auto t0 = Clock::now();
   auto r = publish_fleet(work, s);
+  if (r) r->seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   std::error_code ec;
   if (r && s.temp_spool) std::filesystem::remove_all(s.spool_root, ec);
   if (!r)
@@ -442,7 +446,8 @@ int run_simulate(SimOptions& o) {
   if (published)
     std::cout << "; MQTT " << broker_names(*fleet) << ": " << published->events << " events and "
               << published->flows << " flow summaries acknowledged (PUBACK) from "
-              << published->nodes << " nodes";
+              << published->nodes << " nodes in " << std::fixed << std::setprecision(1)
+              << published->seconds << " s";
   std::cout << "\n";
   return kExitOk;
 }

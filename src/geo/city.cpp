@@ -177,13 +177,16 @@ Status attach_zone(City& c, const std::filesystem::path& zoneinfo_dir) {
   return Ok{};
 }
 
+// Beyond ±31 700 years (or NaN) the zone is not asked: the integer conversion would overflow.
+constexpr double kZoneLimitS = 1e12;
+
 double City::offset_h(double t) const {
-  if (!zone) return utc_offset_h;
+  if (!zone || !(std::abs(t) < kZoneLimitS)) return utc_offset_h;
   return zone->offset_s(static_cast<std::int64_t>(std::floor(t))) / 3600.0;
 }
 
 double City::to_utc(double local) const {
-  if (!zone) return local - utc_offset_h * 3600.0;
+  if (!zone || !(std::abs(local) < kZoneLimitS)) return local - utc_offset_h * 3600.0;
   const double whole = std::floor(local);
   return static_cast<double>(zone->to_utc(static_cast<std::int64_t>(whole))) + (local - whole);
 }

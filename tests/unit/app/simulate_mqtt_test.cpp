@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -155,7 +157,12 @@ TEST_F(SimulateMqtt, EveryEventStoredOnceAndHotspotsRecovered) {
                         " --truth-out " + p("truth.json") +
                         mqtt_flags("--password-file " + p("sim.pw")));
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("flow summaries acknowledged (PUBACK) from"), std::string::npos) << r.out;
+  const auto summary = r.out.find("simulated ");
+  ASSERT_NE(summary, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("flow summaries acknowledged (PUBACK) from 20 nodes"), std::string::npos)
+      << r.out;
+  std::cout << r.out.substr(summary);  // the figures: records and seconds
+
   const auto expected = file_events(read_file(p("e.jsonl")));
   const auto flows = lines_of(read_file(p("f.jsonl"))).size();
   ASSERT_GT(expected.size(), 200u);
@@ -229,6 +236,25 @@ TEST_F(SimulateMqttFlags, BadFlagsAreExitTwo) {
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
     EXPECT_EQ(css::testing::line_count(r.out), 1) << args << "\n" << r.out;
   }
+}
+
+// The city's time zone from $TZDIR: missing → the fixed utc_offset_h with a warning, corrupt →
+// exit 2 naming the file.
+TEST_F(SimulateMqttFlags, ZoneDatabaseMissingWarnsCorruptIsExitTwo) {
+  fs::create_directories(dir_ / "zoneinfo/America");
+  ::setenv("TZDIR", (dir_ / "zoneinfo").c_str(), 1);
+  const std::string sim = "simulate-city --devices 2 --days 1 --out " + (dir_ / "e.jsonl").string();
+  auto r = run_citysafe(sim);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("warning: --city sao-paulo: time zone 'America/Sao_Paulo'"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("using the fixed utc_offset_h = -3"), std::string::npos) << r.out;
+  std::ofstream(dir_ / "zoneinfo/America/Sao_Paulo") << "TZif";
+  r = run_citysafe(sim);
+  ::unsetenv("TZDIR");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find((dir_ / "zoneinfo/America/Sao_Paulo").string()), std::string::npos) << r.out;
 }
 
 }  // namespace
