@@ -109,7 +109,7 @@ int run_flows(FlowOptions& o) {
   for (const auto& f : *flows) starts.push_back({f.start, f.where});
   std::optional<double> until;
   if (!o.until.empty()) {
-    auto t = time_flag("--until", o.until, city->utc_offset_h);
+    auto t = time_flag("--until", o.until, *city);
     if (!t) return report(t.error());
     until = *t;
   }
@@ -124,7 +124,7 @@ int run_flows(FlowOptions& o) {
   if (!o.anomalies_out.empty()) {
     double hour = std::floor((w.end - 1e-6) / 3600.0) * 3600.0;
     if (!o.anomaly_hour.empty()) {
-      auto t = time_flag("--anomaly-hour", o.anomaly_hour, city->utc_offset_h);
+      auto t = time_flag("--anomaly-hour", o.anomaly_hour, *city);
       if (!t) return report(t.error());
       hour = *t;
     }

@@ -120,7 +120,7 @@ int run_hotspots(HotspotOptions& o) {
     return report(make_error(length.error().code, "--window: " + length.error().message));
   std::optional<double> until;
   if (!o.until.empty()) {
-    auto t = time_flag("--until", o.until, city->utc_offset_h);
+    auto t = time_flag("--until", o.until, *city);
     if (!t) return report(t.error());
     until = *t;
   }
@@ -137,8 +137,8 @@ int run_hotspots(HotspotOptions& o) {
       !st)
     return report(st.error());
   if (!o.profile_out.empty())
-    if (auto st = set.stage_text(o.profile_out,
-                                 profile_csv(geo::weekly_profile(*points, w, city->utc_offset_h)));
+    if (auto st =
+            set.stage_text(o.profile_out, profile_csv(geo::weekly_profile(*points, w, *city)));
         !st)
       return report(st.error());
   if (auto st = set.commit(); !st) return report(st.error());

@@ -1,6 +1,7 @@
 #include "geo_support.hpp"
 
 #include <cstdlib>
+#include <iostream>
 #include <tuple>
 
 #include "css/geo/csv_import.hpp"
@@ -23,11 +24,19 @@ std::vector<std::filesystem::path> city_search_dirs() {
 Result<geo::City> find_city_flag(const std::string& name_or_path) {
   auto c = geo::find_city(name_or_path, city_search_dirs());
   if (!c) return make_error(c.error().code, "--city: " + c.error().message);
+  if (!c->zone_note.empty())
+    std::cerr << "citysafe: warning: --city " << name_or_path << ": " << c->zone_note << "\n";
   return c;
 }
 
 Result<double> time_flag(const char* flag, const std::string& text, double utc_offset_h) {
   auto t = geo::parse_time_text(text, utc_offset_h);
+  if (!t) return make_error(t.error().code, std::string(flag) + ": " + t.error().message);
+  return t;
+}
+
+Result<double> time_flag(const char* flag, const std::string& text, const geo::City& city) {
+  auto t = geo::parse_time_text(text, city);
   if (!t) return make_error(t.error().code, std::string(flag) + ": " + t.error().message);
   return t;
 }

@@ -22,6 +22,8 @@ std::vector<std::filesystem::path> city_search_dirs();
 
 // A time flag: Unix seconds or ISO 8601 (a time without a zone is in `utc_offset_h`).
 Result<double> time_flag(const char* flag, const std::string& text, double utc_offset_h);
+// The same in the city's time zone (daylight saving time counts).
+Result<double> time_flag(const char* flag, const std::string& text, const geo::City& city);
 
 // --format geojson|csv, or from the output's extension when empty (.csv → csv, else geojson).
 Result<bool> wants_csv(const std::string& format, const std::filesystem::path& out);

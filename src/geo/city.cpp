@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -160,7 +161,38 @@ Result<City> city_from_toml(std::string_view text, std::string_view source_name)
   return c;
 }
 
-Result<City> load_city_file(const std::filesystem::path& path) {
+Status attach_zone(City& c, const std::filesystem::path& zoneinfo_dir) {
+  c.zone.reset();
+  c.zone_note.clear();
+  auto z = TimeZone::load(c.time_zone, zoneinfo_dir);
+  if (z) {
+    c.zone = std::move(*z);
+    return Ok{};
+  }
+  if (z.error().code != ErrorCode::kNotFound) return z.error();
+  char off[32];
+  std::snprintf(off, sizeof off, "%g", c.utc_offset_h);
+  c.zone_note =
+      z.error().message + "; using the fixed utc_offset_h = " + off + " (no daylight saving time)";
+  return Ok{};
+}
+
+// Beyond ±31 700 years (or NaN) the zone is not asked: the integer conversion would overflow.
+constexpr double kZoneLimitS = 1e12;
+
+double City::offset_h(double t) const {
+  if (!zone || !(std::abs(t) < kZoneLimitS)) return utc_offset_h;
+  return zone->offset_s(static_cast<std::int64_t>(std::floor(t))) / 3600.0;
+}
+
+double City::to_utc(double local) const {
+  if (!zone || !(std::abs(local) < kZoneLimitS)) return local - utc_offset_h * 3600.0;
+  const double whole = std::floor(local);
+  return static_cast<double>(zone->to_utc(static_cast<std::int64_t>(whole))) + (local - whole);
+}
+
+Result<City> load_city_file(const std::filesystem::path& path,
+                            const std::filesystem::path& zoneinfo_dir) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorCode::kNotFound, "city file '" + path.string() + "' not found");
   std::ostringstream ss;
@@ -169,13 +201,18 @@ Result<City> load_city_file(const std::filesystem::path& path) {
   if (ss.str().size() > (1u << 20))
     return make_error(ErrorCode::kInvalidArgument,
                       "city file '" + path.string() + "' exceeds 1 MiB");
-  return city_from_toml(ss.str(), path.string());
+  auto c = city_from_toml(ss.str(), path.string());
+  if (!c) return c;
+  if (auto st = attach_zone(*c, zoneinfo_dir); !st)
+    return make_error(st.error().code, path.string() + ": time_zone: " + st.error().message);
+  return c;
 }
 
 Result<City> find_city(std::string_view name_or_path,
-                       const std::vector<std::filesystem::path>& search_dirs) {
+                       const std::vector<std::filesystem::path>& search_dirs,
+                       const std::filesystem::path& zoneinfo_dir) {
   const std::filesystem::path p(name_or_path);
-  if (p.extension() == ".toml") return load_city_file(p);
+  if (p.extension() == ".toml") return load_city_file(p, zoneinfo_dir);
   const bool plain =
       !name_or_path.empty() && std::all_of(name_or_path.begin(), name_or_path.end(), [](char ch) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
@@ -188,7 +225,7 @@ Result<City> find_city(std::string_view name_or_path,
   for (const auto& d : search_dirs) {
     const auto f = d / (std::string(name_or_path) + ".toml");
     std::error_code ec;
-    if (std::filesystem::is_regular_file(f, ec)) return load_city_file(f);
+    if (std::filesystem::is_regular_file(f, ec)) return load_city_file(f, zoneinfo_dir);
     tried += (tried.empty() ? "" : ", ") + f.string();
   }
   return make_error(ErrorCode::kNotFound, "city '" + std::string(name_or_path) +

@@ -170,6 +170,15 @@ Result<double> parse_time_text(std::string_view text, double off_h) {
   return t;
 }
 
+Result<double> parse_time_text(std::string_view text, const City& city) {
+  auto at_utc = parse_time_text(text, 0.0);
+  if (!at_utc) return at_utc;
+  // A text with its own zone (or Unix seconds) does not move with the assumed offset.
+  auto shifted = parse_time_text(text, 1.0);
+  if (shifted && *shifted == *at_utc) return at_utc;
+  return city.to_utc(*at_utc);
+}
+
 Result<CsvImport> import_events_csv(std::string_view text, const CsvImportOptions& o) {
   if (text.size() > kMaxCsvBytes)
     return make_error(ErrorCode::kInvalidArgument, "CSV larger than 2 GiB");

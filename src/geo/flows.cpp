@@ -147,8 +147,10 @@ Result<std::vector<FlowAnomaly>> flow_anomalies(const City& city, std::span<cons
   if (!now) return now.error();
   // Per cell id, the baseline values of each metric.
   std::map<std::int64_t, std::array<std::vector<double>, 3>> base;
+  // The same local hour on earlier days: across a daylight saving change that is 23 or 25 h.
+  const double local_start = hour_start + city.offset_h(hour_start) * 3600.0;
   for (int d = 1; d <= cfg.baseline_days; ++d) {
-    const double s = hour_start - d * 86400.0;
+    const double s = city.to_utc(local_start - d * 86400.0);
     auto past = flow_field(city, flows, {s, s + 3600.0}, 1);
     if (!past) return past.error();
     for (const auto& c : past->cells) {

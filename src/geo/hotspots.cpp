@@ -168,3 +168,18 @@ std::array<std::uint64_t, 168> weekly_profile(std::span<const EventPoint> events
 }
 
 }  // namespace css::geo
+
+namespace css::geo {
+
+std::array<std::uint64_t, 168> weekly_profile(std::span<const EventPoint> events, Window w,
+                                              const City& city) {
+  std::array<std::uint64_t, 168> prof{};
+  for (const auto& e : events) {
+    if (!w.contains(e.t)) continue;
+    const double off = city.offset_h(e.t);
+    ++prof[static_cast<std::size_t>(local_weekday(e.t, off) * 24 + local_hour(e.t, off))];
+  }
+  return prof;
+}
+
+}  // namespace css::geo

@@ -35,7 +35,7 @@ Xy uniform_in(SplitMix64& rng, const StudyArea& a, double margin) {
   return {cx + (rng.uniform() - 0.5) * wx, cy + (rng.uniform() - 0.5) * wy};
 }
 
-double event_time(SplitMix64& rng, const SimCityConfig& c, double off_h) {
+double event_time(SplitMix64& rng, const SimCityConfig& c, const City& city) {
   double cum[25] = {0};
   for (int h = 0; h < 24; ++h) cum[h + 1] = cum[h] + kDaily[static_cast<std::size_t>(h)];
   for (;;) {
@@ -43,9 +43,14 @@ double event_time(SplitMix64& rng, const SimCityConfig& c, double off_h) {
     const double u = rng.uniform() * cum[24];
     int hour = 0;
     while (hour < 23 && cum[hour + 1] < u) ++hour;
-    // Local midnight of `day` is c.start + day·86400 when start is local midnight.
-    const double t = c.start + day * 86400.0 + (hour + rng.uniform()) * 3600.0;
-    if (rng.uniform() * 1.3 <= kWeekly[static_cast<std::size_t>(local_weekday(t, off_h))]) return t;
+    // Wall-clock time from the start's local midnight (when start is one), then to UTC in the
+    // city's zone: across a daylight saving change the hours stay local.
+    const double local =
+        c.start + city.offset_h(c.start) * 3600.0 + day * 86400.0 + (hour + rng.uniform()) * 3600.0;
+    const double t = city.to_utc(local);
+    if (rng.uniform() * 1.3 <=
+        kWeekly[static_cast<std::size_t>(local_weekday(t, city.offset_h(t)))])
+      return t;
   }
 }
 
@@ -132,7 +137,7 @@ Result<SimCity> simulate_city(const City& city, const SimCityConfig& c) {
     e.id = make_uuid_v4(id);
     e.device = out.devices[best].first;
     e.seq = ++seq[best];
-    e.timestamp = std::round(event_time(rng, c, city.utc_offset_h) * 100.0) / 100.0;
+    e.timestamp = std::round(event_time(rng, c, city) * 100.0) / 100.0;
     e.event = rng.uniform() < 0.8 ? EventKind::kSuddenDisplacement : EventKind::kForcedDisplacement;
     e.probability = std::round((0.6 + 0.39 * rng.uniform()) * 1000.0) / 1000.0;
     for (auto& v : e.vector) v = std::round((rng.uniform() - 0.5) * 20.0 * 100.0) / 100.0;
@@ -153,7 +158,7 @@ Result<SimCity> simulate_city(const City& city, const SimCityConfig& c) {
     const Xy inc = c.incident ? area.projection.forward(c.incident->where) : Xy{};
     for (std::int64_t k = 0; k < periods; ++k) {
       const double t = c.start + static_cast<double>(k) * c.flow_period_s;
-      const int h = local_hour(t, city.utc_offset_h);
+      const int h = local_hour(t, city.offset_h(t));
       const double inward = h >= 6 && h < 10 ? 0.4 : (h >= 16 && h < 20 ? -0.4 : 0.0);
       for (std::size_t d = 0; d < nodes.size(); ++d) {
         const double r = std::hypot(nodes[d].x, nodes[d].y) + 1.0;

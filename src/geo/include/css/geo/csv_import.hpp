@@ -18,6 +18,7 @@
 
 #include "css/core/event.hpp"
 #include "css/core/result.hpp"
+#include "css/geo/city.hpp"
 
 namespace css::geo {
 
@@ -41,5 +42,8 @@ Result<CsvImport> import_events_csv(std::string_view text, const CsvImportOption
 
 // Parses one time cell as described above; exposed for tests.
 Result<double> parse_time_text(std::string_view text, double utc_offset_h);
+// The same, a time without a zone being local wall-clock time in the city's zone (City::to_utc:
+// daylight saving time counts).
+Result<double> parse_time_text(std::string_view text, const City& city);
 
 }  // namespace css::geo

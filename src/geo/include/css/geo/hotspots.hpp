@@ -82,6 +82,9 @@ Result<HotspotMap> compute_hotspots(const City& city, std::span<const EventPoint
 // Events per hour of the week in local time: index = day · 24 + hour, day 0 = Monday.
 std::array<std::uint64_t, 168> weekly_profile(std::span<const EventPoint> events, Window w,
                                               double utc_offset_h);
+// The same in the city's time zone (City::offset_h at each event: daylight saving time counts).
+std::array<std::uint64_t, 168> weekly_profile(std::span<const EventPoint> events, Window w,
+                                              const City& city);
 // Local hour of day [0, 24) and day of week (0 = Monday) of a Unix time.
 int local_hour(double t, double utc_offset_h);
 int local_weekday(double t, double utc_offset_h);
