@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "css/store/cursor.hpp"
+
 namespace css::store {
 namespace {
 
@@ -135,6 +137,13 @@ Status check_window(const WindowQuery& q) {
   if (q.device && !valid_device_id(*q.device))
     return invalid("window 'device': must match [A-Za-z0-9_.-]{1,64}");
   return check_limit(q.limit);
+}
+
+void finish_page(EventPage& page, std::size_t limit) {
+  if (page.events.size() <= limit) return;
+  page.events.pop_back();
+  const Event& last = page.events.back();
+  page.next_cursor = encode_cursor({last.timestamp, last.id});
 }
 
 std::int64_t count_bucket_seconds(CountBy by) {

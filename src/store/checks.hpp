@@ -26,6 +26,10 @@ Status check_limit(std::size_t limit);
 Status check_grid(const GridQuery& query);
 Status check_window(const WindowQuery& query);
 
+// An event page fetched with LIMIT limit + 1: drops the extra row and sets next_cursor to the
+// last kept event when there was one (keyset paging, the same on every backend).
+void finish_page(EventPage& page, std::size_t limit);
+
 // Time buckets for CountBy::kHour / kDay / kHourOfDay, and the key text of a bucket.
 std::int64_t count_bucket_seconds(CountBy by);  // 0 for kType / kDevice
 std::string count_key(CountBy by, std::int64_t bucket);

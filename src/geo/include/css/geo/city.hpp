@@ -49,6 +49,9 @@ Result<City> load_city_file(const std::filesystem::path& path);
 // `search_dirs` (the CLI passes $CSS_CITIES_DIR, ./cities and the source tree's cities/).
 Result<City> find_city(std::string_view name_or_path,
                        const std::vector<std::filesystem::path>& search_dirs);
+// The file find_city() loads, for a caller that loads it later (citysafe serve's API).
+Result<std::filesystem::path> find_city_file(std::string_view name_or_path,
+                                             const std::vector<std::filesystem::path>& search_dirs);
 
 // The study area on the city's plane: the envelope of the bounding box's projection.
 struct StudyArea {
