@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "css/core/device_id.hpp"
 #include "css/store/cursor.hpp"
 
 namespace css::store {
@@ -56,14 +57,6 @@ Status check_dead_letter(const DeadLetter& d, std::size_t i) {
 }
 
 }  // namespace
-
-bool valid_device_id(std::string_view d) {
-  if (d.empty() || d.size() > kMaxDeviceIdChars) return false;
-  for (char c : d)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
-      return false;
-  return true;
-}
 
 Status check_batch(const Batch& b) {
   if (!valid_time(b.received_at)) return invalid("batch received_at: out of range");

@@ -13,7 +13,6 @@ namespace css::store {
 inline constexpr std::size_t kMaxTelemetryJsonBytes = 16 * 1024;
 inline constexpr std::size_t kMaxReasonChars = 1024;
 
-bool valid_device_id(std::string_view device);
 // Every record of the batch, before any SQL runs; errors name the record kind and index.
 Status check_batch(const Batch& batch);
 // The dead letter as stored: payload, reason and topic cut to their bounds, payload_size set.
