@@ -2,6 +2,9 @@
 
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
 #include <iostream>
 
 #include "css/core/config.hpp"
@@ -12,7 +15,33 @@
 namespace css::cli {
 
 void print_error(const std::string& message) {
-  std::cerr << "citysafe: error: " << message << '\n';
+  std::string line;
+  for (const char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      line += "\\n";
+    } else if (u < 0x20 || u == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      line += hex;
+    } else {
+      line += c;
+    }
+  }
+  std::cerr << "citysafe: error: " << line << '\n';
+}
+
+CLI::Validator finite_range(double lo, double hi) {
+  const std::string range =
+      "[" + CLI::detail::to_string(lo) + ", " + CLI::detail::to_string(hi) + "]";
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        double v = 0.0;
+        if (!CLI::detail::lexical_cast(text, v) || !std::isfinite(v) || v < lo || v > hi)
+          return "expected a number in " + range + ", got '" + text + "'";
+        return {};
+      },
+      "FLOAT in " + range);
 }
 
 int report(const Error& error) {

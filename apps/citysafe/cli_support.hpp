@@ -20,7 +20,8 @@ class Config;
 
 namespace CLI {
 class App;
-}
+class Validator;
+}  // namespace CLI
 
 namespace css::cli {
 
@@ -28,8 +29,13 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command ran and failed (I/O at run time)
 inline constexpr int kExitUsage = 2;    // bad input: arguments, files, values
 
-// Prints "citysafe: error: <message>" on one line to stderr.
+// Prints "citysafe: error: <message>" on one line to stderr: control characters a message
+// quotes from the input (a newline in a --name) are shown escaped (\n, \xNN), never obeyed.
 void print_error(const std::string& message);
+
+// For floating-point options instead of CLI::Range, which lets NaN through (NaN compares false
+// with both bounds): accepts a finite number in [lo, hi], refuses nan, inf and text.
+CLI::Validator finite_range(double lo, double hi);
 // Maps a library error to an exit code (I/O and memory → 1, bad input → 2) and prints it.
 int report(const Error& error);
 

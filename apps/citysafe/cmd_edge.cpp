@@ -108,11 +108,13 @@ int run_edge(const EdgeOptions& o) {
   }
   const SignalFlags flags = install_signal_flags();
   const Status st = node::run_node(run->node, *limited, log, stats, flags.stop, flags.reload);
-  log.mqtt("Stopped: " + std::to_string(stats.samples.load()) + " samples, " +
-           std::to_string(stats.events.load()) + " events, " +
-           std::to_string(stats.publishes.load()) + " publishes, " +
-           std::to_string(stats.pubacks.load()) + " pubacks, " +
-           std::to_string(stats.spool_depth.load()) + " pending in the spool");
+  // A node refused at start (a bad model, an unusable spool) ends on its one error line.
+  if (st || stats.samples.load() > 0)
+    log.mqtt("Stopped: " + std::to_string(stats.samples.load()) + " samples, " +
+             std::to_string(stats.events.load()) + " events, " +
+             std::to_string(stats.publishes.load()) + " publishes, " +
+             std::to_string(stats.pubacks.load()) + " pubacks, " +
+             std::to_string(stats.spool_depth.load()) + " pending in the spool");
   if (!st) return report(st.error());
   return kExitOk;
 }

@@ -44,11 +44,13 @@ Result<geo::DevicePositions> read_positions(const std::filesystem::path& path) {
     if (++line == 1 || row.empty()) continue;
     char dev[65] = {0};
     double lat = 0, lon = 0;
-    if (std::sscanf(row.c_str(), "%64[A-Za-z0-9_.-],%lf,%lf", dev, &lat, &lon) != 3 || lat < -90 ||
-        lat > 90 || lon < -180 || lon > 180)
-      return make_error(
-          ErrorCode::kInvalidArgument,
-          "--device-positions line " + std::to_string(line) + ": expected device,lat,lon");
+    // Negated bounds: "nan" scans as a number and compares false with both of them.
+    if (std::sscanf(row.c_str(), "%64[A-Za-z0-9_.-],%lf,%lf", dev, &lat, &lon) != 3 ||
+        !(std::abs(lat) <= 90 && std::abs(lon) <= 180))
+      return make_error(ErrorCode::kInvalidArgument,
+                        "--device-positions line " + std::to_string(line) +
+                            ": expected device,lat,lon with lat in [-90, 90] and lon in "
+                            "[-180, 180] deg");
     out[dev] = {lon, lat};
   }
   return out;
@@ -187,7 +189,7 @@ void add_flows(CLI::App& root, Runner& run) {
                   "Start of the hour tested (default: the window's last hour)");
   cmd->add_option("--baseline-days", o->anomaly.baseline_days, "Days of baseline at the same hour")
       ->capture_default_str();
-  cmd->add_option("--anomaly-z", o->anomaly.z_threshold, "Robust z threshold")
+  cmd->add_option("--anomaly-z", o->anomaly.z_threshold, "Robust z threshold, (0, 99]")
       ->capture_default_str();
   cmd->callback([o, &run] { run = [o] { return run_flows(*o); }; });
 }

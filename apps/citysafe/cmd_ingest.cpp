@@ -83,6 +83,7 @@ Result<ingest::WorkerOptions> worker_options(const IngestOptions& o) {
   w.max_batch = o.max_batch;
   w.max_batch_delay_ms = o.max_delay_ms;
   w.session_expiry_s = o.session_expiry_s;
+  if (auto st = ingest::check_options(w); !st) return st.error();  // before any log line
   return w;
 }
 

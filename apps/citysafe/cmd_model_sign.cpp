@@ -18,6 +18,8 @@ struct SignOptions {
 };
 
 int run_keygen(const SignOptions& o) {
+  const OutputArg outs[] = {{"--out-private", o.private_key}, {"--out-public", o.public_key}};
+  if (auto st = check_outputs(outs, {}); !st) return report(st.error());
   if (auto st = signing::write_keypair(o.private_key, o.public_key); !st) return report(st.error());
   std::cout << "wrote " << o.private_key << " (private, mode 0600: keep it off the devices) and "
             << o.public_key << " (public: install it on the devices)\n";

@@ -12,6 +12,7 @@
 #include "cli_support.hpp"
 #include "css/api/api.hpp"
 #include "css/http/server.hpp"
+#include "geo_support.hpp"
 
 namespace css::cli {
 namespace {
@@ -55,14 +56,10 @@ int run(ServeArgs a) {
   a.api.log = log_line;
   a.api.web_dir = find_dir(a.web, "web");
   a.api.npm_dir = find_dir(a.npm, "node_modules");
-  if (!a.city.empty()) {
-    const std::filesystem::path p = a.city;
-    if (p.extension() == ".toml") {
-      a.api.city_file = p;
-    } else {
-      const auto dir = find_dir("", "cities");
-      a.api.city_file = dir / (a.city + ".toml");
-    }
+  if (!a.city.empty()) {  // the lookup of every --city (geo::find_city_file)
+    auto file = geo::find_city_file(a.city, city_search_dirs());
+    if (!file) return report(make_error(file.error().code, "--city: " + file.error().message));
+    a.api.city_file = *file;
   }
   auto api = api::Api::create(a.api);
   if (!api) return report(api.error());
@@ -116,10 +113,10 @@ void add_serve(CLI::App& root, Runner& run_cmd) {
   cmd->add_option("--rate-limit", a->api.rate_per_s,
                   "Requests/s per client IP, sustained (0 = off)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1e6));
+      ->check(finite_range(0.0, 1e6));
   cmd->add_option("--burst", a->api.rate_burst, "Requests per client IP allowed in a burst")
       ->capture_default_str()
-      ->check(CLI::Range(1.0, 1e6));
+      ->check(finite_range(1.0, 1e6));
   cmd->add_option("--max-body", a->max_body, "Largest request body in bytes (larger: 413)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 24));
@@ -142,7 +139,7 @@ void add_serve(CLI::App& root, Runner& run_cmd) {
                   "Seconds a device may stay silent before it is marked offline and alerted "
                   "(nodes send a heartbeat every 30 s by default)")
       ->capture_default_str()
-      ->check(CLI::Range(1.0, 86400.0 * 30));
+      ->check(finite_range(1.0, 86400.0 * 30));
   cmd->add_option("--alert-webhook", a->api.alert_webhook,
                   "http://HOST[:PORT]/PATH to POST each fleet alert to as JSON (5 s timeout)");
   cmd->callback([a, &run_cmd] { run_cmd = [a] { return run(*a); }; });

@@ -47,10 +47,10 @@ void add_watchdog(CLI::App& root, Runner& run_cmd) {
       ->check(CLI::Range(1U, 1000U));
   cmd->add_option("--interval", o->interval_s, "Seconds between polls")
       ->capture_default_str()
-      ->check(CLI::Range(0.1, 86400.0));
+      ->check(finite_range(0.1, 86400.0));
   cmd->add_option("--timeout", o->timeout_s, "Seconds a poll may take")
       ->capture_default_str()
-      ->check(CLI::Range(0.1, 600.0));
+      ->check(finite_range(0.1, 600.0));
   cmd->add_option("--action", o->action,
                   "Shell command to recover, e.g. 'systemctl restart citysafe-edge' (default: "
                   "log only)");

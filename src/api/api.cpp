@@ -7,6 +7,7 @@
 #include <iostream>
 #include <set>
 
+#include "css/http/client.hpp"
 #include "impl.hpp"
 
 namespace css::api {
@@ -237,7 +238,25 @@ void Api::Impl::reload_tokens_if_changed() {
 Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Api::~Api() = default;
 
+namespace {
+
+// Options a caller got wrong fail create(), not the first request or the first alert.
+Status check_options(const ApiOptions& o) {
+  auto bad = [](const std::string& m) { return make_error(ErrorCode::kInvalidArgument, m); };
+  if (!(o.rate_per_s >= 0 && o.rate_per_s <= 1e6)) return bad("rate limit: expected [0, 1e6] /s");
+  if (!(o.rate_burst >= 1 && o.rate_burst <= 1e6)) return bad("burst: expected [1, 1e6]");
+  if (!(o.heartbeat_allowance_s >= 1 && o.heartbeat_allowance_s <= 30 * 86400.0))
+    return bad("heartbeat allowance: expected [1, 2592000] s");
+  if (!o.alert_webhook.empty())
+    if (auto url = http::parse_url(o.alert_webhook); !url)
+      return bad("alert webhook: " + url.error().message);
+  return Ok{};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Api>> Api::create(ApiOptions options) {
+  if (auto st = check_options(options); !st) return st.error();
   auto impl = std::make_unique<Impl>();
   if (!options.clock) options.clock = system_now;
   if (!options.log)

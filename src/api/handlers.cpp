@@ -8,6 +8,7 @@
 #include <map>
 #include <variant>
 
+#include "css/core/device_id.hpp"
 #include "css/core/event.hpp"
 #include "css/store/cursor.hpp"
 #include "impl.hpp"
@@ -32,14 +33,6 @@ std::vector<Param> filter_params() {
       {"bbox", "string", "Bounding box min_lon,min_lat,max_lon,max_lat (degrees)", {}, {}, {}, 128},
       {"device", "string", "Device id [A-Za-z0-9_.-]{1,64}", {}, {}, {}, 64},
   };
-}
-
-bool valid_device(const std::string& d) {
-  if (d.empty() || d.size() > kMaxDeviceIdChars) return false;
-  for (char c : d)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
-      return false;
-  return true;
 }
 
 Result<store::BoundingBox> parse_bbox(const std::string& text) {
@@ -77,7 +70,7 @@ std::variant<store::EventFilter, http::Response> make_filter(const Query& q) {
     f.bbox = *box;
   }
   if (const auto* d = q.get("device")) {
-    if (!valid_device(*d)) return bad_parameter("device", "expected [A-Za-z0-9_.-]{1,64}");
+    if (!valid_device_id(*d)) return bad_parameter("device", "expected [A-Za-z0-9_.-]{1,64}");
     f.device = *d;
   }
   return f;
@@ -191,7 +184,8 @@ void add_telemetry(Api::Impl& api) {
          wq.to = q.number("to");
          if (wq.from && wq.to && *wq.from > *wq.to) return bad_parameter("from", "is after 'to'");
          if (const auto* d = q.get("device")) {
-           if (!valid_device(*d)) return bad_parameter("device", "expected [A-Za-z0-9_.-]{1,64}");
+           if (!valid_device_id(*d))
+             return bad_parameter("device", "expected [A-Za-z0-9_.-]{1,64}");
            wq.device = *d;
          }
          wq.limit = static_cast<std::size_t>(q.number("limit").value_or(1000));

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "css/core/device_id.hpp"
 #include "css/core/event.hpp"
 #include "text_format.hpp"
 
@@ -42,9 +43,7 @@ Status check_timestamp(double t) {
 }
 
 Status check_device(const std::string& device) {
-  bool ok = !device.empty() && device.size() <= kMaxDeviceIdChars;
-  for (char c : device) ok = ok && is_device_char(c);
-  if (ok) return Ok{};
+  if (valid_device_id(device)) return Ok{};
   return invalid("field 'device': " + quote(device) + " must match [A-Za-z0-9_.-]{1,64}");
 }
 
@@ -57,6 +56,13 @@ Status check_model(const std::string& model) {
 }
 
 }  // namespace
+
+bool valid_device_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxDeviceIdChars) return false;
+  for (const char c : id)
+    if (!is_device_char(c)) return false;
+  return true;
+}
 
 std::string_view to_string(EventKind kind) {
   switch (kind) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "css/core/device_id.hpp"
 #include "css/core/event.hpp"
 
 namespace css {
@@ -17,14 +18,6 @@ using nlohmann::json;
 
 Error field_error(const std::string& field, const std::string& what) {
   return make_error(ErrorCode::kInvalidArgument, "flow field '" + field + "': " + what);
-}
-
-bool valid_device(const std::string& d) {
-  if (d.empty() || d.size() > kMaxDeviceIdChars) return false;
-  for (char c : d)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
-      return false;
-  return true;
 }
 
 Result<double> get_number(const json& j, const char* key, double lo, double hi) {
@@ -40,7 +33,7 @@ Result<double> get_number(const json& j, const char* key, double lo, double hi) 
 
 Status validate_flow(const FlowSummary& f) {
   if (f.schema != 1) return field_error("schema", "unsupported version");
-  if (!valid_device(f.device)) return field_error("device", "must match [A-Za-z0-9_.-]{1,64}");
+  if (!valid_device_id(f.device)) return field_error("device", "must match [A-Za-z0-9_.-]{1,64}");
   if (!(f.start >= 0.0 && f.start <= kMaxEventTimestampS))
     return field_error("start", "out of range");
   if (!(f.period > 0.0 && f.period <= 86400.0)) return field_error("period", "out of range");

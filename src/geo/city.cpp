@@ -208,11 +208,10 @@ Result<City> load_city_file(const std::filesystem::path& path,
   return c;
 }
 
-Result<City> find_city(std::string_view name_or_path,
-                       const std::vector<std::filesystem::path>& search_dirs,
-                       const std::filesystem::path& zoneinfo_dir) {
+Result<std::filesystem::path> find_city_file(
+    std::string_view name_or_path, const std::vector<std::filesystem::path>& search_dirs) {
   const std::filesystem::path p(name_or_path);
-  if (p.extension() == ".toml") return load_city_file(p, zoneinfo_dir);
+  if (p.extension() == ".toml") return p;
   const bool plain =
       !name_or_path.empty() && std::all_of(name_or_path.begin(), name_or_path.end(), [](char ch) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
@@ -225,11 +224,19 @@ Result<City> find_city(std::string_view name_or_path,
   for (const auto& d : search_dirs) {
     const auto f = d / (std::string(name_or_path) + ".toml");
     std::error_code ec;
-    if (std::filesystem::is_regular_file(f, ec)) return load_city_file(f, zoneinfo_dir);
+    if (std::filesystem::is_regular_file(f, ec)) return f;
     tried += (tried.empty() ? "" : ", ") + f.string();
   }
   return make_error(ErrorCode::kNotFound, "city '" + std::string(name_or_path) +
                                               "' not found (looked for " + tried + ")");
+}
+
+Result<City> find_city(std::string_view name_or_path,
+                       const std::vector<std::filesystem::path>& search_dirs,
+                       const std::filesystem::path& zoneinfo_dir) {
+  auto file = find_city_file(name_or_path, search_dirs);
+  if (!file) return file.error();
+  return load_city_file(*file, zoneinfo_dir);
 }
 
 StudyArea study_area(const City& c) {

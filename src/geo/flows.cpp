@@ -143,6 +143,8 @@ Result<std::vector<FlowAnomaly>> flow_anomalies(const City& city, std::span<cons
                                                 double hour_start, const AnomalyConfig& cfg) {
   if (cfg.baseline_days < 1 || cfg.baseline_days > 366)
     return make_error(ErrorCode::kInvalidArgument, "baseline days: expected 1–366");
+  if (!(cfg.z_threshold > 0 && cfg.z_threshold <= 99))  // |robust z| is capped at 99
+    return make_error(ErrorCode::kInvalidArgument, "anomaly z threshold: expected (0, 99]");
   auto now = flow_field(city, flows, {hour_start, hour_start + 3600.0}, cfg.min_devices);
   if (!now) return now.error();
   // Per cell id, the baseline values of each metric.

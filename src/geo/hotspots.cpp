@@ -5,7 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <numbers>
+#include <string>
 #include <utility>
+
+#include "css/core/event.hpp"
 
 namespace css::geo {
 
@@ -21,18 +24,30 @@ Result<double> parse_duration(std::string_view text) {
   auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
   if (ec != std::errc() || ptr != num.data() + num.size() || !(v > 0.0) || !std::isfinite(v))
     return bad();
+  double unit = 0.0;
   switch (text.back()) {
     case 's':
-      return v;
+      unit = 1.0;
+      break;
     case 'm':
-      return v * 60.0;
+      unit = 60.0;
+      break;
     case 'h':
-      return v * 3600.0;
+      unit = 3600.0;
+      break;
     case 'd':
-      return v * 86400.0;
+      unit = 86400.0;
+      break;
     default:
       return bad();
   }
+  // Longer than every storable event time (1970..2100) is a typo, and 1e308d would be inf.
+  if (!(v * unit <= kMaxEventTimestampS))
+    return make_error(ErrorCode::kInvalidArgument,
+                      "duration '" + std::string(text) + "': longer than 1970..2100 (at most " +
+                          std::to_string(static_cast<long long>(kMaxEventTimestampS / 86400.0)) +
+                          "d)");
+  return v * unit;
 }
 
 Window window_ending(std::span<const EventPoint> events, double length_s,

@@ -83,6 +83,9 @@ Status check(const SimCityConfig& c) {
     return bad("flow period: expected 60–86400 s");
   if (!(c.start >= 0 && c.start + c.days * 86400.0 < kMaxEventTimestampS))
     return bad("start: out of range");
+  if (c.incident && !(std::abs(c.incident->where.lon) <= 180 &&
+                      std::abs(c.incident->where.lat) <= 90 && std::isfinite(c.incident->start)))
+    return bad("incident: expected lon in [-180, 180] deg, lat in [-90, 90] deg and a finite time");
   const double n = c.devices * static_cast<double>(c.days) * c.events_per_device_day;
   if (n > 5e7) return bad("more than 50 million events: lower devices, days or the event rate");
   return Ok{};

@@ -1,7 +1,9 @@
-// "http://HOST[:PORT][/PATH]" -> Url. Bytes from a command line: every branch bounded, no throw.
+// "http://HOST[:PORT][/PATH]" -> Url and "HOST:PORT" -> ServerOptions. Bytes from a command
+// line: every branch bounded, no throw.
 #include <charconv>
 
 #include "css/http/client.hpp"
+#include "css/http/server.hpp"
 
 namespace css::http {
 
@@ -37,6 +39,24 @@ Result<Url> parse_url(std::string_view url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return bad("bad character in path");
   out.host = std::string(host);
   return out;
+}
+
+Result<ServerOptions> listen_options(std::string_view listen, std::string_view flag,
+                                     std::string_view example) {
+  const auto colon = listen.rfind(':');
+  unsigned port = 0;
+  const char* end = listen.data() + listen.size();
+  const auto parsed = colon == std::string_view::npos
+                          ? std::from_chars_result{listen.data(), std::errc::invalid_argument}
+                          : std::from_chars(listen.data() + colon + 1, end, port);
+  if (colon == 0 || parsed.ec != std::errc{} || parsed.ptr != end || port > 65535)
+    return make_error(ErrorCode::kInvalidArgument,
+                      std::string(flag) + ": expected HOST:PORT (e.g. " + std::string(example) +
+                          "; port 0 = any free port), got '" + std::string(listen) + "'");
+  ServerOptions o;
+  o.address = std::string(listen.substr(0, colon));
+  o.port = static_cast<std::uint16_t>(port);
+  return o;
 }
 
 }  // namespace css::http

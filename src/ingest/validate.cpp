@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "css/core/device_id.hpp"
+
 namespace css::ingest {
 namespace {
 
@@ -11,14 +13,6 @@ constexpr std::array<std::string_view, kReasonCount> kReasonCodes = {
     "unknown_topic",      "payload_too_large", "invalid_utf8",  "invalid_json",
     "unknown_event_type", "out_of_range",      "invalid_field", "unsupported_schema",
     "invalid_status",     "device_mismatch",   "store_rejected"};
-
-bool valid_device(std::string_view d) {
-  if (d.empty() || d.size() > kMaxDeviceIdChars) return false;
-  return std::all_of(d.begin(), d.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return std::isalnum(u) || c == '_' || c == '.' || c == '-';
-  });
-}
 
 bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
@@ -108,7 +102,7 @@ std::optional<ParsedTopic> parse_topic(std::string_view topic, std::string_view 
   if (slash == std::string_view::npos) return std::nullopt;
   const std::string_view kind = rest.substr(0, slash);
   const std::string_view device = rest.substr(slash + 1);
-  if (!valid_device(device)) return std::nullopt;  // also refuses a further '/'
+  if (!valid_device_id(device)) return std::nullopt;  // also refuses a further '/'
   for (std::size_t i = 0; i < kTopicKindNames.size(); ++i) {
     if (kind == kTopicKindNames[i])
       return ParsedTopic{static_cast<TopicKind>(i), std::string(device)};

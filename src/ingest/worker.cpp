@@ -94,10 +94,23 @@ Worker::Worker(WorkerOptions options, store::EventStore& store, IngestMetrics& m
 
 Worker::~Worker() = default;
 
+Status check_options(const WorkerOptions& o) {
+  if (o.max_batch == 0 || o.max_batch > 65535)
+    return make_error(ErrorCode::kInvalidArgument, "ingest: max_batch must be in [1, 65535]");
+  const auto one_level = [](std::string_view what, const std::string& v) -> Status {
+    if (!v.empty() && v.find_first_of(std::string_view("/+# \0", 5)) == std::string::npos)
+      return Ok{};
+    return make_error(ErrorCode::kInvalidArgument,
+                      "ingest: " + std::string(what) + " '" + v +
+                          "': expected one MQTT topic level (no '/', '+', '#' or spaces)");
+  };
+  if (auto st = one_level("group", o.group); !st) return st;
+  return one_level("topic root", o.topic_root);
+}
+
 Status Worker::run(const std::atomic<bool>& stop) {
   State& s = *state_;
-  if (s.opt.max_batch == 0 || s.opt.max_batch > 65535)
-    return make_error(ErrorCode::kInvalidArgument, "ingest: max_batch must be in [1, 65535]");
+  if (auto st = check_options(s.opt); !st) return st;
   mqtt::Options o = s.opt.mqtt;
   o.clean_start = false;
   o.session_expiry_s = s.opt.session_expiry_s;

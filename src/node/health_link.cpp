@@ -1,6 +1,5 @@
 #include "css/node/health_link.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <ctime>
 
@@ -23,25 +22,13 @@ Result<std::unique_ptr<HealthLink>> HealthLink::start(const std::string& listen,
                                                       const RuntimeStats& stats,
                                                       const std::filesystem::path& spool_dir,
                                                       const std::string& model_name) {
-  const auto colon = listen.rfind(':');
-  unsigned port = 0;
-  const char* end = listen.data() + listen.size();
-  const auto parsed = colon == std::string::npos
-                          ? std::from_chars_result{listen.data(), std::errc::invalid_argument}
-                          : std::from_chars(listen.data() + colon + 1, end, port);
-  if (colon == 0 || parsed.ec != std::errc{} || parsed.ptr != end || port > 65535) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "--health: expected HOST:PORT (e.g. 127.0.0.1:8081; port 0 = any free "
-                      "port), got '" +
-                          listen + "'");
-  }
-  const std::string host = listen.substr(0, colon);
+  auto options = http::listen_options(listen, "--health", "127.0.0.1:8081");
+  if (!options) return options.error();
   std::unique_ptr<HealthLink> link(new HealthLink(stats, spool_dir));
   link->health_.set_model(model_name);
   http::Router router;
   edge_health::add_health_routes(router, link->health_, link->probe_);
-  auto server = http::Server::start(std::move(router),
-                                    {.address = host, .port = static_cast<std::uint16_t>(port)});
+  auto server = http::Server::start(std::move(router), *options);
   if (!server) return server.error();
   link->server_ = std::move(*server);
   link->sync();

@@ -36,6 +36,13 @@ fs::path signature_path(const fs::path& model_path) {
 Status write_keypair(const fs::path& private_key_path, const fs::path& public_key_path) {
   const fs::path outs[] = {private_key_path, public_key_path};
   if (auto st = io::check_outputs(outs); !st) return st;
+  // A key pair is never replaced: the old private key would be gone for good, and with it
+  // the trust of every node holding its public key (or it is not a key at all, but a model).
+  for (const fs::path& p : outs)
+    if (std::error_code ec; fs::exists(p, ec))
+      return make_error(ErrorCode::kInvalidArgument,
+                        "'" + p.string() + "' exists; refusing to overwrite it with a new key " +
+                            "(move it away first)");
   auto pair = generate_keypair();
   if (!pair) return pair.error();
   // css::io creates files 0644 & ~umask: a umask of 077 keeps the private key owner-only

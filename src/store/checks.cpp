@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <ctime>
 
+#include "css/core/device_id.hpp"
+#include "css/store/cursor.hpp"
+
 namespace css::store {
 namespace {
 
@@ -54,14 +57,6 @@ Status check_dead_letter(const DeadLetter& d, std::size_t i) {
 }
 
 }  // namespace
-
-bool valid_device_id(std::string_view d) {
-  if (d.empty() || d.size() > kMaxDeviceIdChars) return false;
-  for (char c : d)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
-      return false;
-  return true;
-}
 
 Status check_batch(const Batch& b) {
   if (!valid_time(b.received_at)) return invalid("batch received_at: out of range");
@@ -135,6 +130,13 @@ Status check_window(const WindowQuery& q) {
   if (q.device && !valid_device_id(*q.device))
     return invalid("window 'device': must match [A-Za-z0-9_.-]{1,64}");
   return check_limit(q.limit);
+}
+
+void finish_page(EventPage& page, std::size_t limit) {
+  if (page.events.size() <= limit) return;
+  page.events.pop_back();
+  const Event& last = page.events.back();
+  page.next_cursor = encode_cursor({last.timestamp, last.id});
 }
 
 std::int64_t count_bucket_seconds(CountBy by) {

@@ -13,7 +13,6 @@ namespace css::store {
 inline constexpr std::size_t kMaxTelemetryJsonBytes = 16 * 1024;
 inline constexpr std::size_t kMaxReasonChars = 1024;
 
-bool valid_device_id(std::string_view device);
 // Every record of the batch, before any SQL runs; errors name the record kind and index.
 Status check_batch(const Batch& batch);
 // The dead letter as stored: payload, reason and topic cut to their bounds, payload_size set.
@@ -25,6 +24,10 @@ Status check_filter(const EventFilter& filter);
 Status check_limit(std::size_t limit);
 Status check_grid(const GridQuery& query);
 Status check_window(const WindowQuery& query);
+
+// An event page fetched with LIMIT limit + 1: drops the extra row and sets next_cursor to the
+// last kept event when there was one (keyset paging, the same on every backend).
+void finish_page(EventPage& page, std::size_t limit);
 
 // Time buckets for CountBy::kHour / kDay / kHourOfDay, and the key text of a bucket.
 std::int64_t count_bucket_seconds(CountBy by);  // 0 for kType / kDevice

@@ -115,11 +115,7 @@ Result<EventPage> PgStore::events(const EventQuery& q) {
   if (!rows) return rows.error();
   EventPage page;
   for (const auto& r : *rows) page.events.push_back(event_of(r));
-  if (page.events.size() > q.limit) {
-    page.events.pop_back();
-    const Event& last = page.events.back();
-    page.next_cursor = encode_cursor({last.timestamp, last.id});
-  }
+  finish_page(page, q.limit);
   return page;
 }
 

@@ -85,11 +85,7 @@ Status set_durability(Db& db, const StoreUrl& url, const OpenOptions& options) {
   return db.exec("PRAGMA synchronous=FULL");
 }
 
-}  // namespace
-
-Result<std::unique_ptr<EventStore>> open_sqlite_store(const StoreUrl& url,
-                                                      const OpenOptions& options) {
-  if (auto st = prepare_location(url, options); !st) return st.error();
+Result<std::unique_ptr<EventStore>> open_checked(const StoreUrl& url, const OpenOptions& options) {
   const int flags = options.read_only
                         ? SQLITE_OPEN_READONLY
                         : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
@@ -110,6 +106,21 @@ Result<std::unique_ptr<EventStore>> open_sqlite_store(const StoreUrl& url,
                     "): run 'citysafe store migrate' first");
   }
   return std::unique_ptr<EventStore>(std::move(store));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> open_sqlite_store(const StoreUrl& url,
+                                                      const OpenOptions& options) {
+  if (auto st = prepare_location(url, options); !st) return st.error();
+  std::error_code ec;
+  const bool fresh = url.path != ":memory:" && !fs::exists(url.path, ec);
+  auto store = open_checked(url, options);
+  // A database this call created and could not set up (a full disk) is debris, not a store:
+  // remove it and its journals, so a retry starts clean. An existing file is never removed.
+  if (!store && fresh)
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(url.path + suffix, ec);
+  return store;
 }
 
 namespace sqlite {

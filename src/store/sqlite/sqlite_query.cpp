@@ -114,11 +114,7 @@ Result<EventPage> SqliteStore::events(const EventQuery& q) {
   auto st =
       for_each_row(db(), sql, w.params, [&](const Stmt& s) { page.events.push_back(event_of(s)); });
   if (!st) return st.error();
-  if (page.events.size() > q.limit) {
-    page.events.pop_back();
-    const Event& last = page.events.back();
-    page.next_cursor = encode_cursor({last.timestamp, last.id});
-  }
+  finish_page(page, q.limit);
   return page;
 }
 

@@ -2,9 +2,13 @@
 // documented shape, every documented error can be provoked, filters and paging work, the
 // live stream carries new events and fleet alerts (also to a webhook), tokens and CORS.
 #include <atomic>
+#include <cmath>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "api_fixture.hpp"
 #include "css/core/file_io.hpp"
@@ -138,6 +142,31 @@ TEST_F(ApiFixture, EveryDocumentedErrorCanBeProvoked) {
   EXPECT_GT(provoked, 30);
   (*s2)->stop();
   (*s3)->stop();
+}
+
+// Issue 14: `citysafe serve --rate-limit nan` or `--alert-webhook garbage` served anyway (no
+// rate limit at all; alerts lost at the first outage). create() now refuses them.
+TEST_F(ApiFixture, OptionsOutOfRangeAreRefusedAtCreate) {
+  const double nan = std::nan("");
+  const std::vector<std::pair<std::function<void(ApiOptions&)>, std::string>> cases = {
+      {[&](ApiOptions& o) { o.rate_per_s = nan; }, "rate limit: expected [0, 1e6] /s"},
+      {[&](ApiOptions& o) { o.rate_per_s = -1; }, "rate limit"},
+      {[&](ApiOptions& o) { o.rate_burst = nan; }, "burst: expected [1, 1e6]"},
+      {[&](ApiOptions& o) { o.heartbeat_allowance_s = nan; }, "heartbeat allowance"},
+      {[&](ApiOptions& o) { o.heartbeat_allowance_s = 0; }, "heartbeat allowance"},
+      {[](ApiOptions& o) { o.alert_webhook = "garbage"; }, "alert webhook: URL 'garbage'"},
+      {[](ApiOptions& o) { o.alert_webhook = "https://x/y"; }, "alert webhook: "}};
+  for (const auto& [edit, expected] : cases) {
+    ApiOptions o = options();
+    edit(o);
+    auto a = Api::create(o);
+    ASSERT_FALSE(a) << expected;
+    EXPECT_EQ(a.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(a.error().message.find(expected), std::string::npos) << a.error().message;
+  }
+  ApiOptions ok = options();
+  ok.alert_webhook = "http://127.0.0.1:9/alerts";
+  EXPECT_TRUE(Api::create(ok));
 }
 
 TEST_F(ApiFixture, EventsFilterAndPageWithoutRepeats) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
@@ -98,6 +99,89 @@ TEST_F(BadInputTest, ExportCalibrationPercentileNotANumberInRange) {
                        (dir_ / "m.csm").string() + " --calibration-percentile " + p,
                    "--calibration-percentile: expected a number in [50, 100]");
   }
+  EXPECT_EQ(files_in_dir(), 0U);
+}
+
+// Found by trying hostile values on the commands added since (serve, watchdog, simulate-city,
+// hotspots, flows, model keygen, token): each was accepted, or answered on more than one line.
+TEST_F(BadInputTest, NotANumberIsRefusedByEveryRangedFloatFlag) {
+  // CLI::Range lets NaN through (it compares false with both bounds). --db names a missing
+  // file, so before the fix serve failed later, on the store, and never on the flag.
+  const std::string serve = "serve --db " + (dir_ / "none.db").string() + " ";
+  for (const char* flag : {"--rate-limit", "--burst", "--heartbeat-allowance"}) {
+    expect_refused(serve + flag + " nan", std::string(flag) + ": expected a number in [");
+    expect_refused(serve + flag + " inf", std::string(flag) + ": expected a number in [");
+  }
+  // watchdog --interval nan ran its action in a busy loop; --url is bad so a regression ends.
+  expect_refused("watchdog --url nothttp --action true --interval nan",
+                 "--interval: expected a number in [0.1, 86400], got 'nan'");
+  expect_refused("watchdog --url nothttp --action true --timeout nan",
+                 "--timeout: expected a number in [0.1, 600], got 'nan'");
+}
+
+TEST_F(BadInputTest, ServeCityIsFoundLikeEveryOtherCity) {
+  // serve had its own lookup: "city file 'X.json.toml' not found" instead of the rule of
+  // simulate-city, hotspots and flows.
+  const std::string serve = "serve --db " + (dir_ / "none.db").string() + " --city ";
+  expect_refused(serve + (dir_ / "c.json").string(),
+                 "--city: city '" + (dir_ / "c.json").string() +
+                     "': expected a name such as sao-paulo or a path to a .toml file");
+  expect_refused(serve + "atlantis", "--city: city 'atlantis' not found (looked for ");
+}
+
+TEST_F(BadInputTest, SimulateCityIncidentThatIsNoPlace) {
+  for (const char* where : {"nan,nan,0", "1000,1000,0", "inf,-23.5,0"})
+    expect_refused("simulate-city --devices 2 --days 1 --out " + (dir_ / "e.jsonl").string() +
+                       " --incident " + where,
+                   "incident: expected lon in [-180, 180] deg, lat in [-90, 90] deg");
+  EXPECT_EQ(files_in_dir(), 0U);
+}
+
+TEST_F(BadInputTest, GeoWindowsAndThresholdsOutOfRange) {
+  const std::string events = (dir_ / "e.jsonl").string();
+  const std::string flows = (dir_ / "f.jsonl").string();
+  const auto sim = css::testing::run_citysafe("simulate-city --devices 20 --days 2 --out " +
+                                              events + " --flows-out " + flows);
+  ASSERT_EQ(sim.exit_code, 0) << sim.out;
+  const std::string h = "hotspots --events " + events + " --out " + (dir_ / "h.csv").string();
+  expect_refused(h + " --window 1e308d", "--window: duration '1e308d': longer than 1970..2100");
+  const std::string f = "flows --flows " + flows + " --out " + (dir_ / "f.csv").string() +
+                        " --anomalies-out " + (dir_ / "a.csv").string();
+  for (const char* z : {"nan", "-5"})
+    expect_refused(f + " --anomaly-z " + z, "anomaly z threshold: expected (0, 99]");
+  write(dir_ / "pos.csv", "device,lat,lon\nsim-node-0001,nan,-46.6\n");
+  expect_refused(f + " --device-positions " + (dir_ / "pos.csv").string(),
+                 "--device-positions line 2: expected device,lat,lon with lat in [-90, 90]");
+  EXPECT_EQ(files_in_dir(), 3U) << "only the inputs";
+}
+
+TEST_F(BadInputTest, KeygenDoesNotOverwriteAModelOrAKey) {
+  const fs::path model = dir_ / "m.csm";
+  write(model, "a model, byte for byte");
+  expect_refused(
+      "model keygen --out-private " + model.string() + " --out-public " + (dir_ / "k.pub").string(),
+      "'" + model.string() + "' exists; refusing to overwrite it with a new key");
+  std::ifstream in(model);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "a model, byte for byte");
+  expect_refused("model keygen --out-private " + (dir_ / "k").string() + " --out-public " +
+                     (dir_ / "k").string(),
+                 "--out-public: output '" + (dir_ / "k").string() + "' is given twice");
+  EXPECT_EQ(files_in_dir(), 1U);
+}
+
+TEST_F(BadInputTest, IngestTopicRootWithAWildcard) {
+  // Subscribed to other topics than ours, and failed (exit 1) only after its log lines.
+  write(dir_ / "ca.pem", "not checked before the options\n");
+  expect_refused("ingest --mqtt 127.0.0.1:1 --tls-cert " + (dir_ / "ca.pem").string() + " --db " +
+                     (dir_ / "i.db").string() + " --topic-root 'a/#'",
+                 "ingest: topic root 'a/#': expected one MQTT topic level");
+  EXPECT_EQ(files_in_dir(), 1U) << "no store created";
+}
+
+TEST_F(BadInputTest, AnErrorQuotingANewlineStaysOneLine) {
+  expect_refused("token create --tokens " + (dir_ / "t").string() +
+                     " --scope read --name 'a\nb'",  // a real newline, inside shell quotes
+                 "name: expected [A-Za-z0-9_.-]{0,64}, got 'a\\nb'");
   EXPECT_EQ(files_in_dir(), 0U);
 }
 

@@ -213,6 +213,19 @@ TEST_F(WriteFailure, FullDiskIsExitOneWithNoFileLeft) {
   EXPECT_GT(fs::file_size(dir_ / "p.csv"), 2048U);
 }
 
+// A store created on a full disk left a 0-byte .db behind (simulate-city --db, ingest --db).
+TEST_F(WriteFailure, FullDiskLeavesNoNewStoreBehind) {
+  RunOptions full;
+  full.max_file_bytes = 1024;  // below one SQLite page
+  const auto db = dir_ / "city.db";
+  const Outcome r = run_citysafe({"simulate-city", "--devices", "2", "--days", "1", "--db",
+                                  db.string(), "--out", (dir_ / "e.jsonl").string()},
+                                 full);
+  expect_one_line_error(r, 1, "--db: ");
+  EXPECT_NE(r.out.find(db.string()), std::string::npos) << r.out;
+  expect_untouched();
+}
+
 TEST_F(WriteFailure, StdoutThatFailsIsExitOne) {
   RunOptions to_full;
   to_full.stdout_to = Stdout::kDevFull;

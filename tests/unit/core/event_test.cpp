@@ -4,7 +4,9 @@
 #include <array>
 #include <limits>
 #include <set>
+#include <string>
 
+#include "css/core/device_id.hpp"
 #include "css/core/event.hpp"
 
 namespace css {
@@ -85,6 +87,17 @@ TEST(ValidateEvent, ChecksWhatEncodingDoesNot) {
   bad.schema = 3;
   ASSERT_FALSE(validate_event(bad).ok());
   EXPECT_EQ(validate_event(bad).error().code, ErrorCode::kUnsupported);
+}
+
+// The one device-id rule (events, flows, store, ingest topics and API filters call it).
+TEST(DeviceId, OneToSixtyFourOfLettersDigitsUnderscoreDotDash) {
+  for (const std::string& ok :
+       {std::string("a"), std::string("pi4-edge_001.v2"), std::string(64, 'Z')})
+    EXPECT_TRUE(valid_device_id(ok)) << ok;
+  for (const std::string& bad :
+       {std::string(), std::string(65, 'a'), std::string("a/b"), std::string("a+"),
+        std::string("#"), std::string("a b"), std::string("\xc3\xa9"), std::string("a\0b", 3)})
+    EXPECT_FALSE(valid_device_id(bad)) << bad;
 }
 
 }  // namespace

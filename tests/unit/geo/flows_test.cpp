@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "css/geo/event_files.hpp"
 #include "css/geo/flows.hpp"
@@ -130,6 +131,40 @@ TEST(FlowAnomalies, SuddenDispersalAfterAnIncidentIsFlagged) {
   // few chance alarms over ~400 cells × 3 metrics, far fewer than the incident hour.
   const auto quiet = *flow_anomalies(city, sim.flows, cfg.incident->start - 86400.0, ac);
   EXPECT_LT(quiet.size() * 3, anomalies.size()) << quiet.size() << " vs " << anomalies.size();
+}
+
+// Issue 14: a NaN or negative z threshold used to pass (NaN flagged nothing, -5 everything),
+// and an incident at latitude 1000 or NaN was simulated without a word.
+TEST(FlowAnomalies, ZThresholdOutsideRangeIsRefused) {
+  const City city = test_city();
+  for (const double z : {std::nan(""), -5.0, 0.0, 100.0}) {
+    AnomalyConfig ac;
+    ac.z_threshold = z;
+    const auto r = flow_anomalies(city, {}, 0.0, ac);
+    ASSERT_FALSE(r.ok()) << z;
+    EXPECT_EQ(r.error().message, "anomaly z threshold: expected (0, 99]");
+  }
+  AnomalyConfig ok;
+  ok.z_threshold = 99;
+  EXPECT_TRUE(flow_anomalies(city, {}, 0.0, ok).ok());
+}
+
+TEST(SimulateCity, IncidentThatIsNoPlaceOrTimeIsRefused) {
+  const City city = test_city();
+  SimCityConfig cfg;
+  cfg.devices = 2;
+  cfg.days = 1;
+  for (const Incident bad : {Incident{{1000, 1000}, cfg.start}, Incident{{std::nan(""), -23.5}, 0},
+                             Incident{{-46.6, std::nan("")}, 0},
+                             Incident{{-46.6, -23.5}, std::numeric_limits<double>::infinity()}}) {
+    cfg.incident = bad;
+    const auto r = simulate_city(city, cfg);
+    ASSERT_FALSE(r.ok()) << bad.where.lon << "," << bad.where.lat;
+    EXPECT_EQ(r.error().message.rfind("incident: expected lon in [-180, 180]", 0), 0U)
+        << r.error().message;
+  }
+  cfg.incident = Incident{{-46.6, -23.5}, cfg.start};
+  EXPECT_TRUE(simulate_city(city, cfg).ok());
 }
 
 TEST(FlowLines, RoundTripAndErrorsNameTheLine) {

@@ -145,6 +145,14 @@ TEST(Durations, ParseAndReject) {
   EXPECT_DOUBLE_EQ(*parse_duration("1.5d"), 1.5 * 86400.0);
   for (const char* bad : {"", "d", "7", "7w", "-1d", "0h", "nand", "1e999d"})
     EXPECT_FALSE(parse_duration(bad).ok()) << bad;
+  // Finite text whose seconds overflow (1e308 d) or outlast 1970..2100 (issue 14).
+  for (const char* huge : {"1e308d", "99999999999999999999d", "50000d", "1e10h"}) {
+    const auto r = parse_duration(huge);
+    ASSERT_FALSE(r.ok()) << huge;
+    EXPECT_NE(r.error().message.find("longer than 1970..2100 (at most 47482d)"), std::string::npos)
+        << r.error().message;
+  }
+  EXPECT_TRUE(parse_duration("47000d").ok());
 }
 
 TEST(Profiles, LocalHourAndWeekday) {

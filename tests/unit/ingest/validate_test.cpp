@@ -6,6 +6,7 @@
 
 #include "css/ingest/metrics.hpp"
 #include "css/ingest/validate.hpp"
+#include "css/ingest/worker.hpp"
 #include "css/sensors/telemetry.hpp"
 #include "ingest_payloads.hpp"
 
@@ -147,6 +148,29 @@ TEST(IngestClassify, DeadLetterKeepsTopicPayloadAndReason) {
   EXPECT_EQ(d.payload.size(), store::kMaxDeadLetterPayloadBytes);
   EXPECT_EQ(d.payload_size, 20000u);
   EXPECT_NE(d.reason.find("20000 bytes"), std::string::npos);
+}
+
+// Issue 14 audit: `citysafe ingest --topic-root 'a/#'` subscribed to "$share/ingest/a/#/event/+"
+// and failed only at the broker, after its start-up log lines.
+TEST(IngestOptions, GroupAndTopicRootAreOneTopicLevel) {
+  WorkerOptions ok;
+  EXPECT_TRUE(check_options(ok).ok());
+  for (const char* bad : {"", "a/#", "a/b", "+", "#", "a b"}) {
+    WorkerOptions root;
+    root.topic_root = bad;
+    const Status st = check_options(root);
+    ASSERT_FALSE(st.ok()) << bad;
+    EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(st.error().message, std::string("ingest: topic root '") + bad +
+                                      "': expected one MQTT topic level (no '/', '+', '#' or "
+                                      "spaces)");
+    WorkerOptions group;
+    group.group = bad;
+    EXPECT_FALSE(check_options(group).ok()) << bad;
+  }
+  WorkerOptions batch;
+  batch.max_batch = 0;
+  EXPECT_FALSE(check_options(batch).ok());
 }
 
 TEST(IngestMetricsText, NamesEveryReason) {

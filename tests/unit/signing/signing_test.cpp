@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 
 #include "css/signing/ed25519.hpp"
 
@@ -163,6 +164,26 @@ TEST_F(SigningTest, MissingModelOrKeyIsNotFound) {
   EXPECT_EQ(verify_model_file(dir_ / "none.csm", dir_ / "k.pub").error().code,
             ErrorCode::kNotFound);
   EXPECT_EQ(sign_file(model_, dir_ / "none.pem").error().code, ErrorCode::kNotFound);
+}
+
+// Issue 14: `citysafe model keygen --out-private model.csm` replaced the model (or an old
+// private key, and with it every node's trust) with a new key, exit 0.
+TEST_F(SigningTest, KeygenNeverOverwritesAFile) {
+  const std::string model_bytes = slurp(model_);
+  const std::string key_bytes = slurp(dir_ / "k.pem");
+  for (const auto& [priv, pub] :
+       {std::pair{model_, dir_ / "new.pub"}, std::pair{dir_ / "new.pem", dir_ / "k.pub"},
+        std::pair{dir_ / "k.pem", dir_ / "k.pub"}}) {
+    const Status st = write_keypair(priv, pub);
+    ASSERT_FALSE(st.ok()) << priv << " " << pub;
+    EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(st.error().message.find("exists; refusing to overwrite it"), std::string::npos)
+        << st.error().message;
+  }
+  EXPECT_EQ(slurp(model_), model_bytes);
+  EXPECT_EQ(slurp(dir_ / "k.pem"), key_bytes);
+  EXPECT_FALSE(fs::exists(dir_ / "new.pem"));
+  EXPECT_FALSE(fs::exists(dir_ / "new.pub"));
 }
 
 }  // namespace

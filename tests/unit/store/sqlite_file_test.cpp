@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -180,6 +181,34 @@ TEST(SqliteStore, AnUnwritableLocationIsAClearError) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << "10 setuid failed, 11 opened, 12 wrong code, 13 no path";
   EXPECT_FALSE(fs::exists(ro / "x.db"));
   fs::permissions(ro, fs::perms::owner_all);
+}
+
+// Issue 14: a store created on a full disk left a 0-byte .db behind (exit 1, debris). The
+// child gets a 1 KiB file-size limit (SIGXFSZ ignored: writes fail with EFBIG, as on ENOSPC).
+TEST(SqliteStore, ADatabaseItCouldNotSetUpIsRemovedAnExistingFileKept) {
+  TempDir dir;
+  const fs::path fresh = dir.path() / "new.db";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{1024, 1024};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(10);
+    if (open_store(url_of(fresh)).ok()) _exit(11);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10 setrlimit failed, 11 opened on a full disk";
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    EXPECT_FALSE(fs::exists(fresh.string() + suffix)) << suffix;
+  // A file that was there before is never removed, whatever fails.
+  const fs::path notes = dir.path() / "notes.db";
+  std::ofstream(notes) << "not a database, but somebody's";
+  EXPECT_FALSE(open_store(url_of(notes)).ok());
+  ASSERT_TRUE(fs::exists(notes));
+  EXPECT_EQ(fs::file_size(notes), 30U);
 }
 
 TEST(SqliteStore, AReadOnlyStoreRefusesWrites) {

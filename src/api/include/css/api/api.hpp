@@ -18,6 +18,8 @@
 //    (online=false) or it has been silent longer than heartbeat_allowance_s; each change
 //    goes to the stream as an "alert" and, if alert_webhook is set, is POSTed there as JSON
 //    from a worker thread (never from the I/O thread).
+//  - create() refuses options out of range (a NaN rate, a webhook that is not an http://
+//    URL) with kInvalidArgument, before it opens anything.
 #pragma once
 
 #include <chrono>

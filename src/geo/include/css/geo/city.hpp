@@ -66,6 +66,9 @@ Status attach_zone(City& city, const std::filesystem::path& zoneinfo_dir);
 Result<City> find_city(std::string_view name_or_path,
                        const std::vector<std::filesystem::path>& search_dirs,
                        const std::filesystem::path& zoneinfo_dir = default_zoneinfo_dir());
+// The file find_city() loads, for a caller that loads it later (citysafe serve's API).
+Result<std::filesystem::path> find_city_file(std::string_view name_or_path,
+                                             const std::vector<std::filesystem::path>& search_dirs);
 
 // The study area on the city's plane: the envelope of the bounding box's projection.
 struct StudyArea {

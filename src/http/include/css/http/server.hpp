@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "css/core/result.hpp"
 #include "css/http/router.hpp"
@@ -34,6 +35,12 @@ struct ServerOptions {
   std::chrono::milliseconds io_timeout{10000};
   std::size_t max_connections = 64;
 };
+
+// "HOST:PORT" as --health and --metrics take it (port 0 = any free port) → ServerOptions
+// with that address and port. Otherwise kInvalidArgument: "<flag>: expected HOST:PORT (e.g.
+// <example>; port 0 = any free port), got '<listen>'". The address itself is checked by start().
+Result<ServerOptions> listen_options(std::string_view listen, std::string_view flag,
+                                     std::string_view example);
 
 class Server {
  public:

@@ -34,6 +34,11 @@ struct WorkerOptions {
   std::uint32_t drain_timeout_ms = 2000;           // on stop: wait this long for the open batch
 };
 
+// The options run() refuses (kInvalidArgument), for a caller to check before it starts:
+// max_batch outside [1, 65535]; a group or topic root that is not one topic level (empty, or
+// with '/', '+', '#', a NUL or a space: "a/#" would subscribe to other topics than ours).
+Status check_options(const WorkerOptions& options);
+
 // Log lines (connection changes, store errors); may be empty.
 using LogFn = std::function<void(const std::string&)>;
 

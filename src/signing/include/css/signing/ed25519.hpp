@@ -54,6 +54,7 @@ Status verify_bytes(std::span<const std::byte> message, std::span<const std::byt
 fs::path signature_path(const fs::path& model_path);
 
 // Writes both PEM files through css::io (atomic); the private key is created mode 0600.
+// Refuses (kInvalidArgument) if either file exists: a key pair is never overwritten.
 Status write_keypair(const fs::path& private_key_path, const fs::path& public_key_path);
 
 // Signs the file's bytes with the PEM private key at `private_key_path` and writes

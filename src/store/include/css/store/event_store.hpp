@@ -80,7 +80,8 @@ class EventStore {
 struct OpenOptions {
   bool read_only = false;  // open an existing database for queries only
   bool migrate = true;     // bring the schema to this build's version (ignored if read_only)
-  // Create the database (and, for SQLite, missing parent directories) when absent.
+  // Create the database (and, for SQLite, missing parent directories) when absent; a SQLite
+  // file created here that cannot be set up (a full disk) is removed again.
   bool create = true;
   int busy_timeout_ms = 5000;  // how long a writer waits for another one's lock
 };
