@@ -164,6 +164,9 @@ void Server::Impl::accept() {
         socket.close(ignored);
       } else {
         ++connections;
+        // An answer is one gather write: send it now rather than wait for the peer's ACK.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         std::make_shared<Session>(std::move(socket), *this)->read();
       }
     }
