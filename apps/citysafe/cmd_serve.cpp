@@ -1,6 +1,7 @@
 // citysafe serve: the dashboard API and the dashboard over an event store (css::api on
 // css::http). Runs until SIGINT/SIGTERM.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -26,6 +27,7 @@ struct ServeArgs {
   std::string web, npm;
   std::size_t max_body = 16 * 1024;
   std::size_t max_connections = 256;
+  std::size_t threads = 0;  // 0: one per core
 };
 
 void log_line(const std::string& line) {
@@ -68,10 +70,14 @@ int run(ServeArgs a) {
   so.port = a.port;
   so.max_body_bytes = a.max_body;
   so.max_connections = a.max_connections;
+  so.threads = a.threads;
   auto server = http::Server::start((*api)->router(), so);
   if (!server) return report(server.error());
-  log_line("serving " + a.db + " on http://" + a.bind + ":" + std::to_string((*server)->port()) +
-           "/ (API /api/v1, docs /docs, OpenAPI /openapi.json)");
+  log_line(
+      "serving " + a.db + " on http://" + a.bind + ":" + std::to_string((*server)->port()) +
+      "/ (API /api/v1, docs /docs, OpenAPI /openapi.json), " +
+      std::to_string(a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency())) +
+      " I/O threads");
   const SignalFlags flags = install_signal_flags();
   while (!flags.stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   log_line("stopping");
@@ -124,6 +130,12 @@ void add_serve(CLI::App& root, Runner& run_cmd) {
                   "Connections served at once (SSE clients count)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--threads", a->threads,
+                  "I/O threads answering requests (0 = one per core, here " +
+                      std::to_string(std::max(1u, std::thread::hardware_concurrency())) +
+                      "); each holds its own store connection while it answers")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
   cmd->add_option(
       "--city", a->city,
       "City for /api/v1/hotspots and /flows: a name in cities/ (sao-paulo) or a .toml file "

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "css/http/client.hpp"
@@ -22,6 +23,7 @@ double system_now() {
 bool rate_ok(Api::Impl& api, const std::string& who, double now, double* retry_after) {
   const ApiOptions& o = api.options;
   if (o.rate_per_s <= 0) return true;
+  std::lock_guard lock(api.buckets_mu);
   if (api.buckets.size() > 10000) api.buckets.clear();  // bounded memory under address floods
   auto [it, fresh] = api.buckets.try_emplace(who, Api::Impl::Bucket{o.rate_burst, now});
   auto& b = it->second;
@@ -69,8 +71,7 @@ std::optional<http::Response> authorize(Api::Impl& api, Scope need, const http::
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  api.reload_tokens_if_changed();
-  const auto entry = api.tokens.verify(token);
+  const auto entry = api.current_tokens()->verify(token);
   if (!entry) {
     ++api.metrics.unauthorized;
     http::Response r = http::Response::error(401, "unauthorized", "unknown or revoked token");
@@ -105,7 +106,11 @@ http::Response guarded(Api::Impl& api, const ApiRoute& route, const http::Reques
     res.headers.emplace_back("Access-Control-Allow-Origin", origin);
     res.headers.emplace_back("Vary", "Origin");
   }
-  ++api.metrics.requests[{route.path, res.status}];
+  if (res.status >= 100 && res.status < 600) {
+    const auto i = static_cast<std::size_t>(&route - api.routes.data());
+    (*api.metrics.by_route[i])[static_cast<std::size_t>(res.status)].fetch_add(
+        1, std::memory_order_relaxed);
+  }
   return res;
 }
 
@@ -150,6 +155,16 @@ void add_stream(Api::Impl& api) {
        }});
 }
 
+// The counters by (path, status), sorted, without zeros (several methods of a path add up).
+std::map<std::pair<std::string, int>, std::uint64_t> request_counts(const Api::Impl& api) {
+  std::map<std::pair<std::string, int>, std::uint64_t> out;
+  for (std::size_t i = 0; i < api.routes.size(); ++i)
+    for (std::size_t status = 100; status < 600; ++status)
+      if (const auto n = (*api.metrics.by_route[i])[status].load(std::memory_order_relaxed))
+        out[{api.routes[i].path, static_cast<int>(status)}] += n;
+  return out;
+}
+
 void add_ops(Api::Impl& api) {
   api.routes.push_back(
       {http::Method::kGet,
@@ -161,10 +176,12 @@ void add_ops(Api::Impl& api) {
        R"({"type":"object","required":["status","store","schema_version"]})",
        {},
        [&api](const http::Request&, const Query&) {
-         auto v = api.store->schema_version();
+         auto db = api.stores->lease();
+         if (!db) return http::Response::error(503, "store_unavailable", db.error().message);
+         auto v = (*db)->schema_version();
          if (!v) return http::Response::error(503, "store_unavailable", v.error().message);
          return http::Response::json(
-             200, "{\"status\":\"ok\",\"store\":\"" + std::string(api.store->backend()) +
+             200, "{\"status\":\"ok\",\"store\":\"" + std::string((*db)->backend()) +
                       "\",\"schema_version\":" + std::to_string(*v) + "}\n");
        }});
   api.routes.push_back(
@@ -180,7 +197,7 @@ void add_ops(Api::Impl& api) {
          std::string out =
              "# HELP css_api_requests_total API requests by route and status.\n# TYPE "
              "css_api_requests_total counter\n";
-         for (const auto& [k, n] : api.metrics.requests)
+         for (const auto& [k, n] : request_counts(api))
            out += "css_api_requests_total{path=\"" + k.first + "\",code=\"" +
                   std::to_string(k.second) + "\"} " + std::to_string(n) + "\n";
          out += "# TYPE css_api_rate_limited_total counter\ncss_api_rate_limited_total " +
@@ -191,7 +208,9 @@ void add_ops(Api::Impl& api) {
                 std::to_string(api.live->clients) + "\n";
          out += "# TYPE css_fleet_devices_offline gauge\ncss_fleet_devices_offline " +
                 std::to_string(api.live->offline_count()) + "\n";
-         if (auto s = api.store->stats()) {
+         auto db = api.stores->lease();
+         if (!db) return store_error(db.error());
+         if (auto s = (*db)->stats()) {
            out += "# TYPE css_store_rows gauge\n";
            for (auto [name, n] : {std::pair{"events", s->events},
                                   {"flows", s->flows},
@@ -218,21 +237,23 @@ void add_ops(Api::Impl& api) {
 
 }  // namespace
 
-void Api::Impl::reload_tokens_if_changed() {
-  if (options.tokens_file.empty()) return;
+std::shared_ptr<const TokenSet> Api::Impl::current_tokens() {
+  std::lock_guard lock(tokens_mu);
+  if (options.tokens_file.empty()) return tokens;
   const double t = now();
-  if (t - tokens_checked < 1.0) return;
+  if (t - tokens_checked < 1.0) return tokens;
   tokens_checked = t;
   std::error_code ec;
   const auto m = std::filesystem::last_write_time(options.tokens_file, ec);
-  if (ec || m == tokens_mtime) return;
+  if (ec || m == tokens_mtime) return tokens;
   auto set = load_tokens(options.tokens_file);
   if (!set) {
     log("tokens: " + set.error().message + " (keeping the previous set)");
-    return;
+    return tokens;
   }
-  tokens = std::move(*set);
+  tokens = std::make_shared<const TokenSet>(std::move(*set));
   tokens_mtime = m;
+  return tokens;
 }
 
 Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -263,16 +284,15 @@ Result<std::unique_ptr<Api>> Api::create(ApiOptions options) {
     options.log = [](const std::string& l) { std::cerr << "citysafe serve: " << l << std::endl; };
   impl->options = std::move(options);
   Impl& api = *impl;
-  store::OpenOptions oo;
-  oo.create = false;
-  oo.migrate = false;
-  auto st = store::open_store(api.options.store_url, oo);
-  if (!st) return st.error();
-  api.store = std::move(*st);
+  auto pool = StorePool::open(api.options.store_url);
+  if (!pool) return pool.error();
+  api.stores = std::move(*pool);
+  auto feed_store = api.stores->open_one();
+  if (!feed_store) return feed_store.error();
   if (!api.options.tokens_file.empty()) {
     auto t = load_tokens(api.options.tokens_file);
     if (!t) return t.error();
-    api.tokens = std::move(*t);
+    api.tokens = std::make_shared<const TokenSet>(std::move(*t));
     std::error_code ec;
     api.tokens_mtime = std::filesystem::last_write_time(api.options.tokens_file, ec);
   }
@@ -285,17 +305,19 @@ Result<std::unique_ptr<Api>> Api::create(ApiOptions options) {
     api.log(
         "WARNING: anonymous read access is ON (--allow-anonymous-read): anyone who can reach this "
         "port reads every event, device and hot spot");
-  if (api.tokens.entries().empty() && !api.options.allow_anonymous_read)
+  if (api.tokens->entries().empty() && !api.options.allow_anonymous_read)
     api.log(
         "note: no API tokens (create one with `citysafe token create`): only public routes will "
         "answer");
-  api.live = std::make_unique<LiveFeed>(*api.store, api.options);
+  api.live = std::make_unique<LiveFeed>(std::move(*feed_store), api.options);
   add_ops(api);
   add_query_routes(api);
   add_geo_routes(api);
   add_stream(api);
   add_static_routes(api);
   api.openapi = make_openapi(api.routes);
+  for (std::size_t i = 0; i < api.routes.size(); ++i)
+    api.metrics.by_route.push_back(std::make_unique<StatusCounts>());
   return std::unique_ptr<Api>(new Api(std::move(impl)));
 }
 

@@ -3,6 +3,8 @@
 // Answers are cached per query text for a couple of seconds: the dashboard and many clients
 // asking the same window cost one computation.
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <variant>
 
@@ -59,21 +61,49 @@ std::variant<geo::Window, http::Response> make_window(const Query& q, double now
 const char* kGeoJsonSchema =
     R"({"type":"object","required":["type","features","metadata"],"properties":{"type":{"const":"FeatureCollection"},"features":{"type":"array"}}})";
 
-// The cached answer for this request, or compute() stored under its query text.
+http::Response from_cache(const std::shared_ptr<const std::string>& body) {
+  http::Response r = http::Response::text(200, "", "application/geo+json");
+  r.shared_body = body;
+  return r;
+}
+
+// The cached answer for this request, or compute() stored under its query text. While one
+// request recomputes an expired answer (outside the lock), the others get the old one: no
+// request waits for another's computation, and it is done once, not once per thread.
 http::Response cached(Api::Impl& api, const http::Request& req,
                       const std::function<http::Response()>& compute) {
   const double now = api.now();
-  const std::string key = req.path + "?" + req.query;
-  if (auto it = api.geo_cache.find(key);
-      it != api.geo_cache.end() && now - it->second.first < kCacheSeconds)
-    return http::Response::text(200, it->second.second, "application/geo+json");
-  http::Response r = compute();
-  if (r.status == 200) {
-    if (api.geo_cache.size() > 64) api.geo_cache.clear();
-    r.content_type = "application/geo+json";
-    api.geo_cache[key] = {now, r.body};
+  std::string key = req.path;
+  key += '?';
+  key += req.query;
+  {
+    std::lock_guard lock(api.geo_mu);
+    if (auto it = api.geo_cache.find(key); it != api.geo_cache.end()) {
+      GeoAnswer& a = it->second;
+      if (now - a.at < kCacheSeconds || a.refreshing) return from_cache(a.body);
+      a.refreshing = true;
+    }
   }
-  return r;
+  const auto done_refreshing = [&] {
+    if (auto it = api.geo_cache.find(key); it != api.geo_cache.end()) it->second.refreshing = false;
+  };
+  http::Response r;
+  try {
+    r = compute();
+  } catch (...) {  // the router answers 500; the next request tries again
+    std::lock_guard lock(api.geo_mu);
+    done_refreshing();
+    throw;
+  }
+  std::lock_guard lock(api.geo_mu);
+  if (r.status != 200) {
+    done_refreshing();
+    return r;
+  }
+  if (api.geo_cache.size() > 64) api.geo_cache.clear();
+  auto body = std::make_shared<const std::string>(std::move(r.body));
+  api.geo_cache[key] = GeoAnswer{now, body, false};
+  return from_cache(body);
 }
 
 http::Response no_city() {
@@ -95,8 +125,10 @@ http::Response hotspots(Api::Impl& api, const Query& q) {
                                       city.bbox_max.lat};
   eq.limit = store::kMaxQueryLimit;
   std::vector<geo::EventPoint> points;
+  auto db = api.stores->lease();
+  if (!db) return store_error(db.error());
   while (points.size() < kMaxEventsPerMap) {
-    auto page = api.store->events(eq);
+    auto page = (*db)->events(eq);
     if (!page) return store_error(page.error());
     for (const auto& e : page->events)
       if (e.lat && e.lon) points.push_back({e.timestamp, {*e.lon, *e.lat}});
@@ -122,9 +154,11 @@ http::Response flows(Api::Impl& api, const Query& q) {
   wq.from = win.start;
   wq.to = win.end;
   wq.limit = store::kMaxQueryLimit;
-  auto rows = api.store->flows(wq);
+  auto db = api.stores->lease();
+  if (!db) return store_error(db.error());
+  auto rows = (*db)->flows(wq);
   if (!rows) return store_error(rows.error());
-  auto records = geo::place_flows(*api.store, *rows, {});
+  auto records = geo::place_flows(**db, *rows, {});
   if (!records) return store_error(records.error());
   auto field = geo::flow_field(*api.city, *records, win);
   if (!field) return http::Response::error(500, "geo_error", field.error().message);

@@ -8,6 +8,7 @@
 #include <map>
 #include <variant>
 
+#include "css/api/event_json.hpp"
 #include "css/core/device_id.hpp"
 #include "css/core/event.hpp"
 #include "css/store/cursor.hpp"
@@ -124,14 +125,21 @@ void add_events(Api::Impl& api) {
              return bad_parameter("cursor", d.error().message);
            eq.after = *c;
          }
-         auto page = api.store->events(eq);
+         auto db = api.stores->lease();
+         if (!db) return store_error(db.error());
+         auto page = (*db)->events(eq);
          if (!page) return store_error(page.error());
-         std::string body = "{\"events\":[";
-         for (std::size_t i = 0; i < page->events.size(); ++i)
-           body += (i ? "," : "") + to_json(page->events[i]);
+         std::string body;
+         body.reserve(64 + 320 * page->events.size());  // an event is ~300 bytes
+         body += "{\"events\":[";
+         for (std::size_t i = 0; i < page->events.size(); ++i) {
+           if (i) body += ',';
+           append_event_json(body, page->events[i]);
+         }
          body += "],\"next_cursor\":";
          body += page->next_cursor ? "\"" + http::json_escape(*page->next_cursor) + "\"" : "null";
-         return http::Response::json(200, body + "}\n");
+         body += "}\n";
+         return http::Response::json(200, std::move(body));
        }});
 }
 
@@ -146,7 +154,9 @@ void add_devices(Api::Impl& api) {
        R"({"type":"object","required":["devices","heartbeat_allowance_s"],"properties":{"devices":{"type":"array","items":{"type":"object","required":["device","status","last_seen","silent_s"]}}}})",
        {},
        [&api](const http::Request&, const Query&) {
-         auto st = api.store->device_statuses();
+         auto db = api.stores->lease();
+         if (!db) return store_error(db.error());
+         auto st = (*db)->device_statuses();
          if (!st) return store_error(st.error());
          const double now = api.now();
          json out = {{"heartbeat_allowance_s", api.options.heartbeat_allowance_s},
@@ -189,7 +199,9 @@ void add_telemetry(Api::Impl& api) {
            wq.device = *d;
          }
          wq.limit = static_cast<std::size_t>(q.number("limit").value_or(1000));
-         auto rows = api.store->telemetry(wq);
+         auto db = api.stores->lease();
+         if (!db) return store_error(db.error());
+         auto rows = (*db)->telemetry(wq);
          if (!rows) return store_error(rows.error());
          json out = {{"telemetry", json::array()}};
          for (const auto& t : *rows)
@@ -230,7 +242,9 @@ void add_stats(Api::Impl& api) {
              {"day", store::CountBy::kDay},
              {"hour_of_day", store::CountBy::kHourOfDay}};
          const std::string by = q.get("by") ? *q.get("by") : "type";
-         auto rows = api.store->counts(std::get<store::EventFilter>(f), kBy.at(by));
+         auto db = api.stores->lease();
+         if (!db) return store_error(db.error());
+         auto rows = (*db)->counts(std::get<store::EventFilter>(f), kBy.at(by));
          if (!rows) return store_error(rows.error());
          json out = {{"by", by}, {"total", 0}, {"counts", json::array()}};
          std::uint64_t total = 0;
@@ -257,7 +271,9 @@ void add_model(Api::Impl& api) {
          store::EventQuery eq;
          eq.limit = 1000;
          eq.newest_first = true;
-         auto page = api.store->events(eq);
+         auto db = api.stores->lease();
+         if (!db) return store_error(db.error());
+         auto page = (*db)->events(eq);
          if (!page) return store_error(page.error());
          std::map<std::string, std::pair<std::uint64_t, double>> seen;
          for (const auto& e : page->events) {
@@ -302,8 +318,10 @@ void add_alerts_and_dead_letters(Api::Impl& api) {
        [&api](const http::Request&, const Query& q) {
          std::optional<std::int64_t> before;
          if (auto b = q.number("before")) before = static_cast<std::int64_t>(*b);
-         auto rows = api.store->dead_letters(
-             static_cast<std::size_t>(q.number("limit").value_or(100)), before);
+         auto db = api.stores->lease();
+         if (!db) return store_error(db.error());
+         auto rows =
+             (*db)->dead_letters(static_cast<std::size_t>(q.number("limit").value_or(100)), before);
          if (!rows) return store_error(rows.error());
          json out = {{"dead_letters", json::array()}};
          for (const auto& d : *rows)

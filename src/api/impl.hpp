@@ -1,6 +1,20 @@
 // Private to css::api: the route table's types and the state the handlers share.
+//
+// Threads and locking: handlers run on the HTTP server's I/O threads, several at once
+// (`citysafe serve --threads`). Everything in Api::Impl that changes after create() is
+// guarded, each piece on its own so requests rarely wait for each other:
+//  - store connections: StorePool hands each request its own EventStore (an EventStore is
+//    used by one thread at a time); its idle list is under StorePool::mu_.
+//  - metrics: atomic counters, one array per route (indexed by status), no lock.
+//  - rate-limit buckets: buckets_mu; tokens: tokens_mu guards the pointer to an immutable
+//    TokenSet (verification runs on a snapshot, outside the lock).
+//  - geo answers: geo_mu guards the cache map; bodies are immutable shared strings, and one
+//    request recomputes an expired answer while the others keep serving the old one.
+//  - LiveFeed: see its comment. routes, openapi, options and city never change after create().
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -60,54 +74,102 @@ Result<Query> check_query(const http::Request& request, const std::vector<Param>
 // A store error as an answer: kInvalidArgument → 400 naming the field, else 500.
 http::Response store_error(const Error& e, const std::string& param = "");
 
+// A pool of connections to one store: lease() hands out an idle connection or opens another
+// one, and the Lease gives it back when it goes out of scope. At most one connection per
+// request in flight, so as many as there are I/O threads (plus SSE polls) in practice.
+class StorePool {
+ public:
+  class Lease {
+   public:
+    Lease(StorePool& pool, std::unique_ptr<store::EventStore> s)
+        : pool_(&pool), store_(std::move(s)) {}
+    Lease(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    store::EventStore* operator->() const { return store_.get(); }
+    store::EventStore& operator*() const { return *store_; }
+
+   private:
+    StorePool* pool_;
+    std::unique_ptr<store::EventStore> store_;
+  };
+
+  // Opens the first connection (its error is create()'s error).
+  static Result<std::unique_ptr<StorePool>> open(std::string url);
+  Result<Lease> lease();
+  Result<std::unique_ptr<store::EventStore>> open_one() const;
+
+ private:
+  explicit StorePool(std::string url) : url_(std::move(url)) {}
+  std::string url_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<store::EventStore>> idle_;
+};
+
 // Live events and fleet alerts, fanned out to every SSE client from a ring of messages.
+// Thread-safe: tick() polls under poll_mu_ (one poller at a time, others skip the tick) with
+// the feed's own store connection; the ring, alerts and fleet map are under mu_; the webhook
+// outbox under out_mu_.
 class LiveFeed {
  public:
-  LiveFeed(store::EventStore& store, const ApiOptions& options);
+  LiveFeed(std::unique_ptr<store::EventStore> store, const ApiOptions& options);
   ~LiveFeed();
   // Polls the store if poll_interval has passed (events, then device statuses).
   void tick();
   // Messages with sequence number > after, as SSE text; updates `after`.
   std::string since(std::uint64_t& after);
-  std::uint64_t last_seq() const { return seq_; }
+  std::uint64_t last_seq() const;
   std::vector<std::string> recent_alerts() const;
   std::size_t offline_count() const;
   bool offline(const store::DeviceStatus& s, double now) const;
-  std::size_t clients = 0;
+  std::atomic<std::size_t> clients{0};
 
  private:
-  void push(const std::string& event_name, const std::string& json);
+  void push(const std::string& event_name, const std::string& json);  // mu_ held
   void poll_events();
   void poll_fleet(double now);
   void send_webhook(std::string json);
 
-  store::EventStore& store_;
+  std::unique_ptr<store::EventStore> store_;
   const ApiOptions& options_;
+  std::mutex poll_mu_;  // guards store_, cursor_, primed_, last_poll_
   std::optional<std::string> cursor_;
   bool primed_ = false;
   double last_poll_ = -1e300;
+  mutable std::mutex mu_;  // guards seq_, ring_, alerts_, offline_
   std::uint64_t seq_ = 0;
   std::deque<std::pair<std::uint64_t, std::string>> ring_;
   std::deque<std::string> alerts_;
   std::map<std::string, bool> offline_;  // device → offline, as last announced
   // Webhook worker: a queue drained by one thread so the I/O thread never waits on it.
-  std::mutex mu_;
+  std::mutex out_mu_;
   std::condition_variable cv_;
   std::deque<std::string> outbox_;
   bool stopping_ = false;
   std::thread worker_;
 };
 
+// Request counts by status (100..599) for one route: lock-free, bumped by every I/O thread.
+using StatusCounts = std::array<std::atomic<std::uint64_t>, 600>;
+
 struct Metrics {
-  std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (path, status) → count
-  std::uint64_t rate_limited = 0, unauthorized = 0;
+  std::vector<std::unique_ptr<StatusCounts>> by_route;  // index: position in Impl::routes
+  std::atomic<std::uint64_t> rate_limited{0}, unauthorized{0};
+};
+
+// A cached GeoJSON answer: its body is shared by every request served from it.
+struct GeoAnswer {
+  double at = 0;  // when computed
+  std::shared_ptr<const std::string> body;
+  bool refreshing = false;  // one request is computing its successor
 };
 
 struct Api::Impl {
   ApiOptions options;
-  std::unique_ptr<store::EventStore> store;
+  std::unique_ptr<StorePool> stores;
   std::optional<geo::City> city;
-  TokenSet tokens;
+  std::mutex tokens_mu;  // guards tokens, tokens_mtime, tokens_checked
+  std::shared_ptr<const TokenSet> tokens = std::make_shared<TokenSet>();
   std::filesystem::file_time_type tokens_mtime{};
   double tokens_checked = -1e300;
   std::unique_ptr<LiveFeed> live;
@@ -115,15 +177,18 @@ struct Api::Impl {
   struct Bucket {
     double tokens = 0, at = 0;
   };
+  std::mutex buckets_mu;  // guards buckets
   std::unordered_map<std::string, Bucket> buckets;
   std::vector<ApiRoute> routes;
   std::string openapi;
-  // GeoJSON answers by query text, kept for a poll interval's worth of seconds.
-  std::map<std::string, std::pair<double, std::string>> geo_cache;
+  // GeoJSON answers by query text, kept for a couple of seconds.
+  std::mutex geo_mu;  // guards geo_cache
+  std::map<std::string, GeoAnswer> geo_cache;
 
   double now() const { return options.clock(); }
   void log(const std::string& line) const { options.log(line); }
-  void reload_tokens_if_changed();
+  // The token set to verify against, reloaded first when the file changed (checked ≤ 1/s).
+  std::shared_ptr<const TokenSet> current_tokens();
 };
 
 // Route tables (handlers.cpp, static_files.cpp) and the OpenAPI document (openapi.cpp).

@@ -17,11 +17,11 @@ constexpr std::size_t kAlertsKept = 200;
 constexpr std::size_t kOutboxMax = 1000;
 }  // namespace
 
-LiveFeed::LiveFeed(store::EventStore& store, const ApiOptions& options)
-    : store_(store), options_(options) {
+LiveFeed::LiveFeed(std::unique_ptr<store::EventStore> store, const ApiOptions& options)
+    : store_(std::move(store)), options_(options) {
   if (!options_.alert_webhook.empty())
     worker_ = std::thread([this] {
-      std::unique_lock lock(mu_);
+      std::unique_lock lock(out_mu_);
       for (;;) {
         cv_.wait(lock, [this] { return stopping_ || !outbox_.empty(); });
         if (stopping_) return;
@@ -42,7 +42,7 @@ LiveFeed::LiveFeed(store::EventStore& store, const ApiOptions& options)
 
 LiveFeed::~LiveFeed() {
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(out_mu_);
     stopping_ = true;
   }
   cv_.notify_all();
@@ -56,7 +56,10 @@ void LiveFeed::push(const std::string& event_name, const std::string& json) {
   if (ring_.size() > kRingSize) ring_.pop_front();
 }
 
+// One poller at a time: a tick that finds another thread polling skips (that poll serves it).
 void LiveFeed::tick() {
+  std::unique_lock poller(poll_mu_, std::try_to_lock);
+  if (!poller.owns_lock()) return;
   const double now = options_.clock();
   if ((now - last_poll_) * 1000.0 < static_cast<double>(options_.poll_interval.count())) return;
   last_poll_ = now;
@@ -71,7 +74,7 @@ void LiveFeed::poll_events() {
   q.limit = primed_ ? 500 : 1;
   q.newest_first = !primed_;
   q.after = cursor_;
-  auto page = store_.events(q);
+  auto page = store_->events(q);
   if (!page) {
     options_.log("live feed: " + page.error().message);
     return;
@@ -80,8 +83,10 @@ void LiveFeed::poll_events() {
     const Event& last = page->events.back();
     cursor_ = store::encode_cursor({last.timestamp, last.id});
   }
-  if (primed_)
+  if (primed_) {
+    std::lock_guard lock(mu_);
     for (const Event& e : page->events) push("event", to_json(e));
+  }
   primed_ = true;
 }
 
@@ -90,11 +95,12 @@ bool LiveFeed::offline(const store::DeviceStatus& s, double now) const {
 }
 
 void LiveFeed::poll_fleet(double now) {
-  auto statuses = store_.device_statuses();
+  auto statuses = store_->device_statuses();
   if (!statuses) {
     options_.log("fleet check: " + statuses.error().message);
     return;
   }
+  std::lock_guard lock(mu_);
   for (const auto& s : *statuses) {
     const bool off = offline(s, now);
     auto it = offline_.find(s.device);
@@ -126,14 +132,20 @@ void LiveFeed::poll_fleet(double now) {
 
 void LiveFeed::send_webhook(std::string json) {
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(out_mu_);
     if (outbox_.size() >= kOutboxMax) outbox_.pop_front();
     outbox_.push_back(std::move(json));
   }
   cv_.notify_one();
 }
 
+std::uint64_t LiveFeed::last_seq() const {
+  std::lock_guard lock(mu_);
+  return seq_;
+}
+
 std::string LiveFeed::since(std::uint64_t& after) {
+  std::lock_guard lock(mu_);
   std::string out;
   for (const auto& [seq, text] : ring_)
     if (seq > after) out += text;
@@ -142,10 +154,12 @@ std::string LiveFeed::since(std::uint64_t& after) {
 }
 
 std::vector<std::string> LiveFeed::recent_alerts() const {
+  std::lock_guard lock(mu_);
   return {alerts_.begin(), alerts_.end()};
 }
 
 std::size_t LiveFeed::offline_count() const {
+  std::lock_guard lock(mu_);
   std::size_t n = 0;
   for (const auto& [d, off] : offline_) n += off;
   return n;

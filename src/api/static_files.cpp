@@ -28,8 +28,9 @@ void add_file(Api::Impl& api, const std::string& url, const std::filesystem::pat
     api.log("static: " + bytes.error().message + " (" + url + " not served)");
     return;
   }
-  auto body =
-      std::make_shared<std::string>(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  // Read once at start; every answer shares these bytes (the server writes them uncopied).
+  auto body = std::make_shared<const std::string>(reinterpret_cast<const char*>(bytes->data()),
+                                                  bytes->size());
   const std::string type = mime(file);
   api.routes.push_back({http::Method::kGet,
                         url,
@@ -40,7 +41,8 @@ void add_file(Api::Impl& api, const std::string& url, const std::filesystem::pat
                         "",
                         {},
                         [body, type](const http::Request&, const Query&) {
-                          http::Response r = http::Response::text(200, *body, type);
+                          http::Response r = http::Response::text(200, "", type);
+                          r.shared_body = body;
                           r.headers.emplace_back("X-Content-Type-Options", "nosniff");
                           return r;
                         },

@@ -51,10 +51,41 @@ bhttp::response<bhttp::string_body> to_beast(Response&& r, bool head, bool keep_
   res.set(bhttp::field::cache_control, "no-store");
   for (const auto& [k, v] : r.headers) res.set(k, v);
   res.keep_alive(keep_alive);
-  res.body() = std::move(r.body);  // a map answer is tens of kB: moved, not copied
+  res.body() = r.shared_body ? *r.shared_body : std::move(r.body);
   res.prepare_payload();
   if (head) res.body().clear();  // Content-Length stays that of the GET answer
   return res;
+}
+
+bool has_no_body(int status) {
+  return status < 200 || status == 204 || status == 304;
+}
+
+std::string response_head(const Response& r, std::size_t content_length, bool keep_alive) {
+  std::string h;
+  h.reserve(192);
+  h += "HTTP/1.1 ";
+  h += std::to_string(r.status);
+  h += ' ';
+  const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+  h.append(reason.data(), reason.size());
+  h += "\r\nServer: citysafe\r\nContent-Type: ";
+  h += r.content_type;
+  h += "\r\nCache-Control: no-store\r\n";
+  for (const auto& [k, v] : r.headers) {
+    h += k;
+    h += ": ";
+    h += v;
+    h += "\r\n";
+  }
+  if (!keep_alive) h += "Connection: close\r\n";
+  if (!has_no_body(r.status)) {
+    h += "Content-Length: ";
+    h += std::to_string(content_length);
+    h += "\r\n";
+  }
+  h += "\r\n";
+  return h;
 }
 
 Result<Request> parse_request(std::string_view raw, std::size_t max_header_bytes,

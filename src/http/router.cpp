@@ -74,11 +74,11 @@ std::string json_escape(std::string_view s) {
 }
 
 Response Response::json(int status, std::string body) {
-  return Response{status, "application/json", std::move(body), {}, nullptr};
+  return Response{status, "application/json", std::move(body), {}, nullptr, nullptr};
 }
 
 Response Response::text(int status, std::string body, std::string content_type) {
-  return Response{status, std::move(content_type), std::move(body), {}, nullptr};
+  return Response{status, std::move(content_type), std::move(body), {}, nullptr, nullptr};
 }
 
 Response Response::error(int status, std::string_view error, std::string_view detail) {

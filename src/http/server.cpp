@@ -1,7 +1,10 @@
 // The Beast side of css::http::Server: acceptor + one session per connection, all on one
-// io_context run by one thread (Beast's "advanced server" pattern reduced to HTTP/1.1).
+// io_context run by ServerOptions::threads threads (Beast's "advanced server" pattern reduced
+// to HTTP/1.1). Each session lives on its own strand, so its handlers never run at once even
+// though different sessions run on different threads.
 #include "css/http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <utility>  // before Boost 1.74 Asio: its awaitable.hpp uses std::exchange unincluded
 
@@ -10,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "request_convert.hpp"
 
@@ -27,9 +31,9 @@ struct Server::Impl {
   ServerOptions options;
   std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopped{false};
-  asio::io_context io{1};
-  tcp::acceptor acceptor{io};
-  std::thread thread;
+  std::unique_ptr<asio::io_context> io;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
   void accept();
 };
 
@@ -37,7 +41,12 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  // The peer's address is formatted once per connection, not once per request.
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = peer.address().to_string();
+  }
   ~Session() { --server_.connections; }
 
   void read() {
@@ -69,9 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return reply(Response::error(400, "bad_request", ec.message()), false, true);
     const auto& req = parser_->get();
     Request request = detail::to_request(req);
-    beast::error_code ignored;
-    const auto peer = stream_.socket().remote_endpoint(ignored);
-    if (!ignored) request.remote = peer.address().to_string();
+    request.remote = remote_;
     Response response = server_.router.dispatch(request);
     if (response.stream && response.stream->next) return start_stream(response);
     reply(std::move(response), req.method() == bhttp::verb::head, !req.keep_alive());
@@ -110,14 +117,21 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // Head and body go out in one gather write; the body (own or shared) is not copied.
   void reply(Response r, bool head, bool close_after) {
-    res_ = detail::to_beast(std::move(r), head, !close_after);
+    out_ = std::move(r);
+    const std::string& body = out_.payload();
+    head_ = detail::response_head(out_, body.size(), !close_after);
+    const bool send_body = !head && !detail::has_no_body(out_.status);
+    const std::array<asio::const_buffer, 2> bytes{
+        asio::buffer(head_), send_body ? asio::buffer(body) : asio::const_buffer{}};
     stream_.expires_after(server_.options.io_timeout);
-    bhttp::async_write(stream_, res_,
-                       [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
-                         if (ec || close_after) return self->close();
-                         self->read();
-                       });
+    asio::async_write(stream_, bytes,
+                      [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
+                        self->out_ = Response{};  // frees a large body before the next read
+                        if (ec || close_after) return self->close();
+                        self->read();
+                      });
   }
 
   void close() {
@@ -131,21 +145,28 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Stream> stream_src_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> res_;
+  Response out_;      // the answer being written (owns its body until the write ends)
+  std::string head_;  // its status line and headers
   Server::Impl& server_;
+  std::string remote_;
 };
 
 }  // namespace
 
 void Server::Impl::accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+  // Each connection gets its own strand: its reads, writes, timers and stream polls are
+  // serialised while other connections run on the other I/O threads.
+  acceptor->async_accept(asio::make_strand(*io), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
     if (!ec) {
       if (connections.load() >= options.max_connections) {
         beast::error_code ignored;
         socket.close(ignored);
       } else {
         ++connections;
+        // An answer is one gather write: send it now rather than wait for the peer's ACK.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         std::make_shared<Session>(std::move(socket), *this)->read();
       }
     }
@@ -160,12 +181,15 @@ Server::~Server() {
 
 std::uint16_t Server::port() const {
   beast::error_code ec;
-  const auto ep = impl_->acceptor.local_endpoint(ec);
+  const auto ep = impl_->acceptor->local_endpoint(ec);
   return ec ? 0 : ep.port();
 }
 
 Result<std::unique_ptr<Server>> Server::start(Router router, ServerOptions options) {
   auto impl = std::make_unique<Impl>();
+  if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+  impl->io = std::make_unique<asio::io_context>(static_cast<int>(options.threads));
+  impl->acceptor.emplace(*impl->io);
   const std::string where = options.address + ":" + std::to_string(options.port);
   beast::error_code ec;
   const auto addr = asio::ip::make_address(options.address, ec);
@@ -173,27 +197,29 @@ Result<std::unique_ptr<Server>> Server::start(Router router, ServerOptions optio
     return make_error(ErrorCode::kInvalidArgument,
                       "HTTP bind address '" + options.address + "' is not an IP address");
   const tcp::endpoint ep(addr, options.port);
-  impl->acceptor.open(ep.protocol(), ec);
-  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl->acceptor.bind(ep, ec);
-  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  impl->acceptor->open(ep.protocol(), ec);
+  if (!ec) impl->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor->bind(ep, ec);
+  if (!ec) impl->acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return make_error(ErrorCode::kIo, "HTTP server on " + where + ": " + ec.message());
   impl->router = std::move(router);
   impl->options = std::move(options);
   impl->accept();
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->io.run(); });
+  for (std::size_t i = 0; i < raw->options.threads; ++i)
+    raw->threads.emplace_back([raw] { raw->io->run(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 void Server::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
-  asio::post(impl_->io, [impl = impl_.get()] {
+  asio::post(*impl_->io, [impl = impl_.get()] {
     beast::error_code ignored;
-    impl->acceptor.close(ignored);
-    impl->io.stop();
+    impl->acceptor->close(ignored);
+    impl->io->stop();
   });
-  if (impl_->thread.joinable()) impl_->thread.join();
+  for (std::thread& t : impl_->threads)
+    if (t.joinable()) t.join();
 }
 
 }  // namespace css::http

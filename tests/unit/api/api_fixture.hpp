@@ -110,13 +110,16 @@ class ApiFixture : public ::testing::Test {
     return o;
   }
 
-  // Starts an Api + Server; both live as long as the fixture.
-  std::uint16_t serve(ApiOptions o) {
+  // Starts an Api + Server; both live as long as the fixture. Two I/O threads, as
+  // `citysafe serve` runs on a 2-core machine, so every test also exercises the locking.
+  std::uint16_t serve(ApiOptions o, std::size_t threads = 2) {
     auto a = Api::create(std::move(o));
     EXPECT_TRUE(a) << a.error().message;
     if (!a) return 0;
     api_ = std::move(*a);
-    auto s = http::Server::start(api_->router());
+    http::ServerOptions so;
+    so.threads = threads;
+    auto s = http::Server::start(api_->router(), so);
     EXPECT_TRUE(s) << s.error().message;
     if (!s) return 0;
     server_ = std::move(*s);

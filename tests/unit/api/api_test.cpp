@@ -5,12 +5,14 @@
 #include <cmath>
 #include <functional>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "api_fixture.hpp"
+#include "css/api/event_json.hpp"
 #include "css/core/file_io.hpp"
 
 namespace css::api::test {
@@ -296,6 +298,70 @@ TEST_F(ApiFixture, CorsAllowListAndPreflight) {
   EXPECT_TRUE(pre.has_header("Access-Control-Allow-Headers: Authorization"));
   EXPECT_EQ(fetch(port, "/api/v1/events", "", "Origin: https://evil.example\r\n", "OPTIONS").status,
             403);
+}
+
+// Eight clients at once on four I/O threads: every answer whole and equal to the one a lone
+// client gets, the hot-spot map computed once per cache period, and /metrics counting every
+// request exactly once (the counters are shared by the threads).
+TEST_F(ApiFixture, ConcurrentClientsGetWholeAnswersAndExactCounts) {
+  const auto port = serve(options(), 4);
+  const Reply events = fetch(port, "/api/v1/events?limit=7", read_token);
+  ASSERT_EQ(events.status, 200) << events.body;
+  const Reply map = fetch(port, "/api/v1/hotspots?to=" + std::to_string(t0), read_token);
+  ASSERT_EQ(map.status, 200) << map.body;
+  std::atomic<int> same_events{0}, same_maps{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c)
+    clients.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        same_events += fetch(port, "/api/v1/events?limit=7", read_token).body == events.body;
+        same_maps +=
+            fetch(port, "/api/v1/hotspots?to=" + std::to_string(t0), read_token).body == map.body;
+      }
+    });
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(same_events.load(), 80);
+  EXPECT_EQ(same_maps.load(), 80);
+  const Reply metrics = fetch(port, "/metrics", read_token);
+  EXPECT_NE(metrics.body.find("css_api_requests_total{path=\"/api/v1/events\",code=\"200\"} 81\n"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(
+      metrics.body.find("css_api_requests_total{path=\"/api/v1/hotspots\",code=\"200\"} 81\n"),
+      std::string::npos)
+      << metrics.body;
+}
+
+// The events answer's encoder writes exactly css::to_json's bytes, on the fast path (plain
+// strings) and on the fallback (strings that need escaping), for awkward numbers too.
+TEST(EventJson, BytesEqualToJsonOfEachEvent) {
+  std::mt19937_64 rng(18);
+  std::uniform_real_distribution<double> any(-1e6, 1e6);
+  const double specials[] = {0.0,          -0.0,
+                             1.0,          -2.5,
+                             1e-7,         123456789012345.0,
+                             1e21,         0.1,
+                             1.0 / 3,      9.0,
+                             1e300,        5e-324,
+                             std::nan(""), -1e-300,
+                             1715982012.5, 1715982012.123456};
+  int n = 0;
+  for (const double x : specials)
+    for (int variant = 0; variant < 4; ++variant) {
+      Event e = store::testing::make_event({});
+      e.timestamp = x;
+      e.probability = any(rng);
+      e.vector = {x, any(rng), -x};
+      e.seq = rng();
+      e.schema = variant == 3 ? -7 : 1;
+      if (variant == 1) e.lat.reset();
+      if (variant == 2) e.lon = x;
+      if (variant == 3) e.device = "needs \"escaping\"\n\x01 and é";
+      std::string fast = "[";
+      append_event_json(fast, e);
+      EXPECT_EQ(fast, "[" + to_json(e)) << "case " << n;
+      ++n;
+    }
 }
 
 TEST_F(ApiFixture, StreamCarriesANewEventWithinTwoSeconds) {

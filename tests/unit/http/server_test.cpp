@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "css/http/client.hpp"
 #include "css/http/server.hpp"
@@ -147,6 +149,91 @@ TEST(Server, BadAddressAndPortInUseAreErrors) {
   auto second = Server::start(test_router(), same);
   ASSERT_FALSE(second);
   EXPECT_NE(second.error().message.find(std::to_string(same.port)), std::string::npos);
+}
+
+// Two connections whose handlers each wait (bounded) for the other to be inside too: only a
+// server that runs handlers on two threads at once lets both meet.
+TEST(Server, SeveralThreadsRunHandlersAtOnce) {
+  std::atomic<int> inside{0}, most{0};
+  Router r;
+  r.add({Method::kGet, "/meet", "two handlers at once", "text/plain", [&](const Request&) {
+           const int n = ++inside;
+           int m = most.load();
+           while (n > m && !most.compare_exchange_weak(m, n)) {
+           }
+           const auto until = std::chrono::steady_clock::now() + 5s;
+           while (most.load() < 2 && std::chrono::steady_clock::now() < until)
+             std::this_thread::sleep_for(1ms);
+           --inside;
+           return Response::text(200, "met\n");
+         }});
+  ServerOptions o;
+  o.threads = 2;
+  auto s = Server::start(std::move(r), o);
+  ASSERT_TRUE(s) << s.error().message;
+  RawSocket a((*s)->port(), 8000), b((*s)->port(), 8000);
+  ASSERT_TRUE(a.send("GET /meet HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(b.send("GET /meet HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(a.recv_response().rfind("HTTP/1.1 200", 0), 0U);
+  EXPECT_EQ(b.recv_response().rfind("HTTP/1.1 200", 0), 0U);
+  EXPECT_EQ(most.load(), 2);
+}
+
+// Many keep-alive clients against four I/O threads: every request answered, in order, whole.
+TEST(Server, ManyClientsOnManyThreadsGetTheirOwnAnswers) {
+  Router r;
+  r.add({Method::kGet, "/echo-query", "query back", "text/plain",
+         [](const Request& q) { return Response::text(200, q.query + "\n"); }});
+  ServerOptions o;
+  o.threads = 4;
+  auto s = Server::start(std::move(r), o);
+  ASSERT_TRUE(s) << s.error().message;
+  const std::uint16_t port = (*s)->port();
+  std::atomic<int> good{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c)
+    clients.emplace_back([&, c] {
+      RawSocket sock(port, 8000);
+      for (int i = 0; i < 50; ++i) {
+        const std::string q = "c=" + std::to_string(c) + "&i=" + std::to_string(i);
+        if (!sock.send("GET /echo-query?" + q + " HTTP/1.1\r\nHost: x\r\n\r\n")) return;
+        const std::string res = sock.recv_response();
+        if (res.rfind("HTTP/1.1 200", 0) == 0 && res.ends_with("\r\n\r\n" + q + "\n")) ++good;
+      }
+    });
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(good.load(), 8 * 50);
+}
+
+// A shared body goes out as is; HEAD gets its Content-Length without it; 204 has neither.
+TEST(Server, SharedBodyHeadAndNoContent) {
+  auto big = std::make_shared<const std::string>(std::string(100000, 'x') + "end");
+  Router r;
+  r.add({Method::kGet, "/shared", "shared", "text/plain", [big](const Request&) {
+           Response res = Response::text(200, "");
+           res.shared_body = big;
+           return res;
+         }});
+  r.add({Method::kGet, "/empty", "nothing", "text/plain",
+         [](const Request&) { return Response::text(204, ""); }});
+  auto s = Server::start(std::move(r), {});
+  ASSERT_TRUE(s) << s.error().message;
+  RawSocket c((*s)->port());
+  ASSERT_TRUE(c.send("GET /shared HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string res = c.recv_response();
+  EXPECT_NE(res.find("Content-Length: 100003\r\n"), std::string::npos) << res.substr(0, 300);
+  EXPECT_TRUE(res.ends_with("\r\n\r\n" + *big));
+  RawSocket h((*s)->port());
+  ASSERT_TRUE(h.send("HEAD /shared HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  res = h.recv_all();
+  EXPECT_EQ(res.rfind("HTTP/1.1 200", 0), 0U) << res.substr(0, 300);
+  EXPECT_NE(res.find("Content-Length: 100003\r\n"), std::string::npos) << res;
+  EXPECT_TRUE(res.ends_with("\r\n\r\n")) << res.size();
+  ASSERT_TRUE(c.send("GET /empty HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  res = c.recv_all();
+  EXPECT_EQ(res.rfind("HTTP/1.1 204 No Content\r\n", 0), 0U) << res;
+  EXPECT_EQ(res.find("Content-Length"), std::string::npos) << res;
+  EXPECT_NE(res.find("Connection: close\r\n"), std::string::npos) << res;
 }
 
 TEST(Client, GetsFromServerAndTimesOutOnSilentPeer) {

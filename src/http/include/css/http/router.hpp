@@ -7,11 +7,13 @@
 //  - Paths match exactly (no patterns yet; the query string is split off and passed along).
 //  - A path that exists under another method answers 405 with an Allow header; an unknown
 //    path answers 404. Errors are JSON: {"error": "<kind>", "detail": "<human text>"}.
-//  - Handlers run on the server's one I/O thread: they must be quick and must not block.
-//    A handler that throws answers 500 (the exception never reaches the server loop).
+//  - Handlers run on the server's I/O threads (one, or several at once when
+//    ServerOptions::threads > 1: then they must be thread-safe). They must be quick and must
+//    not block. A handler that throws answers 500 (the exception never reaches the server loop).
+//    dispatch() itself only reads the route table, so it may run on several threads at once.
 //  - No Beast/Asio type appears here.
 //  - A Response may carry a Stream (Server-Sent Events): the server sends the headers, then
-//    calls Stream::next every Stream::interval on its I/O thread and writes what it returns,
+//    calls Stream::next every Stream::interval on an I/O thread and writes what it returns,
 //    until next returns nullopt or the client goes away (the connection then closes).
 #pragma once
 
@@ -44,7 +46,7 @@ struct Request {
 };
 
 // A streaming body: `next` returns the bytes to send now ("" = nothing yet) or nullopt to end.
-// It runs on the server's I/O thread, so it must be quick.
+// It runs on an I/O thread (never twice at once for one stream), so it must be quick.
 struct Stream {
   std::chrono::milliseconds interval{250};
   std::function<std::optional<std::string>()> next;
@@ -56,6 +58,10 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
   std::shared_ptr<Stream> stream;  // set: body is a stream (no Content-Length; closes at end)
+  // Set: sent instead of `body`, without a copy (a cached answer that many requests share).
+  std::shared_ptr<const std::string> shared_body;
+
+  const std::string& payload() const { return shared_body ? *shared_body : body; }
 
   static Response json(int status, std::string body);
   static Response text(int status, std::string body, std::string content_type = "text/plain");

@@ -1,6 +1,6 @@
-// A small HTTP/1.1 server (over Boost.Beast, hidden here): one I/O thread, keep-alive, the
-// Router's handlers, size limits and timeouts. Used by the edge health endpoint (issue 15)
-// and meant for the API of issue 18.
+// A small HTTP/1.1 server (over Boost.Beast, hidden here): ServerOptions::threads I/O threads
+// (1 by default), keep-alive, the Router's handlers, size limits and timeouts. Used by the edge
+// health endpoint (issue 15), ingest's health endpoint and the API of issue 18.
 //
 // Contract:
 //  - start() binds `address:port` (default 127.0.0.1; port 0 = an ephemeral port, read it back
@@ -34,6 +34,7 @@ struct ServerOptions {
   std::size_t max_body_bytes = 64 * 1024;
   std::chrono::milliseconds io_timeout{10000};
   std::size_t max_connections = 64;
+  std::size_t threads = 1;  // I/O threads; 0 = std::thread::hardware_concurrency()
 };
 
 // "HOST:PORT" as --health and --metrics take it (port 0 = any free port) → ServerOptions
