@@ -9,12 +9,12 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "cli_support.hpp"
+#include "css/core/file_io.hpp"
 #include "css/ingest/amqp_worker.hpp"
 #include "css/ingest/endpoint.hpp"
 #include "css/ingest/worker.hpp"
@@ -42,17 +42,6 @@ struct IngestOptions {
   bool verbose = false;
 };
 
-Result<std::string> read_password(const std::string& path,
-                                  const std::string& flag = "--password-file") {
-  if (path.empty()) return std::string();
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line))
-    return make_error(ErrorCode::kNotFound, flag + ": cannot read '" + path + "'");
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 std::string default_client_id(const std::string& group) {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "ingest-" + group;
@@ -68,7 +57,7 @@ Result<ingest::WorkerOptions> worker_options(const IngestOptions& o) {
     return make_error(ErrorCode::kInvalidArgument, "--max-batch: must be in [1, 65535]");
   auto brokers = mqtt::parse_broker_list(o.mqtt);
   if (!brokers) return make_error(brokers.error().code, "--mqtt: " + brokers.error().message);
-  auto pw = read_password(o.password_file);
+  auto pw = io::read_secret_line(o.password_file, "--password-file");
   if (!pw) return pw.error();
   ingest::WorkerOptions w;
   w.mqtt.client_id = o.client_id.empty() ? default_client_id(o.group) : o.client_id;
@@ -101,7 +90,7 @@ Result<ingest::AmqpOptions> amqp_options(const IngestOptions& o) {
     return make_error(ErrorCode::kInvalidArgument, "--amqp-queue: must be 1-255 bytes");
   auto nodes = ingest::parse_amqp_nodes(o.amqp, !o.ca.empty());
   if (!nodes) return make_error(nodes.error().code, "--amqp: " + nodes.error().message);
-  auto pw = read_password(o.amqp_password_file, "--amqp-password-file");
+  auto pw = io::read_secret_line(o.amqp_password_file, "--amqp-password-file");
   if (!pw) return pw.error();
   ingest::AmqpOptions a;
   a.nodes = std::move(*nodes);

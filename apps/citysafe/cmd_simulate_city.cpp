@@ -9,7 +9,6 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -156,15 +155,6 @@ struct FleetSetup {
   double timeout_s = 30.0;
 };
 
-Result<std::string> first_line(const std::string& flag, const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line))
-    return make_error(ErrorCode::kNotFound, flag + ": cannot read '" + path + "'");
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 Result<FleetSetup> fleet_setup(const MqttFlags& f) {
   FleetSetup s;
   auto brokers = mqtt::parse_broker_list(f.brokers);
@@ -180,7 +170,7 @@ Result<FleetSetup> fleet_setup(const MqttFlags& f) {
   s.base.username = f.username;
   s.user_per_node = f.username.empty();
   if (!f.password_file.empty()) {
-    auto pw = first_line("--password-file", f.password_file);
+    auto pw = io::read_secret_line(f.password_file, "--password-file");
     if (!pw) return pw.error();
     s.base.password = *pw;
   }

@@ -221,6 +221,17 @@ Status write_text(const fs::path& path, std::string_view text, std::span<const f
   return write_file(path, std::as_bytes(std::span<const char>(text.data(), text.size())), inputs);
 }
 
+Result<std::string> read_secret_line(const fs::path& path, std::string_view flag) {
+  if (path.empty()) return std::string();
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line))
+    return make_error(ErrorCode::kNotFound,
+                      std::string(flag) + ": cannot read '" + path.string() + "'");
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
 Result<std::vector<std::byte>> read_file(const fs::path& path) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);

@@ -2,9 +2,9 @@
 #include "css/node/settings.hpp"
 
 #include <array>
-#include <fstream>
 #include <sstream>
 
+#include "css/core/file_io.hpp"
 #include "css/edge/settings.hpp"
 #include "css/mqtt/broker_address.hpp"
 #include "css/node/location.hpp"
@@ -178,16 +178,6 @@ constexpr std::array kEdgeSettings = {
                 .max = 600000.0},
 };
 
-Result<std::string> read_password(const std::string& path) {
-  if (path.empty()) return std::string();
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line))
-    return make_error(ErrorCode::kNotFound, "--password-file: cannot read '" + path + "'");
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 // edge.source = imu:… with edge.imu_driver and edge.gnss; edge.gnss only goes with imu:.
 Status hardware_from(const Config& c, EdgeRun& r) {
   const std::string gnss = c.get_string("edge.gnss");
@@ -239,7 +229,7 @@ Result<EdgeRun> edge_run_from(const Config& c) {
     return make_error(ErrorCode::kInvalidArgument, "--client-cert and --client-key go together");
   p.mqtt.username = c.get_string("edge.username");
   if (p.mqtt.username.empty()) p.mqtt.username = n.device;
-  auto pw = read_password(c.get_string("edge.password_file"));
+  auto pw = io::read_secret_line(c.get_string("edge.password_file"), "--password-file");
   if (!pw) return pw.error();
   p.mqtt.password = *pw;
   p.mqtt.keepalive_s = static_cast<std::uint16_t>(c.get_int("edge.keepalive_s"));

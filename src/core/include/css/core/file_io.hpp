@@ -68,6 +68,10 @@ Status write_text(const fs::path& path, std::string_view text,
 // Reads a whole regular file (kNotFound if missing, kInvalidArgument if not a regular file).
 Result<std::vector<std::byte>> read_file(const fs::path& path);
 
+// The first line of a secret file (a password), without its trailing '\r' and spaces; an
+// empty `path` gives "". Unreadable: kNotFound "<flag>: cannot read '<path>'".
+Result<std::string> read_secret_line(const fs::path& path, std::string_view flag);
+
 // Flushes stdout and reports whether everything written to it arrived (a closed pipe or a
 // full disk behind a redirection is kIo), so commands can exit 1 instead of 0.
 Status flush_stdout();
