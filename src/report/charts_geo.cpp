@@ -34,7 +34,7 @@ Result<LonLat> position(const json& p, std::string_view source, const std::strin
 }
 
 Result<const json*> features(const json& root, std::string_view source) {
-  if (!root.is_object() || root.value("type", "") != "FeatureCollection" ||
+  if (!root.is_object() || detail::string_member(root, "type") != "FeatureCollection" ||
       !root.contains("features") || !root["features"].is_array())
     return field_error(source, "type", "expected a GeoJSON FeatureCollection with \"features\"");
   if (root["features"].size() > kMaxFeatures)
@@ -76,7 +76,7 @@ std::string fixed(double v, int d) {
 // closing vertex not counted) as `citysafe flows` writes them.
 Result<LonLat> flow_anchor(const json& f, std::string_view source, const std::string& where) {
   const std::string type = f.is_object() && f.contains("geometry") && f["geometry"].is_object()
-                               ? f["geometry"].value("type", "")
+                               ? detail::string_member(f["geometry"], "type")
                                : "";
   if (type != "Point" && type != "Polygon")
     return field_error(source, where + ".geometry", "expected a Point or a Polygon");
@@ -176,7 +176,7 @@ Result<Figure> hotspots_figure(std::string_view text, std::string_view source) {
     if (!f.is_object() || !f.contains("geometry") || !f["geometry"].is_object())
       return field_error(source, where + ".geometry", "expected a Polygon");
     const json& g = f["geometry"];
-    const std::string type = g.value("type", "");
+    const std::string type = detail::string_member(g, "type");
     const json coords = g.value("coordinates", json());
     const json* ring = nullptr;
     if (type == "Polygon" && coords.is_array() && !coords.empty()) ring = &coords[0];

@@ -34,4 +34,12 @@ inline Result<double> number_at(const json& j, std::string_view source, std::str
   return v;
 }
 
+// The string member `key` of object j, or "" when j is not an object, lacks the key or holds a
+// non-string there (json::value would throw on the latter: a fuzzer found it).
+inline std::string string_member(const json& j, const char* key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace css::report::detail

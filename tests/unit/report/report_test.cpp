@@ -193,6 +193,16 @@ TEST(Charts, UntrustedInputIsRefusedNamingTheField) {
               "f"))
           .find("features[0].properties.vx: expected a number"),
       std::string::npos);
+  // A "type" that is not a string (found by fuzz_report_json in CI) is refused, not thrown.
+  const std::string numeric_type =
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":-0.4}}]})";
+  EXPECT_NE(msg(css::report::flows_figure(numeric_type, "f")).find("expected a Point or a Polygon"),
+            std::string::npos);
+  EXPECT_NE(msg(css::report::hotspots_figure(numeric_type, "h")).find("expected a Polygon"),
+            std::string::npos);
+  EXPECT_NE(msg(css::report::hotspots_figure(R"({"type":7,"features":[]})", "h"))
+                .find("FeatureCollection"),
+            std::string::npos);
   EXPECT_NE(
       msg(css::report::confusion_figure(R"({"engine_int8":{"confusion":[[1,2],[3]]}})", "m.json"))
           .find("m.json: engine_int8.confusion: expected 2×2 numbers"),
