@@ -17,22 +17,27 @@ build:
 demo: build
 	scripts/demo
 
-test: build
-	ctest --test-dir build --output-on-failure -j $(JOBS) --timeout 600
-	$(MAKE) test-asan
-	$(MAKE) fuzz-smoke
-	$(MAKE) firmware-check
-	$(MAKE) fmt-check
+# Each stage is timed (scripts/timed); the suite ends, pass or fail, with seconds per stage.
+test:
+	@mkdir -p build && rm -f build/stage-times.txt
+	@T=scripts/timed; $$T build $(MAKE) --no-print-directory build \
+	  && $$T ctest ctest --test-dir build --output-on-failure -j $(JOBS) --timeout 600 \
+	  && $(MAKE) --no-print-directory test-asan \
+	  && $(MAKE) --no-print-directory fuzz-smoke \
+	  && $$T firmware $(MAKE) --no-print-directory firmware-check \
+	  && $$T fmt $(MAKE) --no-print-directory fmt-check; \
+	  rc=$$?; scripts/stage-summary; exit $$rc
 
 test-asan:
 	@[ -f build-asan/build.ninja ] || cmake --preset asan
-	cmake --build build-asan -j $(JOBS)
-	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L sanitize --timeout 900
+	scripts/timed asan-build cmake --build build-asan -j $(JOBS)
+	scripts/timed asan-ctest ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L sanitize --timeout 900
 
 # Every parser of untrusted bytes under libFuzzer for CSS_FUZZ_SECONDS (15 s) each.
 fuzz-smoke:
 	@[ -f build-fuzz/build.ninja ] || cmake --preset fuzz
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_smoke
+	scripts/timed fuzz-build cmake --build build-fuzz -j $(JOBS)
+	scripts/timed fuzz-run cmake --build build-fuzz -j $(JOBS) --target fuzz_smoke
 
 # Cortex-M4 image: prints text/data/bss and the flash/RAM budget, runs it in QEMU against the
 # host build, runs the kernel self-test and counts instructions (docs/firmware.md).
