@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# init-secrets.sh: the compose file's one-shot `secrets` service (broker image, as root).
+# Makes, once, what the broker, ingest and the database need, in the shared volumes:
+#   /etc/mosquitto/certs     ca.pem, server.pem/.key (make-certs.sh; SAN: localhost,
+#                            127.0.0.1 and the compose service name `mosquitto`)
+#   /etc/mosquitto/secrets   passwd (Mosquitto hashes), ingest.password (citysafe ingest),
+#                            postgres.password + pgpass (the `postgres` profile)
+# Idempotent: existing files are kept, so certificates and passwords survive `up` again.
+# Users of other containers: citysafe = uid 10001 (runtime image), mosquitto (this image).
+set -euo pipefail
+certs=/etc/mosquitto/certs
+secrets=/etc/mosquitto/secrets
+app_uid=10001
+say() { printf 'init-secrets: %s\n' "$*" >&2; }
+
+make-certs.sh "$certs" --server-name "${CSS_BROKER_NAME:-mosquitto}" >/dev/null
+chown mosquitto: "$certs/server.key" && chmod 0644 "$certs/ca.pem" "$certs/server.pem"
+
+new_password() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+umask 077
+if [ ! -s "$secrets/ingest.password" ]; then
+  new_password >"$secrets/ingest.password"
+  say "made the ingest password"
+fi
+if [ ! -s "$secrets/passwd" ]; then
+  mosquitto_passwd -c -b "$secrets/passwd" ingest "$(head -n 1 "$secrets/ingest.password")"
+  say "made the broker password file (add devices: mosquitto_passwd -b $secrets/passwd ID PASS)"
+fi
+if [ ! -s "$secrets/postgres.password" ]; then
+  new_password >"$secrets/postgres.password"
+  printf 'postgres:5432:citysafe:citysafe:%s\n' "$(cat "$secrets/postgres.password")" >"$secrets/pgpass"
+fi
+chown mosquitto: "$secrets/passwd"
+chown "$app_uid:$app_uid" "$secrets/ingest.password" "$secrets/pgpass"
+# The db image reads it as root before it drops to postgres.
+chown root: "$secrets/postgres.password"
+chmod 0755 "$secrets"
+say "ready: $certs, $secrets"
