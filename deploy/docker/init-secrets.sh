@@ -7,13 +7,17 @@
 #                            postgres.password + pgpass (the `postgres` profile)
 # Idempotent: existing files are kept, so certificates and passwords survive `up` again.
 # Users of other containers: citysafe = uid 10001 (runtime image), mosquitto (this image).
+# CSS_CERTS_DIR / CSS_SECRETS_DIR move both folders (tests/ship/broker_secrets_test.sh).
 set -euo pipefail
-certs=/etc/mosquitto/certs
-secrets=/etc/mosquitto/secrets
+certs=${CSS_CERTS_DIR:-/etc/mosquitto/certs}
+secrets=${CSS_SECRETS_DIR:-/etc/mosquitto/secrets}
 app_uid=10001
 say() { printf 'init-secrets: %s\n' "$*" >&2; }
 
+mkdir -p "$secrets"
 make-certs.sh "$certs" --server-name "${CSS_BROKER_NAME:-mosquitto}" >/dev/null
+# The broker reads them after it drops to `mosquitto`; ca.key stays root-only (0600).
+chmod 0755 "$certs"
 chown mosquitto: "$certs/server.key" && chmod 0644 "$certs/ca.pem" "$certs/server.pem"
 
 new_password() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
