@@ -6,6 +6,8 @@
 #   /etc/mosquitto/secrets   passwd (Mosquitto hashes), ingest.password (citysafe ingest),
 #                            postgres.password + pgpass (the `postgres` profile)
 # Idempotent: existing files are kept, so certificates and passwords survive `up` again.
+# `init-secrets.sh add-device ID` adds (or resets) broker user ID, the edge node's device id,
+# with a new random password printed once on stdout; then SIGHUP the broker.
 # Users of other containers: citysafe = uid 10001 (runtime image), mosquitto (this image).
 # CSS_CERTS_DIR / CSS_SECRETS_DIR move both folders (tests/ship/broker_secrets_test.sh).
 set -euo pipefail
@@ -22,6 +24,17 @@ chown mosquitto: "$certs/server.key" && chmod 0644 "$certs/ca.pem" "$certs/serve
 
 new_password() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 umask 077
+if [ "${1:-}" = add-device ]; then
+  id=${2:-}
+  [[ "$id" =~ ^[A-Za-z0-9._-]{1,64}$ ]] || { say "add-device ID: 1-64 characters from A-Z a-z 0-9 . _ -"; exit 2; }
+  [ -s "$secrets/passwd" ] || { say "no $secrets/passwd yet: run without arguments first"; exit 1; }
+  pw=$(new_password)
+  mosquitto_passwd -b "$secrets/passwd" "$id" "$pw"
+  chown mosquitto: "$secrets/passwd"
+  say "broker user '$id' set; reload the broker (SIGHUP) to use it"
+  printf '%s\n' "$pw"
+  exit 0
+fi
 if [ ! -s "$secrets/ingest.password" ]; then
   new_password >"$secrets/ingest.password"
   say "made the ingest password"

@@ -5,8 +5,8 @@
 # port and its paths to that folder; it drops to the `mosquitto` user as in the image, so the
 # ownership init-secrets.sh sets is tested), then connects `citysafe ingest` with the
 # compose file's flags (TLS, user ingest, the generated password file) until its /health
-# answers, checks a wrong password is refused, runs init-secrets.sh again (idempotent: same
-# CA, same password), and stops everything. Exit 77 (skip) without mosquitto or its user.
+# answers, checks a wrong password is refused, adds a device (`add-device`, SIGHUP) that then
+# publishes, runs init-secrets.sh again (idempotent: same CA, same password), stops everything. Exit 77 (skip) without mosquitto or its user.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${CSS_BUILD_DIR:-$root/build}/bin/citysafe
@@ -69,7 +69,17 @@ done
 [ -n "$ok" ] || fail "citysafe ingest's /health never answered 200 with the generated secrets"
 echo "ingest connected over TLS as 'ingest' with the generated password; /health 200"
 
-CSS_CERTS_DIR=$tmp/certs CSS_SECRETS_DIR=$tmp/secrets "$root/deploy/docker/init-secrets.sh" 2>>"$tmp/init.log"
+# A device added afterwards publishes under its own name once the broker re-reads the file.
+dev_pw=$("$root/deploy/docker/init-secrets.sh" add-device pi4-edge-001 2>>"$tmp/init.log")
+[ "$(stat -c %U "$tmp/secrets/passwd")" = mosquitto ] || fail "add-device left passwd not owned by mosquitto"
+kill -HUP "$broker_pid"
+sleep 0.5
+mosquitto_pub -h localhost -p "$port" --cafile "$tmp/certs/ca.pem" -u pi4-edge-001 -P "$dev_pw" \
+  -V mqttv5 -q 1 -t citysafesense/status/pi4-edge-001 -m '{}' 2>"$tmp/pub.log" \
+  || fail "the added device could not publish with its new password"
+echo "add-device: pi4-edge-001 published with the password it was given"
+
+"$root/deploy/docker/init-secrets.sh" 2>>"$tmp/init.log"
 [ "$(sha256sum <"$tmp/certs/ca.pem")" = "$ca_sum" ] || fail "a second run replaced the CA"
 [ "$(head -n 1 "$tmp/secrets/ingest.password")" = "$pw" ] || fail "a second run changed the password"
 echo "ok: init-secrets.sh + deploy/mosquitto/mosquitto.conf + citysafe ingest"
