@@ -1,5 +1,7 @@
 #include "mosquitto_broker.hpp"
 
+#include "process.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -44,27 +46,6 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
   if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&fa);
   return pid;
-}
-
-// Waits up to timeout_ms for pid; returns its wait status, or -1 if it is still running.
-int wait_bounded(pid_t pid, int timeout_ms) {
-  for (int waited = 0;; waited += 10) {  // bounded by timeout_ms
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return status;
-    if (waited >= timeout_ms) return -1;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
-
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return ok;
 }
 
 // deploy/mosquitto/mosquitto.conf with this broker's paths and port, persistence off.

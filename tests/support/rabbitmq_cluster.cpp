@@ -2,6 +2,8 @@
 // with their own environment, bounded waits.
 #include "rabbitmq_cluster.hpp"
 
+#include "process.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -72,27 +74,6 @@ pid_t spawn_with(const std::vector<std::string>& argv, const std::vector<std::st
   if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), envp.data()) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&fa);
   return pid;
-}
-
-// Waits up to timeout_ms for our child pid; its wait status, or -1 while still running.
-int wait_bounded(pid_t pid, int timeout_ms) {
-  for (int waited = 0;; waited += 20) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return status;
-    if (waited >= timeout_ms) return -1;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return ok;
 }
 
 std::string node_config(const fs::path& certs, std::uint16_t amqp, std::uint16_t amqps,

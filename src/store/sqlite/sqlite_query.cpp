@@ -111,6 +111,7 @@ Result<EventPage> SqliteStore::events(const EventQuery& q) {
   const std::string sql = kEventColumns + w.sql + " ORDER BY ts" + dir + ", id" + dir + " LIMIT " +
                           std::to_string(q.limit + 1);
   EventPage page;
+  page.events.reserve(q.limit + 1);
   auto st =
       for_each_row(db(), sql, w.params, [&](const Stmt& s) { page.events.push_back(event_of(s)); });
   if (!st) return st.error();
