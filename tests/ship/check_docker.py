@@ -171,7 +171,7 @@ def compose_config():
         return resolved, []
     print("NOTE: neither `docker compose` (Compose v2 plugin) nor `docker-compose` is installed: "
           "parsing the YAML with python3-yaml only, not validating it against the Compose "
-          "schema (install Debian's docker-compose: scripts/bootstrap --with ship)")
+          "schema (install Debian's docker-compose: scripts/bootstrap)")
     return yaml.safe_load(COMPOSE.read_text()), []
 
 

@@ -22,7 +22,7 @@ def doxy_values(text, key):
 def main():
     doxygen = shutil.which("doxygen")
     if not doxygen:
-        shiplib.skip_or_fail("doxygen is not installed (Debian doxygen: scripts/bootstrap --with ship)")
+        shiplib.skip_or_fail("doxygen is not installed (Debian doxygen: scripts/bootstrap)")
     text = (ROOT / "Doxyfile").read_text()
     inputs = set(doxy_values(text, "INPUT"))
     errors = [f"Doxyfile INPUT lacks {d.relative_to(ROOT)}"

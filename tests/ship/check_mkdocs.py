@@ -23,7 +23,7 @@ def nav_pages(nav):
 def main():
     mkdocs = shutil.which("mkdocs")
     if not mkdocs:
-        shiplib.skip_or_fail("mkdocs is not installed (Debian mkdocs: scripts/bootstrap --with ship)")
+        shiplib.skip_or_fail("mkdocs is not installed (Debian mkdocs: scripts/bootstrap)")
     import yaml
 
     class Loader(yaml.SafeLoader):
