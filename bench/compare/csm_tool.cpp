@@ -1,9 +1,12 @@
 // csm_tool: host helper for the engine cross-checks and the comparison benchmark.
 //   csm_tool make-default OUT.csm [--large] [--seed N]   random default (or ~23 k-param) TCN
-//   csm_tool to-onnx IN.csm OUT.onnx                      css::onnx::write_onnx
+//   csm_tool to-onnx IN.csm OUT.onnx [--qdq]              css::onnx::write_onnx (--qdq: the
+//       int8 model's scales as QuantizeLinear/DequantizeLinear, the ORT int8 baseline)
 //   csm_tool run-float IN.csm INPUT.npy PROBS.npy [LOGITS.npy]
 //       engine float window outputs for float32 INPUT [N, window, channels]
-//   csm_tool info IN.csm                                  one JSON line: shape and normalisation
+//   csm_tool run-int8 IN.csm INPUT.npy PROBS.npy [LOGITS.npy]
+//       the same with the int8 reference kernels (logits dequantised)
+//   csm_tool info IN.csm          one JSON line: shape, normalisation, the logits' int8 scale
 // Exit status 0 on success, 1 on error (one line on stderr), 2 on bad usage (CLI11).
 #include <CLI/CLI.hpp>
 
@@ -62,10 +65,12 @@ int make_default(const std::string& out, bool large, std::uint64_t seed) {
   return 0;
 }
 
-int to_onnx(const std::string& in, const std::string& out) {
+int to_onnx(const std::string& in, const std::string& out, bool qdq) {
   LoadedModel m;
   if (auto r = load(in, m); !r) return fail(r.error().message);
-  if (auto s = css::onnx::write_onnx(m.model, out); !s) return fail(s.error().message);
+  css::onnx::ExportOptions options;
+  options.qdq = qdq;
+  if (auto s = css::onnx::write_onnx(m.model, out, options); !s) return fail(s.error().message);
   return 0;
 }
 
@@ -80,7 +85,7 @@ struct LogitsTap {
 };
 
 int run_float(const std::string& in, const std::string& input, const std::string& probs_out,
-              const std::string& logits_out) {
+              const std::string& logits_out, bool int8) {
   LoadedModel m;
   if (auto r = load(in, m); !r) return fail(r.error().message);
   const auto& model = m.model;
@@ -93,7 +98,10 @@ int run_float(const std::string& in, const std::string& input, const std::string
     return fail(input + ": expected shape [N, " + std::to_string(w) + ", " + std::to_string(c) +
                 "]");
   }
-  const css::nn::RunConfig config{css::nn::Precision::kFloat, css::nn::KernelSet::kReference, 0};
+  const css::nn::RunConfig config{int8 ? css::nn::Precision::kInt8 : css::nn::Precision::kFloat,
+                                  css::nn::KernelSet::kReference, 0};
+  const std::size_t logits_t = model.op(model.num_ops() - 1).in0;
+  const css::nn::QuantParams logits_q = model.tensor_quant(logits_t);
   std::vector<std::uint32_t> arena_words(
       (css::nn::Interpreter::required_arena_bytes(model, config) + 3) / 4);
   css::nn::Interpreter interp;
@@ -103,7 +111,7 @@ int run_float(const std::string& in, const std::string& input, const std::string
     return fail(in + ": interpreter init failed (" + css::nn::status_name(s) + ")");
   }
   std::vector<float> logits;
-  LogitsTap tap{model.op(model.num_ops() - 1).in0, &logits};
+  LogitsTap tap{logits_t, &logits};
   interp.set_observer(&LogitsTap::observe, &tap);
 
   const std::size_t n = arr->shape[0];
@@ -115,7 +123,12 @@ int run_float(const std::string& in, const std::string& input, const std::string
     if (s != css::nn::Status::kOk) {
       return fail(input + ": row " + std::to_string(i) + ": " + css::nn::status_name(s));
     }
-    if (logits.size() != k) return fail("the float run reported no logits tensor");
+    if (int8) {  // the observer reports float runs only: dequantise the int8 logits
+      logits.clear();
+      for (const std::int8_t q : interp.logits_q())
+        logits.push_back(logits_q.scale * static_cast<float>(q - logits_q.zero_point));
+    }
+    if (logits.size() != k) return fail("the run reported no logits tensor");
     std::copy(logits.begin(), logits.end(),
               all_logits.begin() + static_cast<std::ptrdiff_t>(i * k));
   }
@@ -142,6 +155,7 @@ int info(const std::string& in) {
       params += std::size_t{op.out_channels} * (std::size_t{op.kernel} * op.in_channels + 1);
     }
   }
+  const css::nn::QuantParams logits_q = model.tensor_quant(model.op(model.num_ops() - 1).in0);
   std::string mean, std_dev;
   for (std::size_t c = 0; c < model.input_channels(); ++c) {
     mean += (c ? "," : "") + std::to_string(model.input_mean(c));
@@ -150,10 +164,12 @@ int info(const std::string& in) {
   std::printf(
       "{\"window\":%u,\"params\":%zu,\"channels\":%u,\"classes\":%u,\"ops\":%u,\"receptive_field\":"
       "%u,"
-      "\"float_weights\":%s,\"mean\":[%s],\"std\":[%s]}\n",
+      "\"float_weights\":%s,\"logits_scale\":%.9g,\"logits_zero_point\":%d,\"mean\":[%s],"
+      "\"std\":[%s]}\n",
       model.window(), params, unsigned{model.input_channels()}, unsigned{model.num_classes()},
       unsigned{model.num_ops()}, model.receptive_field(),
-      model.has_float_weights() ? "true" : "false", mean.c_str(), std_dev.c_str());
+      model.has_float_weights() ? "true" : "false", double{logits_q.scale}, logits_q.zero_point,
+      mean.c_str(), std_dev.c_str());
   return 0;
 }
 
@@ -174,6 +190,8 @@ int main(int argc, char** argv) {
   auto* onnx = app.add_subcommand("to-onnx", "export the float weights as ONNX (opset 13)");
   onnx->add_option("IN", in, "input .csm")->required()->check(CLI::ExistingFile);
   onnx->add_option("OUT", out, "output .onnx")->required();
+  bool qdq = false;
+  onnx->add_flag("--qdq", qdq, "quantise every tensor with the int8 model's scales (QDQ)");
 
   auto* runf = app.add_subcommand("run-float", "engine float window outputs for an NPY input");
   runf->add_option("IN", in, "input .csm")->required()->check(CLI::ExistingFile);
@@ -181,12 +199,19 @@ int main(int argc, char** argv) {
   runf->add_option("PROBS", out, "output probabilities [N, classes] .npy")->required();
   runf->add_option("LOGITS", logits, "output pre-softmax logits [N, classes] .npy");
 
+  auto* run8 = app.add_subcommand("run-int8", "engine int8 (reference) window outputs");
+  run8->add_option("IN", in, "input .csm")->required()->check(CLI::ExistingFile);
+  run8->add_option("INPUT", input, "float32 [N, window, channels] .npy")->required();
+  run8->add_option("PROBS", out, "output probabilities [N, classes] .npy")->required();
+  run8->add_option("LOGITS", logits, "output dequantised logits [N, classes] .npy");
+
   auto* inf = app.add_subcommand("info", "print the model's shape and normalisation as JSON");
   inf->add_option("IN", in, "input .csm")->required()->check(CLI::ExistingFile);
 
   CLI11_PARSE(app, argc, argv);
   if (make->parsed()) return make_default(out, large, seed);
-  if (onnx->parsed()) return to_onnx(in, out);
-  if (runf->parsed()) return run_float(in, input, out, logits);
+  if (onnx->parsed()) return to_onnx(in, out, qdq);
+  if (runf->parsed()) return run_float(in, input, out, logits, false);
+  if (run8->parsed()) return run_float(in, input, out, logits, true);
   return info(in);
 }

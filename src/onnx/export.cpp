@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <span>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "css/core/file_io.hpp"
@@ -59,8 +61,55 @@ void add_metadata(const css::nn::Model& model, ::onnx::ModelProto& proto) {
   }
 }
 
+std::vector<std::int64_t> dims_of(std::size_t a, std::size_t b = 0, std::size_t c = 0) {
+  std::vector<std::int64_t> d{static_cast<std::int64_t>(a)};
+  if (b != 0) d.push_back(static_cast<std::int64_t>(b));
+  if (c != 0) d.push_back(static_cast<std::int64_t>(c));
+  return d;
+}
+
+// in -> QuantizeLinear(q) -> DequantizeLinear -> out: the tensor as the int8 model stores it.
+void add_qdq(GraphBuilder& b, const std::string& in, const std::string& out,
+             css::nn::QuantParams q) {
+  b.add_initializer(out + "_scale", {}, {q.scale});
+  b.add_int8_initializer(out + "_zp", {}, {static_cast<std::int8_t>(q.zero_point)});
+  b.add_node("QuantizeLinear", {in, out + "_scale", out + "_zp"}, out + "_q");
+  b.add_node("DequantizeLinear", {out + "_q", out + "_scale", out + "_zp"}, out);
+}
+
+// The int8 weights [o][rest] (rest already in ONNX order) and int32 biases of a conv or dense,
+// dequantised per output channel; returns the float weight and bias value names.
+std::pair<std::string, std::string> add_quant_weights(const OpView& op, float in_scale,
+                                                      const std::string& prefix,
+                                                      const std::vector<std::int8_t>& w,
+                                                      const std::vector<std::int64_t>& w_dims,
+                                                      GraphBuilder& b) {
+  const std::size_t o_n = op.out_channels;
+  std::vector<float> w_scale(op.weight_scale, op.weight_scale + o_n), b_scale(o_n);
+  for (std::size_t o = 0; o < o_n; ++o) {  // as css::nn::ModelWriter computes the bias scale
+    b_scale[o] = static_cast<float>(double{in_scale} * w_scale[o]);
+  }
+  b.add_int8_initializer(prefix + "_weight_q", w_dims, w);
+  b.add_initializer(prefix + "_weight_scale", dims_of(o_n), w_scale);
+  b.add_int8_initializer(prefix + "_weight_zp", dims_of(o_n), std::vector<std::int8_t>(o_n, 0));
+  b.add_int32_initializer(prefix + "_bias_q", dims_of(o_n),
+                          std::vector<std::int32_t>(op.bias_q, op.bias_q + o_n));
+  b.add_initializer(prefix + "_bias_scale", dims_of(o_n), b_scale);
+  b.add_int32_initializer(prefix + "_bias_zp", dims_of(o_n), std::vector<std::int32_t>(o_n, 0));
+  set_attr(b.add_node("DequantizeLinear",
+                      {prefix + "_weight_q", prefix + "_weight_scale", prefix + "_weight_zp"},
+                      prefix + "_weight"),
+           "axis", std::int64_t{0});
+  set_attr(b.add_node("DequantizeLinear",
+                      {prefix + "_bias_q", prefix + "_bias_scale", prefix + "_bias_zp"},
+                      prefix + "_bias"),
+           "axis", std::int64_t{0});
+  return {prefix + "_weight", prefix + "_bias"};
+}
+
 // Input normalisation (x - mean) / std on channels-last data, then [1, T, C] -> [1, C, T].
-void add_input_stage(const css::nn::Model& model, GraphBuilder& b, const std::string& out) {
+void add_input_stage(const css::nn::Model& model, GraphBuilder& b, const std::string& out,
+                     bool qdq) {
   const auto channels = static_cast<std::int64_t>(model.input_channels());
   std::vector<float> mean(model.input_channels());
   std::vector<float> std_dev(model.input_channels());
@@ -73,30 +122,38 @@ void add_input_stage(const css::nn::Model& model, GraphBuilder& b, const std::st
   b.add_initializer("input_std", {channels}, std_dev);
   b.add_node("Sub", {kInputName, "input_mean"}, "features_centred");
   b.add_node("Div", {"features_centred", "input_std"}, "features_normalised");
-  set_attr(b.add_node("Transpose", {"features_normalised"}, out), "perm",
+  const std::string t_out = qdq ? "features_transposed" : out;
+  set_attr(b.add_node("Transpose", {"features_normalised"}, t_out), "perm",
            std::vector<std::int64_t>{0, 2, 1});
+  if (qdq) add_qdq(b, t_out, out, model.tensor_quant(0));
 }
 
 // Conv weights are [out][kernel][in] in .csm and [out][in][kernel] in ONNX.
-void add_conv(const OpView& op, std::size_t index, const std::string& in, const std::string& out,
-              GraphBuilder& b) {
-  const std::size_t o_n = op.out_channels, i_n = op.in_channels, k_n = op.kernel;
-  std::vector<float> w(o_n * i_n * k_n);
+template <typename T>
+std::vector<T> to_oik(const T* src, std::size_t o_n, std::size_t i_n, std::size_t k_n) {
+  std::vector<T> w(o_n * i_n * k_n);
   for (std::size_t o = 0; o < o_n; ++o) {
     for (std::size_t k = 0; k < k_n; ++k) {
       for (std::size_t i = 0; i < i_n; ++i) {
-        w[(o * i_n + i) * k_n + k] = op.weights_f[(o * k_n + k) * i_n + i];
+        w[(o * i_n + i) * k_n + k] = src[(o * k_n + k) * i_n + i];
       }
     }
   }
-  const std::string w_name = "op" + std::to_string(index) + "_weight";
-  const std::string b_name = "op" + std::to_string(index) + "_bias";
-  b.add_initializer(w_name,
-                    {static_cast<std::int64_t>(o_n), static_cast<std::int64_t>(i_n),
-                     static_cast<std::int64_t>(k_n)},
-                    w);
-  b.add_initializer(b_name, {static_cast<std::int64_t>(o_n)},
-                    std::vector<float>(op.bias_f, op.bias_f + o_n));
+  return w;
+}
+
+void add_conv(const OpView& op, std::size_t index, const std::string& in, const std::string& out,
+              float in_scale, GraphBuilder& b) {
+  const std::size_t o_n = op.out_channels, i_n = op.in_channels, k_n = op.kernel;
+  const std::string prefix = "op" + std::to_string(index);
+  std::string w_name = prefix + "_weight", b_name = prefix + "_bias";
+  if (in_scale > 0.0f) {
+    std::tie(w_name, b_name) = add_quant_weights(
+        op, in_scale, prefix, to_oik(op.weights_q, o_n, i_n, k_n), dims_of(o_n, i_n, k_n), b);
+  } else {
+    b.add_initializer(w_name, dims_of(o_n, i_n, k_n), to_oik(op.weights_f, o_n, i_n, k_n));
+    b.add_initializer(b_name, dims_of(o_n), std::vector<float>(op.bias_f, op.bias_f + o_n));
+  }
   auto& node = b.add_node("Conv", {in, w_name, b_name}, out);
   // Causal: all (K-1)*d padding on the left (zeros in normalised units), none on the right, so
   // output step t sees inputs t-(K-1)*d .. t and the length stays T.
@@ -109,28 +166,39 @@ void add_conv(const OpView& op, std::size_t index, const std::string& in, const 
 }
 
 void add_dense(const OpView& op, std::size_t index, const std::string& in, const std::string& out,
-               GraphBuilder& b) {
+               float in_scale, GraphBuilder& b) {
   const std::size_t o_n = op.out_channels, i_n = op.in_channels;
-  const std::string w_name = "op" + std::to_string(index) + "_weight";
-  const std::string b_name = "op" + std::to_string(index) + "_bias";
-  b.add_initializer(w_name, {static_cast<std::int64_t>(o_n), static_cast<std::int64_t>(i_n)},
-                    std::vector<float>(op.weights_f, op.weights_f + o_n * i_n));
-  b.add_initializer(b_name, {static_cast<std::int64_t>(o_n)},
-                    std::vector<float>(op.bias_f, op.bias_f + o_n));
+  const std::string prefix = "op" + std::to_string(index);
+  std::string w_name = prefix + "_weight", b_name = prefix + "_bias";
+  if (in_scale > 0.0f) {
+    std::tie(w_name, b_name) = add_quant_weights(
+        op, in_scale, prefix, std::vector<std::int8_t>(op.weights_q, op.weights_q + o_n * i_n),
+        dims_of(o_n, i_n), b);
+  } else {
+    b.add_initializer(w_name, dims_of(o_n, i_n),
+                      std::vector<float>(op.weights_f, op.weights_f + o_n * i_n));
+    b.add_initializer(b_name, dims_of(o_n), std::vector<float>(op.bias_f, op.bias_f + o_n));
+  }
   set_attr(b.add_node("Gemm", {in, w_name, b_name}, out), "transB", std::int64_t{1});
 }
 
-// Emits op `index`; `out` is its final value name (after the fused ReLU, when there is one).
+// Emits op `index`; `out` is its final value name (after the fused ReLU, when there is one,
+// and with qdq after its QuantizeLinear/DequantizeLinear pair).
 Status add_op(const css::nn::Model& model, std::size_t index, const std::vector<std::string>& names,
-              GraphBuilder& b) {
+              bool qdq, GraphBuilder& b) {
   const OpView op = model.op(index);
-  const std::string& out = names[index + 1];
-  const bool has_weights = op.weights_f != nullptr && op.bias_f != nullptr;
+  const bool quant_out = qdq && op.type != OpType::kSoftmax;
+  const std::string out = quant_out ? names[index + 1] + "_f" : names[index + 1];
+  const bool has_weights =
+      qdq ? op.weights_q != nullptr && op.bias_q != nullptr && op.weight_scale != nullptr
+          : op.weights_f != nullptr && op.bias_f != nullptr;
+  const char* lacks = qdq ? "int8 weights" : "float weights";
+  const float in_scale = qdq ? model.tensor_quant(op.in0).scale : 0.0f;
   const std::string pre = op.relu ? out + "_pre_relu" : out;
   switch (op.type) {
     case OpType::kConv1d:
-      if (!has_weights) return export_error(index, "conv1d has no float weights");
-      add_conv(op, index, names[op.in0], pre, b);
+      if (!has_weights) return export_error(index, std::string("conv1d has no ") + lacks);
+      add_conv(op, index, names[op.in0], pre, in_scale, b);
       break;
     case OpType::kAdd:
       b.add_node("Add", {names[op.in0], names[op.in1]}, pre);
@@ -143,8 +211,8 @@ Status add_op(const css::nn::Model& model, std::size_t index, const std::vector<
       break;
     }
     case OpType::kDense:
-      if (!has_weights) return export_error(index, "dense has no float weights");
-      add_dense(op, index, names[op.in0], pre, b);
+      if (!has_weights) return export_error(index, std::string("dense has no ") + lacks);
+      add_dense(op, index, names[op.in0], pre, in_scale, b);
       break;
     case OpType::kSoftmax:
       if (op.relu) return export_error(index, "softmax with a fused relu");
@@ -156,6 +224,7 @@ Status add_op(const css::nn::Model& model, std::size_t index, const std::vector<
   if (op.relu) {
     b.add_node("Relu", {pre}, out);
   }
+  if (quant_out) add_qdq(b, out, names[index + 1], model.tensor_quant(index + 1));
   return Ok{};
 }
 
@@ -163,7 +232,7 @@ Status add_op(const css::nn::Model& model, std::size_t index, const std::vector<
 
 Result<std::vector<std::uint8_t>> export_onnx(const css::nn::Model& model,
                                               const ExportOptions& options) {
-  if (!model.has_float_weights()) {
+  if (!options.qdq && !model.has_float_weights()) {
     return make_error(
         ErrorCode::kUnsupported,
         "onnx export: the model has no float weights (needs a .csm written with them)");
@@ -194,9 +263,9 @@ Result<std::vector<std::uint8_t>> export_onnx(const css::nn::Model& model,
   graph.set_name("citysafesense_tcn");
   graph.set_doc_string(options.doc);
   GraphBuilder b(graph);
-  add_input_stage(model, b, names[0]);
+  add_input_stage(model, b, names[0], options.qdq);
   for (std::size_t i = 0; i < model.num_ops(); ++i) {
-    if (Status s = add_op(model, i, names, b); !s) {
+    if (Status s = add_op(model, i, names, options.qdq, b); !s) {
       return s.error();
     }
   }

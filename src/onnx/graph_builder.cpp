@@ -14,19 +14,38 @@ void fill_tensor_type(::onnx::ValueInfoProto& info, const std::string& name,
   }
 }
 
+// raw_data is little-endian by the ONNX spec; the engine (and so this exporter) only runs on
+// little-endian hosts (css/nn/format.hpp), so the bytes are copied as they are.
+void add_raw(::onnx::GraphProto& graph, const std::string& name, int type,
+             const std::vector<std::int64_t>& dims, const void* data, std::size_t bytes) {
+  auto* t = graph.add_initializer();
+  t->set_name(name);
+  t->set_data_type(type);
+  for (const std::int64_t d : dims) {
+    t->add_dims(d);
+  }
+  t->set_raw_data(data, bytes);
+}
+
 }  // namespace
 
 void GraphBuilder::add_initializer(const std::string& name, const std::vector<std::int64_t>& dims,
                                    const std::vector<float>& values) {
-  auto* t = graph_.add_initializer();
-  t->set_name(name);
-  t->set_data_type(::onnx::TensorProto::FLOAT);
-  for (const std::int64_t d : dims) {
-    t->add_dims(d);
-  }
-  // raw_data is little-endian by the ONNX spec; the engine (and so this exporter) only runs on
-  // little-endian hosts (css/nn/format.hpp), so the bytes are copied as they are.
-  t->set_raw_data(values.data(), values.size() * sizeof(float));
+  add_raw(graph_, name, ::onnx::TensorProto::FLOAT, dims, values.data(),
+          values.size() * sizeof(float));
+}
+
+void GraphBuilder::add_int8_initializer(const std::string& name,
+                                        const std::vector<std::int64_t>& dims,
+                                        const std::vector<std::int8_t>& values) {
+  add_raw(graph_, name, ::onnx::TensorProto::INT8, dims, values.data(), values.size());
+}
+
+void GraphBuilder::add_int32_initializer(const std::string& name,
+                                         const std::vector<std::int64_t>& dims,
+                                         const std::vector<std::int32_t>& values) {
+  add_raw(graph_, name, ::onnx::TensorProto::INT32, dims, values.data(),
+          values.size() * sizeof(std::int32_t));
 }
 
 void GraphBuilder::add_int64_initializer(const std::string& name,

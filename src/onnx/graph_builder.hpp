@@ -19,6 +19,12 @@ class GraphBuilder {
   void add_initializer(const std::string& name, const std::vector<std::int64_t>& dims,
                        const std::vector<float>& values);
   void add_int64_initializer(const std::string& name, const std::vector<std::int64_t>& values);
+  // Quantised initializers (QDQ export): int8 weights / zero points, int32 biases / zero points.
+  // Empty dims make a scalar.
+  void add_int8_initializer(const std::string& name, const std::vector<std::int64_t>& dims,
+                            const std::vector<std::int8_t>& values);
+  void add_int32_initializer(const std::string& name, const std::vector<std::int64_t>& dims,
+                             const std::vector<std::int32_t>& values);
 
   ::onnx::NodeProto& add_node(const std::string& op_type, std::initializer_list<std::string> inputs,
                               const std::string& output);

@@ -5,8 +5,15 @@
 // `csm_tool run-float`, tests/node/run_onnx.js (ORT) and `torch_compare run`, and the
 // max abs difference of logits and probabilities must stay within --tol (default 1e-4).
 //
+// With the ort backend it also checks the ORT int8 baseline (bench/engine): each model, and the
+// shipped one when --shipped is given, exported as QDQ (csm_tool to-onnx --qdq: the int8 model's
+// own scales) and run by ORT's int8 kernels must agree with the engine's int8 reference run
+// (csm_tool run-int8) within quantisation tolerance: max |Δlogits| <= 3 steps of the logits'
+// scale, mean <= 0.5 step, the same top class in >= 90 % of the windows.
+//
 // usage: node tests/node/ort_agreement.test.js --csm-tool PATH --work DIR
 //            [--backends ort,torch] [--torch PATH] [--python /usr/bin/python3] [--count 32]
+//            [--shipped models/default.csm]
 // Registered with ctest by tests/unit/onnx/CMakeLists.txt. Exit status non-zero on failure;
 // without onnxruntime-node it prints "SKIPPED: …" and exits 0, or fails when CI is set.
 'use strict';
@@ -125,4 +132,56 @@ for (const variant of [{ name: 'default', flags: [] }, { name: 'large', flags: [
       assert.ok(dProbs <= opts.tol, `${backend} probabilities differ by ${dProbs} > ${opts.tol}`);
     }
   });
+}
+
+// The engine's int8 run against ONNX Runtime's int8 kernels on the QDQ export of the same model.
+function int8Agreement(name, csm) {
+  const base = path.join(opts.work, `${name}_int8`);
+  const onnx = `${base}.onnx`;
+  run(opts.csmTool, ['to-onnx', csm, onnx, '--qdq']);
+  run(opts.python, ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', onnx]);
+  const info = JSON.parse(run(opts.csmTool, ['info', csm]));
+  writeInputs(info, `${base}_in.npy`, 4321);
+  run(opts.csmTool, ['run-int8', csm, `${base}_in.npy`, `${base}_eng_probs.npy`, `${base}_eng_logits.npy`]);
+  run(process.execPath, [path.join(__dirname, 'run_onnx.js'), onnx, `${base}_in.npy`,
+    `probs=${base}_ort_probs.npy`, `logits=${base}_ort_logits.npy`]);
+  const eng = readNpy(`${base}_eng_logits.npy`);
+  const ort = readNpy(`${base}_ort_logits.npy`);
+  assert.deepEqual(eng.shape, ort.shape, 'output shapes differ');
+  const k = info.classes;
+  const step = info.logits_scale;
+  let max = 0, sum = 0, spread = 0, same = 0;
+  for (let i = 0; i < eng.data.length; ++i) {
+    const d = Math.abs(eng.data[i] - ort.data[i]);
+    max = Math.max(max, d);
+    sum += d;
+    spread = Math.max(spread, Math.abs(eng.data[i] - eng.data[i % k]));
+  }
+  const argmax = (a, r) => {
+    let best = 0;
+    for (let c = 1; c < k; ++c) if (a[r * k + c] > a[r * k + best]) best = c;
+    return best;
+  };
+  for (let r = 0; r < opts.count; ++r) same += argmax(eng.data, r) === argmax(ort.data, r) ? 1 : 0;
+  const mean = sum / eng.data.length;
+  console.log(`${name} int8: logits step ${step.toExponential(3)}, max |Δlogits| = ` +
+              `${(max / step).toFixed(2)} steps, mean ${(mean / step).toFixed(3)} steps, ` +
+              `same top class ${same}/${opts.count}`);
+  assert.ok(spread > 2 * step, `int8 logits barely depend on the input (spread ${spread})`);
+  assert.ok(max <= 3 * step + 1e-6, `ORT int8 logits differ by ${max / step} steps > 3`);
+  assert.ok(mean <= 0.5 * step, `ORT int8 logits differ by ${mean / step} steps on average`);
+  assert.ok(same >= 0.9 * opts.count, `top class differs in ${opts.count - same} windows`);
+}
+
+if (opts.backends.includes('ort')) {
+  for (const variant of [{ name: 'default', flags: [] }, { name: 'large', flags: ['--large'] }]) {
+    test(`${variant.name} model: engine int8 vs ORT int8 (QDQ)`, () => {
+      const csm = path.join(opts.work, `${variant.name}_q.csm`);
+      run(opts.csmTool, ['make-default', csm, ...variant.flags, '--seed', '7']);
+      int8Agreement(variant.name, csm);
+    });
+  }
+  if (opts.shipped) {
+    test('shipped model: engine int8 vs ORT int8 (QDQ)', () => int8Agreement('shipped', opts.shipped));
+  }
 }

@@ -43,11 +43,13 @@ using test::RandomConv;
 
 // Mostly model-like requantisation, sometimes left shifts, huge biases or tiny multipliers
 // (the general, unproven form), relu or not.
-RandomConv random_conv(std::mt19937& rng, int in_ch, int out_ch, int kernel) {
+// right_shifts: model-like only (no left shift, no huge bias).
+RandomConv random_conv(std::mt19937& rng, int in_ch, int out_ch, int kernel,
+                       bool right_shifts = false) {
   RandomConv r;
   r.w.resize(std::size_t(in_ch) * out_ch * kernel);
   for (auto& v : r.w) v = i8(rng);
-  const int style = static_cast<int>(rng() % 4);
+  const int style = right_shifts ? 0 : static_cast<int>(rng() % 4);
   for (int o = 0; o < out_ch; ++o) {
     const bool huge = style == 1 && rng() % 2 == 0;
     r.bias.push_back(huge ? static_cast<std::int32_t>(rng() % (1u << 31)) - (1 << 30)
@@ -145,61 +147,85 @@ TEST_P(PlanesPath, StagingAndPoolingMatchReference) {
   }
 }
 
-TEST_P(PlanesPath, ConvAndFusedAddAreBitExact) {
-  const detail::KernelTable* kt = kt_;
+// One conv (and, when its add is fusable, the same conv with a fused residual add) against
+// the reference kernels; true when the fused case ran.
+bool check_conv(const detail::KernelTable* kt, std::mt19937& rng, int in_ch, int out_ch, int kernel,
+                int dil, const RandomConv& rc) {
   const detail::PlaneKernels& pk = *kt->planes;
+  const int steps = 1 + static_cast<int>(rng() % 200);
+  const int pad = (kernel - 1) * dil + static_cast<int>(rng() % 3);
+  const std::int32_t in_zp = static_cast<int>(rng() % 256) - 128;
+  const auto x = random_rows(rng, steps, in_ch);
+  const std::vector<std::int8_t> zp_row(std::size_t(in_ch), static_cast<std::int8_t>(in_zp));
+  std::vector<std::int8_t> want(std::size_t(steps) * out_ch);
+  kernels::conv_window_ref(rc.p, dil, x.data(), steps, zp_row.data(), want.data());
+
+  std::vector<std::uint8_t> packed(kt->packed_bytes(in_ch, out_ch, kernel) + 8);
+  auto* aligned = packed.data() + (4 - reinterpret_cast<std::uintptr_t>(packed.data()) % 4) % 4;
+  kt->pack(rc.p, aligned);
+  const Planes in = staged(pk, x, in_ch, steps, pad, in_zp);
+  Planes out(out_ch, steps, pad);
+  pk.conv(rc.p, aligned, dil, in.words.data(), steps, pad, out.words.data(), nullptr);
+  expect_rows(out, want, rc.p.out_zp, "conv");
+
+  // The same conv with a residual add in its epilogue, the conv as input a or b.
+  kernels::AddQ q = random_add(rng);
+  const auto other = random_rows(rng, steps, out_ch);
+  const bool conv_is_a = rng() % 2 == 0;
+  (conv_is_a ? q.a_zp : q.b_zp) = rc.p.out_zp;  // the add reads the conv's output tensor
+  std::vector<std::int8_t> sum(want.size());
+  kernels::add_ref(q, conv_is_a ? want.data() : other.data(),
+                   conv_is_a ? other.data() : want.data(), int(want.size()), sum.data());
+  const std::int32_t other_zp = conv_is_a ? q.b_zp : q.a_zp;
+  const Planes other_pl = staged(pk, other, out_ch, steps, pad, other_zp);
+  Planes unfused(out_ch, steps, pad);
+  const Planes& conv_out = out;
+  pk.add(q, conv_is_a ? conv_out.words.data() : other_pl.words.data(),
+         conv_is_a ? other_pl.words.data() : conv_out.words.data(), out_ch, steps, pad,
+         unfused.words.data());
+  expect_rows(unfused, sum, q.out_zp, "plane add");
+  if (!pk.add_fusable(q)) {
+    EXPECT_TRUE(q.a_shift > 0 || q.b_shift > 0 || q.out_shift > 1 || q.out_shift < -21);
+    return false;
+  }
+  detail::planes::FusedAdd fa;
+  fa.q = q;
+  fa.other = other_pl.words.data();
+  fa.conv_is_a = conv_is_a;
+  Planes fused(out_ch, steps, pad);
+  pk.conv(rc.p, aligned, dil, in.words.data(), steps, pad, fused.words.data(), &fa);
+  expect_rows(fused, sum, q.out_zp, "fused conv+add");
+  return true;
+}
+
+TEST_P(PlanesPath, ConvAndFusedAddAreBitExact) {
   std::mt19937 rng(5);
   int fused_cases = 0;
   for (int trial = 0; trial < 400; ++trial) {
     const int in_ch = 1 + static_cast<int>(rng() % 40), out_ch = 1 + static_cast<int>(rng() % 40);
     const int kernel = 1 + static_cast<int>(rng() % 7), dil = 1 + static_cast<int>(rng() % 64);
-    const int steps = 1 + static_cast<int>(rng() % 200);
-    const int pad = (kernel - 1) * dil + static_cast<int>(rng() % 3);
     const RandomConv rc = random_conv(rng, in_ch, out_ch, kernel);
-    const std::int32_t in_zp = static_cast<int>(rng() % 256) - 128;
-    const auto x = random_rows(rng, steps, in_ch);
-    const std::vector<std::int8_t> zp_row(std::size_t(in_ch), static_cast<std::int8_t>(in_zp));
-    std::vector<std::int8_t> want(std::size_t(steps) * out_ch);
-    kernels::conv_window_ref(rc.p, dil, x.data(), steps, zp_row.data(), want.data());
-
-    std::vector<std::uint8_t> packed(kt->packed_bytes(in_ch, out_ch, kernel) + 8);
-    auto* aligned = packed.data() + (4 - reinterpret_cast<std::uintptr_t>(packed.data()) % 4) % 4;
-    kt->pack(rc.p, aligned);
-    const Planes in = staged(pk, x, in_ch, steps, pad, in_zp);
-    Planes out(out_ch, steps, pad);
-    pk.conv(rc.p, aligned, dil, in.words.data(), steps, pad, out.words.data(), nullptr);
-    expect_rows(out, want, rc.p.out_zp, "conv");
-
-    // The same conv with a residual add in its epilogue, the conv as input a or b.
-    kernels::AddQ q = random_add(rng);
-    const auto other = random_rows(rng, steps, out_ch);
-    const bool conv_is_a = rng() % 2 == 0;
-    (conv_is_a ? q.a_zp : q.b_zp) = rc.p.out_zp;  // the add reads the conv's output tensor
-    std::vector<std::int8_t> sum(want.size());
-    kernels::add_ref(q, conv_is_a ? want.data() : other.data(),
-                     conv_is_a ? other.data() : want.data(), int(want.size()), sum.data());
-    const std::int32_t other_zp = conv_is_a ? q.b_zp : q.a_zp;
-    const Planes other_pl = staged(pk, other, out_ch, steps, pad, other_zp);
-    Planes unfused(out_ch, steps, pad);
-    const Planes& conv_out = out;
-    pk.add(q, conv_is_a ? conv_out.words.data() : other_pl.words.data(),
-           conv_is_a ? other_pl.words.data() : conv_out.words.data(), out_ch, steps, pad,
-           unfused.words.data());
-    expect_rows(unfused, sum, q.out_zp, "plane add");
-    if (!pk.add_fusable(q)) {
-      EXPECT_TRUE(q.a_shift > 0 || q.b_shift > 0 || q.out_shift > 1 || q.out_shift < -21);
-      continue;
-    }
-    detail::planes::FusedAdd fa;
-    fa.q = q;
-    fa.other = other_pl.words.data();
-    fa.conv_is_a = conv_is_a;
-    Planes fused(out_ch, steps, pad);
-    pk.conv(rc.p, aligned, dil, in.words.data(), steps, pad, fused.words.data(), &fa);
-    expect_rows(fused, sum, q.out_zp, "fused conv+add");
-    ++fused_cases;
+    fused_cases += check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc) ? 1 : 0;
   }
   EXPECT_GT(fused_cases, 200);
+}
+
+// The shapes the AVX2/AVX-VNNI plane kernels unroll (kernel 3 over 9..16 input channels, kernel
+// 1 over 13..16) with only right shifts, so every channel takes the branch-free floor form
+// there (random_conv's left shifts and huge biases send a conv to the generic loops): relu or
+// not, fused or not, every output channel count.
+TEST_P(PlanesPath, UnrolledShapesAreBitExact) {
+  std::mt19937 rng(11);
+  int fused_cases = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const bool k3 = trial % 4 != 0;
+    const int kernel = k3 ? 3 : 1;
+    const int in_ch = k3 ? 9 + static_cast<int>(rng() % 8) : 13 + static_cast<int>(rng() % 4);
+    const int out_ch = 1 + static_cast<int>(rng() % 20), dil = 1 + static_cast<int>(rng() % 64);
+    const RandomConv rc = random_conv(rng, in_ch, out_ch, kernel, true);
+    fused_cases += check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc) ? 1 : 0;
+  }
+  EXPECT_GT(fused_cases, 100);
 }
 
 // The streaming twin: KernelTable::conv_step_add == conv_step_ref then add_ref, conv as either

@@ -177,6 +177,60 @@ TEST(OnnxExportOptions, LogitsOutputCanBeLeftOut) {
   EXPECT_NO_THROW(::onnx::checker::check_model(proto));
 }
 
+// QDQ export (the ORT int8 baseline): every tensor but the probabilities is quantised with the
+// int8 model's own scale and zero point, conv and dense weights are the model's int8 weights with
+// its per-channel scales, biases its int32 biases; the float weights are not needed.
+TEST(OnnxExportQdq, QuantisesEveryTensorWithTheModelsScales) {
+  Fixture f;
+  css::nn::DefaultModelOptions options;
+  options.include_float = false;
+  make_model(f, options);
+  css::onnx::ExportOptions o;
+  o.qdq = true;
+  auto proto = export_proto(f.model, o);
+  EXPECT_NO_THROW(::onnx::checker::check_model(proto));
+  std::map<std::string, const ::onnx::TensorProto*> init;
+  for (const auto& t : proto.graph().initializer()) init[t.name()] = &t;
+  auto scalar_f = [&](const std::string& name) {
+    const auto* t = init.at(name);
+    float v = 0;
+    std::memcpy(&v, t->raw_data().data(), sizeof v);
+    return v;
+  };
+  int quantize = 0, dq_weights = 0;
+  for (const auto& node : proto.graph().node()) {
+    if (node.op_type() == "QuantizeLinear") ++quantize;
+    if (node.op_type() == "DequantizeLinear" && init.count(node.input(0)) != 0) {
+      const auto& w = *init.at(node.input(0));
+      EXPECT_TRUE(w.data_type() == ::onnx::TensorProto::INT8 ||
+                  w.data_type() == ::onnx::TensorProto::INT32)
+          << node.input(0);
+      ++dq_weights;
+    }
+  }
+  // The input plus every op but softmax; weights and biases of every conv and dense.
+  int weighted = 0;
+  for (std::size_t i = 0; i < f.model.num_ops(); ++i) {
+    const auto type = f.model.op(i).type;
+    weighted += type == OpType::kConv1d || type == OpType::kDense ? 1 : 0;
+  }
+  EXPECT_EQ(quantize, static_cast<int>(f.model.num_ops()));
+  EXPECT_EQ(dq_weights, 2 * weighted);
+  // Scales and zero points are the model's, tensor by tensor.
+  EXPECT_EQ(scalar_f("t0_scale"), f.model.tensor_quant(0).scale);
+  const std::size_t logits = f.model.op(f.model.num_ops() - 1).in0;
+  EXPECT_EQ(scalar_f(std::string(css::onnx::kLogitsName) + "_scale"),
+            f.model.tensor_quant(logits).scale);
+  EXPECT_EQ(
+      static_cast<std::int8_t>(init.at(std::string(css::onnx::kLogitsName) + "_zp")->raw_data()[0]),
+      f.model.tensor_quant(logits).zero_point);
+  // op0's int8 weights, transposed to [out][in][kernel].
+  const auto op0 = f.model.op(0);
+  const auto& w = *init.at("op0_weight_q");
+  ASSERT_EQ(w.raw_data().size(), std::size_t{op0.out_channels} * op0.in_channels * op0.kernel);
+  EXPECT_EQ(static_cast<std::int8_t>(w.raw_data()[1 * op0.kernel]), op0.weights_q[1]);
+}
+
 TEST(OnnxExportErrors, ModelWithoutFloatWeightsIsRefused) {
   Fixture f;
   css::nn::DefaultModelOptions options;

@@ -18,12 +18,23 @@ namespace {
 using namespace rqx;
 
 // Broadcast form of an Rq.
+//
+// For a right shift r >= 0 (E = 31 + r >= 31) and m > 0 the floor form is evaluated as
+// y = floor((P + K(+)) / 2^31), a 32-bit value (|P| <= 2^61 and (zp + 128) * 2^r < 2^29 keep it
+// inside int32), then floor((y - [P < -2^30]) / 2^r): floor(floor(a / b) / c) == floor(a / (bc))
+// and the sign term -2^31 is one unit of y. P < -2^30 iff acc < neg_acc = -floor(2^30 / m), a
+// 32-bit compare on the accumulator instead of two 64-bit ones on the products.
 struct RqV {
-  __m256i k_pos, k_neg, neg_below, mult, lo, hi, zp_u;
-  __m128i e;  // E - 32 when odd_high, else E
-  bool fast, sign, odd_high;
+  __m256i k_pos, k_neg, neg_below, mult, lo, hi, zp_u, neg_acc;
+  __m128i e;  // E - 32 when odd_high, else E; r when floor31
+  bool fast, sign, odd_high, floor31;
   std::int32_t mult_s, shift_s;
 };
+
+// True when the branch-free requant31 form applies to r.
+inline bool floor31(const Rq& r) {
+  return r.fast != 0 && r.e >= 31 && r.mult > 0;
+}
 
 inline RqV broadcast(const Rq& r) {
   RqV v;
@@ -35,7 +46,13 @@ inline RqV broadcast(const Rq& r) {
   v.hi = _mm256_set1_epi32(r.hi);
   v.zp_u = _mm256_set1_epi32(r.zp_u);
   v.odd_high = r.e >= 32;
-  v.e = _mm_cvtsi32_si128(v.odd_high ? r.e - 32 : r.e);
+  v.floor31 = floor31(r);
+  v.e = _mm_cvtsi32_si128(v.floor31 ? r.e - 31 : v.odd_high ? r.e - 32 : r.e);
+  // INT32_MIN when the sign never matters: acc < INT32_MIN is never true, so requant31 needs no
+  // branch on it.
+  v.neg_acc = _mm256_set1_epi32(r.mult > 0 && r.k_neg != 0
+                                    ? static_cast<std::int32_t>(-((std::int64_t{1} << 30) / r.mult))
+                                    : INT32_MIN);
   v.fast = r.fast != 0;
   v.sign = r.k_neg != 0;
   v.mult_s = r.mult;
@@ -80,6 +97,17 @@ inline __m256i floor_shift(__m256i ve, __m256i vo, __m128i e, bool odd_high) {
                             _mm256_shuffle_epi32(_mm256_srl_epi64(vo, e), 0xB1), 0xAA);
 }
 
+// requant() for an RqV with floor31 set, without a branch (the hot epilogue of the plane
+// kernels checks floor31 once per conv instead of once per vector).
+__attribute__((always_inline)) inline __m256i requant31(__m256i acc, const RqV& r) {
+  const __m256i ve = _mm256_add_epi64(_mm256_mul_epi32(acc, r.mult), r.k_pos);
+  const __m256i vo =
+      _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), r.mult), r.k_pos);
+  __m256i y = _mm256_blend_epi32(_mm256_srli_epi64(ve, 31), _mm256_slli_epi64(vo, 1), 0xAA);
+  y = _mm256_add_epi32(y, _mm256_cmpgt_epi32(r.neg_acc, acc));
+  return _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(y, r.e), r.lo), r.hi);
+}
+
 // clamp(zp + mbqm(acc)) + 128, as int32 lanes in [lo, hi].
 inline __m256i requant(__m256i acc, const RqV& r) {
   __m256i v;
@@ -88,6 +116,11 @@ inline __m256i requant(__m256i acc, const RqV& r) {
     const __m256i po = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), r.mult);
     __m256i ve = _mm256_add_epi64(pe, r.k_pos);
     __m256i vo = _mm256_add_epi64(po, r.k_pos);
+    if (r.floor31) {
+      __m256i y = _mm256_blend_epi32(_mm256_srli_epi64(ve, 31), _mm256_slli_epi64(vo, 1), 0xAA);
+      if (r.sign) y = _mm256_add_epi32(y, _mm256_cmpgt_epi32(r.neg_acc, acc));
+      return _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(y, r.e), r.lo), r.hi);
+    }
     if (r.sign) {
       ve = _mm256_add_epi64(ve, _mm256_and_si256(_mm256_cmpgt_epi64(r.neg_below, pe), r.k_neg));
       vo = _mm256_add_epi64(vo, _mm256_and_si256(_mm256_cmpgt_epi64(r.neg_below, po), r.k_neg));
@@ -102,6 +135,7 @@ inline __m256i requant(__m256i acc, const RqV& r) {
 // One add input term (requant_exact.hpp, TermP), broadcast for loops.
 struct Term {
   __m256i mh, ml, c1, c3, half;
+  __m256i half_cmp;  // half when the sign matters, else INT32_MIN (the compare never fires)
   __m128i r;
   bool sign;
 };
@@ -114,6 +148,7 @@ inline Term make_term(std::int32_t mult, std::int32_t shift, std::int32_t zp) {
   t.c1 = _mm256_set1_epi32(p.c1);
   t.c3 = _mm256_set1_epi32(p.c3);
   t.half = _mm256_set1_epi32(p.half);
+  t.half_cmp = _mm256_set1_epi32(p.sign != 0 ? p.half : INT32_MIN);
   t.r = _mm_cvtsi32_si128(p.r);
   t.sign = p.sign != 0;
   return t;
@@ -124,6 +159,14 @@ inline __m256i term(__m256i u, const Term& t) {
   __m256i q = _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(u, t.mh), lo), t.c3);
   if (t.sign)  // q holds Q + 2^(r-1): Q < 0 iff q < 2^(r-1); the compare gives -1 there
     q = _mm256_add_epi32(q, _mm256_cmpgt_epi32(t.half, q));
+  return _mm256_sra_epi32(q, t.r);
+}
+
+// term() without the branch on t.sign.
+__attribute__((always_inline)) inline __m256i term_nb(__m256i u, const Term& t) {
+  const __m256i lo = _mm256_srai_epi32(_mm256_add_epi32(_mm256_mullo_epi32(u, t.ml), t.c1), 11);
+  __m256i q = _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(u, t.mh), lo), t.c3);
+  q = _mm256_add_epi32(q, _mm256_cmpgt_epi32(t.half_cmp, q));
   return _mm256_sra_epi32(q, t.r);
 }
 

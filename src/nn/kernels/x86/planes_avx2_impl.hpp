@@ -16,6 +16,7 @@
 
 #include <cstring>
 
+#include "css/nn/format.hpp"
 #include "css/nn/kernels.hpp"
 #include "kernels/x86/avx2_requant.hpp"
 #include "kernels/x86/planes_x86.hpp"
@@ -34,7 +35,7 @@ struct ChanRec {
   std::int32_t n_extra;
 };
 struct Extra {
-  std::int32_t dword;  // j * groups + g
+  std::uint16_t j, g;  // the tap and input group whose inputs it multiplies
   std::uint32_t w;
 };
 
@@ -77,8 +78,8 @@ struct Planes {
         }
       ChanRec rec{};
       if (!kVnni)
-        rec.n_extra =
-            split_unsafe_pairs(w, p.kernel * groups, at + sizeof(ChanRec) + 4 * p.kernel * groups);
+        rec.n_extra = split_unsafe_pairs(w, p.kernel * groups, groups,
+                                         at + sizeof(ChanRec) + 4 * p.kernel * groups);
       const std::int32_t bias = p.bias_eff[o];
       const std::int64_t bound = (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs;
       rec.rq = make_rq(p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max, bound,
@@ -88,9 +89,9 @@ struct Planes {
     }
   }
 
-  // Moves the second weight of each unsafe pair of the n dwords at w into an Extra; returns
-  // the number of extras written at out.
-  static std::int32_t split_unsafe_pairs(std::int8_t* w, int n, std::uint8_t* out) {
+  // Moves the second weight of each unsafe pair of the n dwords ([kernel][groups]) at w into an
+  // Extra; returns the number of extras written at out.
+  static std::int32_t split_unsafe_pairs(std::int8_t* w, int n, int groups, std::uint8_t* out) {
     std::int32_t count = 0;
     for (int i = 0; i < n; ++i) {
       std::int8_t moved[4] = {0, 0, 0, 0};
@@ -103,7 +104,8 @@ struct Planes {
       }
       if (!any) continue;
       Extra e{};
-      e.dword = i;
+      e.j = static_cast<std::uint16_t>(i / groups);
+      e.g = static_cast<std::uint16_t>(i % groups);
       std::memcpy(&e.w, moved, 4);
       std::memcpy(out + sizeof(Extra) * std::size_t(count), &e, sizeof e);
       ++count;
@@ -122,14 +124,23 @@ struct Planes {
     const std::uint32_t* in;
     std::uint32_t* out;
     int steps, pad, stride, kernel, dilation, groups, og;
+    // Word offsets from in + t0: tap j's first input, input group g's plane (the extras'
+    // addresses without a multiply or a division per block).
+    int tap_off[format::kMaxKernel];
+    int group_off[format::kMaxChannels / 4];
   };
 
+  // The AVX2 sequence ends in a plain vpaddd, which GCC reassociates across a whole unrolled
+  // kernel (all products first, then a tree of adds): dozens of live vectors spilled to the
+  // stack. The empty asm pins each accumulator after its add, so the sums stay in registers.
   static __m256i mac(__m256i acc, __m256i x, __m256i w) {
     if constexpr (kVnni) {
       return _mm256_dpbusd_avx_epi32(acc, x, w);
     } else {
-      return _mm256_add_epi32(acc,
-                              _mm256_madd_epi16(_mm256_maddubs_epi16(x, w), _mm256_set1_epi16(1)));
+      acc = _mm256_add_epi32(acc,
+                             _mm256_madd_epi16(_mm256_maddubs_epi16(x, w), _mm256_set1_epi16(1)));
+      asm("" : "+x"(acc));
+      return acc;
     }
   }
 
@@ -160,40 +171,61 @@ struct Planes {
       return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
   }
 
-  // acc[tt][i] = channel i's accumulator over the NT time blocks starting at t0.
+  // One weight dword (tap j, input group g) of NC channels on NT time blocks.
   template <int NC, int NT, bool kPartial>
+  static void tap_group(const ConvCtx& c, const std::uint32_t* const* w, int t0, __m256i m, int j,
+                        int g, int groups, __m256i (&acc)[NT][NC]) {
+    const std::uint32_t* src = c.in + t0 + c.tap_off[j] + std::ptrdiff_t(g) * c.stride;
+    __m256i x[NT];
+#pragma GCC unroll 8
+    for (int tt = 0; tt < NT; ++tt) x[tt] = load<kPartial>(src + kLanes * tt, m);
+    const int wi = j * groups + g;
+#pragma GCC unroll 4
+    for (int i = 0; i < NC; ++i) {
+      const __m256i wv = _mm256_set1_epi32(static_cast<int>(w[i][wi]));
+#pragma GCC unroll 8
+      for (int tt = 0; tt < NT; ++tt) acc[tt][i] = mac(acc[tt][i], x[tt], wv);
+    }
+  }
+
+  // acc[tt][i] = channel i's accumulator over the NT time blocks starting at t0. K and G are the
+  // kernel and input groups when known at compile time (0: read from c), so the common shapes
+  // run fully unrolled with every weight a constant offset.
+  template <int NC, int NT, bool kPartial, int K, int G>
   static void dots(const ConvCtx& c, const std::uint8_t* const* rec, const __m256i* corr, int t0,
                    __m256i m, __m256i (&acc)[NT][NC]) {
+    const int kernel = K != 0 ? K : c.kernel;
+    const int groups = G != 0 ? G : c.groups;
+#pragma GCC unroll 8
     for (int tt = 0; tt < NT; ++tt)
+#pragma GCC unroll 4
       for (int i = 0; i < NC; ++i) acc[tt][i] = corr[i];
     const std::uint32_t* w[NC];
+#pragma GCC unroll 4
     for (int i = 0; i < NC; ++i)
       w[i] = reinterpret_cast<const std::uint32_t*>(rec[i] + sizeof(ChanRec));
-    for (int j = 0; j < c.kernel; ++j) {
-      const std::uint32_t* base = c.in + c.pad + t0 - (c.kernel - 1 - j) * c.dilation;
-      for (int g = 0; g < c.groups; ++g) {
-        const std::uint32_t* src = base + std::ptrdiff_t(g) * c.stride;
-        __m256i x[NT];
-        for (int tt = 0; tt < NT; ++tt) x[tt] = load<kPartial>(src + kLanes * tt, m);
-        const int wi = j * c.groups + g;
-        for (int i = 0; i < NC; ++i) {
-          const __m256i wv = _mm256_set1_epi32(static_cast<int>(w[i][wi]));
-          for (int tt = 0; tt < NT; ++tt) acc[tt][i] = mac(acc[tt][i], x[tt], wv);
-        }
-      }
+    if constexpr (K != 0 && G != 0) {
+#pragma GCC unroll 16
+      for (int j = 0; j < K; ++j)
+#pragma GCC unroll 16
+        for (int g = 0; g < G; ++g) tap_group<NC, NT, kPartial>(c, w, t0, m, j, g, G, acc);
+    } else {  // generic shapes: loops, so the code stays small
+      for (int j = 0; j < kernel; ++j)
+        for (int g = 0; g < groups; ++g)
+          tap_group<NC, NT, kPartial>(c, w, t0, m, j, g, groups, acc);
     }
     if constexpr (!kVnni) {
+#pragma GCC unroll 4  // constant i: the accumulators stay in registers
       for (int i = 0; i < NC; ++i) {
         std::int32_t n;
         std::memcpy(&n, rec[i] + offsetof(ChanRec, n_extra), 4);
-        const std::uint8_t* ex = rec[i] + sizeof(ChanRec) + 4 * std::size_t(c.kernel) * c.groups;
+        const std::uint8_t* ex = rec[i] + sizeof(ChanRec) + 4 * std::size_t(kernel) * groups;
         for (std::int32_t k = 0; k < n; ++k) {
           Extra e;
           std::memcpy(&e, ex + sizeof(Extra) * std::size_t(k), sizeof e);
-          const int j = e.dword / c.groups, g = e.dword % c.groups;
-          const std::uint32_t* src =
-              c.in + c.pad + t0 - (c.kernel - 1 - j) * c.dilation + std::ptrdiff_t(g) * c.stride;
+          const std::uint32_t* src = c.in + t0 + c.tap_off[e.j] + c.group_off[e.g];
           const __m256i wv = _mm256_set1_epi32(static_cast<int>(e.w));
+#pragma GCC unroll 8
           for (int tt = 0; tt < NT; ++tt)
             acc[tt][i] = mac(acc[tt][i], load<kPartial>(src + kLanes * tt, m), wv);
         }
@@ -201,22 +233,39 @@ struct Planes {
     }
   }
 
+  // Channel I of a finished block: requantised, fused-added, shifted into its byte. kFast: every
+  // requantisation of the conv is the floor31 form (checked once per conv), so no flag is tested
+  // per vector.
+  template <int I, bool kFast>
+  static __m256i finish_one(const RqV& rqv, const FuseCtx& f, __m256i acc, __m256i other) {
+    __m256i u = kFast ? requant31(acc, rqv) : requant(acc, rqv);
+    if (f.on) {
+      if constexpr (kFast) {
+        const __m256i s =
+            _mm256_add_epi32(term_nb(u, f.conv_term), term_nb(byte_lane(other, I), f.other_term));
+        u = requant31(s, f.out);
+      } else {
+        const __m256i s =
+            _mm256_add_epi32(term(u, f.conv_term), term(byte_lane(other, I), f.other_term));
+        u = requant(s, f.out);
+      }
+    }
+    return I == 0 ? u : _mm256_slli_epi32(u, 8 * I);
+  }
+
   // Requantises (and, fused, adds) one time block of NC channels and stores its plane words.
-  template <int NC, bool kPartial>
+  template <int NC, bool kPartial, bool kFast>
   static void finish(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m256i* acc, int t0,
                      __m256i m) {
     __m256i other = _mm256_setzero_si256();
     if (f.on) other = load<kPartial>(f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0, m);
-    __m256i word = _mm256_setzero_si256();
-    for (int i = 0; i < NC; ++i) {
-      __m256i u = requant(acc[i], rqv[i]);
-      if (f.on) {
-        const __m256i s =
-            _mm256_add_epi32(term(u, f.conv_term), term(byte_lane(other, i), f.other_term));
-        u = requant(s, f.out);
-      }
-      word = i == 0 ? u : _mm256_or_si256(word, _mm256_slli_epi32(u, 8 * i));
-    }
+    __m256i word = finish_one<0, kFast>(rqv[0], f, acc[0], other);
+    if constexpr (NC > 1)
+      word = _mm256_or_si256(word, finish_one<1, kFast>(rqv[1], f, acc[1], other));
+    if constexpr (NC > 2)
+      word = _mm256_or_si256(word, finish_one<2, kFast>(rqv[2], f, acc[2], other));
+    if constexpr (NC > 3)
+      word = _mm256_or_si256(word, finish_one<3, kFast>(rqv[3], f, acc[3], other));
     std::uint32_t* dst = c.out + std::ptrdiff_t(c.og) * c.stride + c.pad + t0;
     if constexpr (kPartial)
       _mm256_maskstore_epi32(reinterpret_cast<int*>(dst), m, word);
@@ -224,15 +273,16 @@ struct Planes {
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), word);
   }
 
-  template <int NC, int NT, bool kPartial>
+  template <int NC, int NT, bool kPartial, int K, int G, bool kFast>
   static void conv_block(const ConvCtx& c, const std::uint8_t* const* rec, const RqV* rqv,
                          const __m256i* corr, const FuseCtx& f, int t0, __m256i m) {
     __m256i acc[NT][NC];
-    dots<NC, NT, kPartial>(c, rec, corr, t0, m, acc);
-    for (int tt = 0; tt < NT; ++tt) finish<NC, kPartial>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
+    dots<NC, NT, kPartial, K, G>(c, rec, corr, t0, m, acc);
+    for (int tt = 0; tt < NT; ++tt)
+      finish<NC, kPartial, kFast>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
   }
 
-  template <int NC>
+  template <int NC, int K, int G, bool kFast>
   static void conv_group(const ConvCtx& c, const std::uint8_t* packed, std::size_t rb,
                          const FuseCtx& f) {
     const std::uint8_t* rec[NC];
@@ -248,10 +298,11 @@ struct Planes {
     const __m256i all = _mm256_set1_epi32(-1);
     int t = 0;
     for (; t + 2 * kLanes <= c.steps; t += 2 * kLanes)
-      conv_block<NC, 2, false>(c, rec, rqv, corr, f, t, all);
+      conv_block<NC, 2, false, K, G, kFast>(c, rec, rqv, corr, f, t, all);
     for (; t + kLanes <= c.steps; t += kLanes)
-      conv_block<NC, 1, false>(c, rec, rqv, corr, f, t, all);
-    if (t < c.steps) conv_block<NC, 1, true>(c, rec, rqv, corr, f, t, lane_mask(c.steps - t));
+      conv_block<NC, 1, false, K, G, kFast>(c, rec, rqv, corr, f, t, all);
+    if (t < c.steps)
+      conv_block<NC, 1, true, K, G, kFast>(c, rec, rqv, corr, f, t, lane_mask(c.steps - t));
   }
 
   static void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
@@ -281,21 +332,51 @@ struct Planes {
     }
     const int out_groups = groups_of(p.out_ch);
     planes::fill_pad(out, out_groups, c.stride, pad, out_zp);
+    for (int j = 0; j < c.kernel; ++j) c.tap_off[j] = pad - (c.kernel - 1 - j) * dilation;
+    for (int g = 0; g < c.groups; ++g) c.group_off[g] = g * c.stride;
+    // Unrolled and branch-free: kernel 3 over 3 or 4 input groups (the shipped model's 11 and
+    // 14 channels) and kernel 1 (projections), when every requantisation has the floor31 form
+    // (right shifts: all of the shipped model's); anything else runs the generic loops.
+    const bool fast = all_floor31(p, packed) && (!f.on || f.out.floor31);
+    if (fast && c.kernel == 3 && c.groups == 4)
+      conv_groups<3, 4, true>(c, p, packed, f);
+    else if (fast && c.kernel == 3 && c.groups == 3)
+      conv_groups<3, 3, true>(c, p, packed, f);
+    else if (fast && c.kernel == 1 && c.groups == 4)
+      conv_groups<1, 4, true>(c, p, packed, f);
+    else
+      conv_groups<0, 0, false>(c, p, packed, f);
+  }
+
+  static bool all_floor31(const kernels::ConvQ& p, const std::uint8_t* packed) {
     const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
+    for (int o = 0; o < p.out_ch; ++o) {
+      ChanRec r;
+      std::memcpy(&r, packed + std::size_t(o) * rb, sizeof r);
+      if (!floor31(r.rq)) return false;
+    }
+    return true;
+  }
+
+  template <int K, int G, bool kFast>
+  static void conv_groups(ConvCtx& c, const kernels::ConvQ& p, const std::uint8_t* packed,
+                          const FuseCtx& f) {
+    const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
+    const int out_groups = groups_of(p.out_ch);
     for (int og = 0; og < out_groups; ++og) {
       c.og = og;
       switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
         case 1:
-          conv_group<1>(c, packed, rb, f);
+          conv_group<1, K, G, kFast>(c, packed, rb, f);
           break;
         case 2:
-          conv_group<2>(c, packed, rb, f);
+          conv_group<2, K, G, kFast>(c, packed, rb, f);
           break;
         case 3:
-          conv_group<3>(c, packed, rb, f);
+          conv_group<3, K, G, kFast>(c, packed, rb, f);
           break;
         default:
-          conv_group<4>(c, packed, rb, f);
+          conv_group<4, K, G, kFast>(c, packed, rb, f);
           break;
       }
     }
