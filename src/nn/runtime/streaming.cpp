@@ -104,6 +104,7 @@ Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, Kernel
   for (std::size_t i = 0; i < planner.count(); ++i)
     offset_[i] = static_cast<std::uint32_t>(planner.offset(static_cast<int>(i)));
   ring_lengths(model, ring_len_);
+  for (std::size_t t = 0; t < model.num_tensors(); ++t) channels_[t] = model.tensor_channels(t);
   model_ = &model;
   arena_ = arena.data();
   kernels_ = kernels;
@@ -179,10 +180,7 @@ void Streaming::fill_op_cache() {
 }
 
 inline std::uint16_t Streaming::channels(std::size_t tensor) const {
-  if (op_cache_off_ == 0) return model_->tensor_channels(tensor);
-  std::uint16_t ch;
-  std::memcpy(&ch, arena_ + channels_off_ + 2 * tensor, 2);
-  return ch;
+  return channels_[tensor];
 }
 
 // Row of `tensor` written `back` steps ago (back < ring length).

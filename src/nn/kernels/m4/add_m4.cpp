@@ -38,7 +38,7 @@ struct Term {
         round(shift < 0 ? std::int32_t{1} << (-shift - 1) : 0),
         neg_mask(shift < 0 ? -1 : 0),
         exponent(-shift) {}
-  std::int32_t operator()(std::int32_t x) const {
+  __attribute__((always_inline)) std::int32_t operator()(std::int32_t x) const {
     const std::int32_t high = smmulr(x * (1 << (kAddLeftShift + 1)) - zp21, multiplier);
     return ((high + round + ((high >> 31) & neg_mask)) >> exponent) * 2;
   }
@@ -46,7 +46,7 @@ struct Term {
 
 struct Output {
   std::int32_t multiplier, round, exponent, lo;
-  std::int8_t operator()(std::int32_t sum2) const {
+  __attribute__((always_inline)) std::int8_t operator()(std::int32_t sum2) const {
     const std::int32_t high = smmulr(sum2, multiplier);
     std::int32_t v = (high + round + (high >> 31)) >> exponent;
     asm("ssat %0, #8, %0\n\t"

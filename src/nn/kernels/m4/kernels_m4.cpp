@@ -18,6 +18,7 @@
 
 #include <arm_acle.h>
 
+#include <cstddef>
 #include <cstring>
 
 #include "conv_window_m4.hpp"
@@ -135,10 +136,179 @@ void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
     out[o] = output(p, o, dot1(x, p.weights + static_cast<std::ptrdiff_t>(o) * n, n, 0));
 }
 
+// Step mode, 4 channels at a time (streaming: each weight is read once per call, so the
+// weights are split on the fly instead of packed). What mac4 reads and writes; offsets are
+// used by the assembly.
+struct Mac4Job {
+  std::int32_t acc[4];             // +0  in: the channels' bias_eff; out: bias + dot product
+  std::int32_t words;              // +16 4-byte words of the row (x is zero-padded to them)
+  std::int32_t n;                  // +20 bytes per weight row = kernel * in_ch
+  const std::int32_t* multiplier;  // +24 of the group's first channel
+  const std::int32_t* shift;       // +28
+  std::int32_t out_zp;             // +32
+  std::uint32_t lo4;               // +36 act_min in each byte
+  std::int8_t* y;                  // +40 the group's 4 outputs
+};
+static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
+              offsetof(Mac4Job, multiplier) == 24 && offsetof(Mac4Job, shift) == 28 &&
+              offsetof(Mac4Job, out_zp) == 32 && offsetof(Mac4Job, lo4) == 36 &&
+              offsetof(Mac4Job, y) == 40 && sizeof(void*) == 4);
+
+// One channel's requantisation into byte K of r7 (the derivation is conv_window_m4.cpp's):
+// high = SMMULR(2v, m) is the reference high-mul when 2v does not overflow and m >= 0, then
+// y = SSAT8((high + 2^(e-1) + out_zp * 2^e - (high < 0)) >> e). A channel outside that
+// (e = -shift not in [1, 22], m < 0, |v| >= 2^30) branches to 9: (return false) and the caller
+// requantises the group in 64 bits. r10/r11 walk multiplier/shift, ip = out_zp.
+// clang-format off
+#define CSS_M4_REQ(ACC, K)                \
+  "ldr r8, [r10], #4\n\t"                 \
+  "ldr r9, [r11], #4\n\t"                 \
+  "rsb r9, r9, #0\n\t"                    \
+  "sub r0, r9, #1\n\t"                    \
+  "cmp r0, #21\n\t"                       \
+  "bhi 9f\n\t"                            \
+  "cmp r8, #0\n\t"                        \
+  "blt 9f\n\t"                            \
+  "adds r0, " ACC ", " ACC "\n\t"         \
+  "bvs 9f\n\t"                            \
+  "smmulr r0, r0, r8\n\t"                 \
+  "mov r1, #1\n\t"                        \
+  "lsl r1, r1, r9\n\t"                    \
+  "asr r1, r1, #1\n\t"                    \
+  "lsl r8, ip, r9\n\t"                    \
+  "add r1, r1, r8\n\t"                    \
+  "add r1, r1, r0, asr #31\n\t"           \
+  "add r0, r0, r1\n\t"                    \
+  "asr r0, r0, r9\n\t"                    \
+  "ssat r0, #8, r0\n\t"                   \
+  "bfi r7, r0, #" #K "*8, #8\n\t"
+
+// acc[c] += w[c*n + i] * x[i] for 4 channels over job->words words of x, then the 4
+// requantised, act_min-clamped outputs to job->y (true), or false with only acc written.
+// MACs per word (16): LDR + 2 SXTB16 of x, then per channel LDR (channels 1-3 at register
+// offsets n-4, 2n-4, 3n-4 from the post-incremented channel-0 pointer) + 2 SXTB16 + 2 SMLAD:
+// 25 with the loop. Weight rows are read in whole words, i.e. up to 3 bytes into the next
+// channel's row; those bytes meet x's zero padding. The caller runs the group holding the
+// layer's last row on the whole words of n only, so nothing past the weights is read. Naked
+// for the same reason as the window step functions (conv_window_m4.cpp): 14 live registers.
+// Registers: r0 x, r1 w, r2-r5 accumulators, r6/r7 x lanes 0,2 / 1,3, r8/r9 weight lanes,
+// r10/r11/ip channel offsets, lr word counter (>= 1); the job pointer is kept on the stack.
+__attribute__((naked, noinline)) bool mac4(const std::int8_t*, const std::int8_t*, Mac4Job*) {
+  asm volatile(
+      "push {r4-r11, lr}\n\t"
+      "push {r2}\n\t"
+      "ldr lr, [r2, #16]\n\t"
+      "ldr r10, [r2, #20]\n\t"
+      "ldm r2, {r2-r5}\n\t"
+      "sub r10, r10, #4\n\t"
+      "add r11, r10, r10\n\t"
+      "add r11, r11, #4\n\t"
+      "add ip, r11, r10\n\t"
+      "add ip, ip, #4\n\t"
+      "1:\n\t"
+      "ldr r7, [r0], #4\n\t"
+      "sxtb16 r6, r7\n\t"
+      "sxtb16 r7, r7, ror #8\n\t"
+      "ldr r8, [r1], #4\n\t"
+      "sxtb16 r9, r8\n\t"
+      "sxtb16 r8, r8, ror #8\n\t"
+      "smlad r2, r9, r6, r2\n\t"
+      "smlad r2, r8, r7, r2\n\t"
+      "ldr r8, [r1, r10]\n\t"
+      "sxtb16 r9, r8\n\t"
+      "sxtb16 r8, r8, ror #8\n\t"
+      "smlad r3, r9, r6, r3\n\t"
+      "smlad r3, r8, r7, r3\n\t"
+      "ldr r8, [r1, r11]\n\t"
+      "sxtb16 r9, r8\n\t"
+      "sxtb16 r8, r8, ror #8\n\t"
+      "smlad r4, r9, r6, r4\n\t"
+      "smlad r4, r8, r7, r4\n\t"
+      "ldr r8, [r1, ip]\n\t"
+      "sxtb16 r9, r8\n\t"
+      "sxtb16 r8, r8, ror #8\n\t"
+      "smlad r5, r9, r6, r5\n\t"
+      "smlad r5, r8, r7, r5\n\t"
+      "subs lr, lr, #1\n\t"
+      "bne 1b\n\t"
+      "pop {r6}\n\t"
+      "stm r6, {r2-r5}\n\t"
+      "ldr r10, [r6, #24]\n\t"
+      "ldr r11, [r6, #28]\n\t"
+      "ldr ip, [r6, #32]\n\t"
+      "mov r7, #0\n\t"
+      CSS_M4_REQ("r2", 0)
+      CSS_M4_REQ("r3", 1)
+      CSS_M4_REQ("r4", 2)
+      CSS_M4_REQ("r5", 3)
+      "ldrd r0, lr, [r6, #36]\n\t"
+      "ssub8 r1, r7, r0\n\t"
+      "sel r7, r7, r0\n\t"
+      "str r7, [lr]\n\t"
+      "mov r0, #1\n\t"
+      "pop {r4-r11, pc}\n\t"
+      "9:\n\t"
+      "mov r0, #0\n\t"
+      "pop {r4-r11, pc}\n\t");
+}
+// clang-format on
+
+// Copies in_ch bytes, whole words first; reads exactly in_ch bytes of src.
+CSS_FW_ALWAYS_INLINE std::int8_t* copy_tap(const std::int8_t* src, int in_ch, std::int8_t* d) {
+  int i = 0;
+  for (; i + 4 <= in_ch; i += 4) {
+    const std::int32_t v = load_word(src + i);
+    std::memcpy(d + i, &v, 4);
+  }
+  for (; i < in_ch; ++i) d[i] = src[i];
+  return d + in_ch;
+}
+
+// conv_step_opt's fast path (out_ch >= 4, act_max 127): gathers the taps into scratch,
+// zero-padded to whole words, and runs mac4 on channel groups [0, 4), [4, 8), ... and a last
+// group [out_ch - 4, out_ch) that may overlap the previous one (its channels are computed
+// twice, identically). Only the last group holds the last weight row, so only it runs on the
+// whole words of n (mac4 would read past the weights otherwise); its 1-3 tail bytes are
+// added here. n >= 4: mac4 runs at least one word.
+bool step_groups(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* out,
+                 std::int8_t* scratch) {
+  const int in_ch = p.in_ch, n = p.kernel * in_ch, out_ch = p.out_ch;
+  if (out_ch < 4 || n < 4 || p.act_max != 127) return false;
+  std::int8_t* d = scratch;
+  for (int j = 0; j < p.kernel; ++j) d = copy_tap(taps[j], in_ch, d);
+  const int words = (n + 3) / 4;
+  for (int i = n; i < 4 * words; ++i) scratch[i] = 0;  // 2n >= n + 3 bytes of scratch
+  Mac4Job job;
+  job.n = n;
+  job.out_zp = p.out_zp;
+  job.lo4 = (static_cast<std::uint32_t>(p.act_min) & 0xFFU) * 0x01010101U;
+  const std::int32_t* bias = p.bias_eff;
+  for (int o = 0;; o += 4) {
+    const bool last = o + 4 >= out_ch;
+    if (last) o = out_ch - 4;
+    const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o) * n;
+    for (int c = 0; c < 4; ++c) job.acc[c] = bias[o + c];
+    job.words = words;
+    if (last && n % 4 != 0) {
+      job.words = n / 4;
+      for (int c = 0; c < 4; ++c)
+        for (int i = 4 * job.words; i < n; ++i)
+          job.acc[c] += std::int32_t{w[c * n + i]} * scratch[i];
+    }
+    job.multiplier = p.multiplier + o;
+    job.shift = p.shift + o;
+    job.y = out + o;
+    if (!mac4(scratch, w, &job))  // a channel outside the 32-bit requantisation
+      for (int c = 0; c < 4; ++c) out[o + c] = output(p, o + c, job.acc[c] - bias[o + c]);
+    if (last) return true;
+  }
+}
+
 }  // namespace
 
 void conv_step_opt(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* out,
                    std::int8_t* scratch) {
+  if (step_groups(p, taps, out, scratch)) return;
   bool contiguous = true;
   for (int j = 1; j < p.kernel; ++j) contiguous = contiguous && taps[j] == taps[j - 1] + p.in_ch;
   if (contiguous) {

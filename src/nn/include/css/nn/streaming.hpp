@@ -72,6 +72,7 @@ class Streaming {
   std::uint32_t packed_off_[format::kMaxOps] = {};        // by op index (optimised only)
   std::uint32_t offset_[ArenaPlanner::kMaxBuffers] = {};  // by planner buffer id
   std::uint16_t ring_len_[format::kMaxOps + 1] = {};
+  std::uint16_t channels_[format::kMaxOps + 1] = {};  // row bytes of every tensor (row())
   std::uint16_t pos_[format::kMaxOps + 1] = {};
   std::uint64_t seen_ = 0;
   std::int8_t logits_q_[format::kMaxClasses] = {};
