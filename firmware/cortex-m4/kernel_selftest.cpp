@@ -107,8 +107,10 @@ bool conv_case(Rng& r, int index) {
     taps[j] = src >= 0 ? g_in + src * p.in_ch : g_zp_row;
   }
   k::conv_step_ref(p, taps, g_out_ref);
+  for (int i = 0; i < p.out_ch + kSlack; ++i) g_out_opt[i] = kCanary;
   k::conv_step_opt(p, taps, g_out_opt, g_scratch);
   ok = ok && same(g_out_ref, g_out_opt, p.out_ch);
+  for (int i = p.out_ch; i < p.out_ch + kSlack; ++i) ok = ok && g_out_opt[i] == kCanary;
   if (!ok) {
     Printer pr;
     pr.text("FAIL conv case ").integer(index).text(" in ").integer(p.in_ch).text(" out ");

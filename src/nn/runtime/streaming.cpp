@@ -20,6 +20,46 @@ struct StepOp {
   std::uint16_t other = 0;  // fused: the add's other operand
   bool conv_is_a = true;    // fused: the conv output is the add's first input
 };
+// A little-endian field of a record parse() has validated (the format requires a
+// little-endian host, format.hpp): one load instead of le.hpp's byte assembly.
+template <typename T>
+inline T field(const std::uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Op record i decoded as Model::op() does, for push() on paths without an op cache. Model::op()
+// zero-fills the OpView and reads every field through out-of-line helpers, ~300 instructions
+// per op on a Cortex-M4, for every op of every sample; this is ~40. `channels` are the tensors'
+// channel counts (Streaming::channels_).
+void decode_op(const std::uint8_t* payload, std::uint32_t ops_off, const std::uint16_t* channels,
+               std::size_t i, OpView& v) {
+  const std::uint8_t* r = payload + ops_off + i * f::kOpSize;
+  v.type = static_cast<f::OpType>(r[f::kOpType]);
+  v.relu = (r[f::kOpFlags] & f::kOpFlagRelu) != 0;
+  v.in0 = field<std::uint16_t>(r + f::kOpIn0);
+  v.in1 = field<std::uint16_t>(r + f::kOpIn1);
+  v.in_channels = channels[v.in0];
+  v.out_channels = field<std::uint16_t>(r + f::kOpOutCh);
+  v.kernel = field<std::uint16_t>(r + f::kOpKernel);
+  v.dilation = field<std::uint16_t>(r + f::kOpDilation);
+  v.out = {field<float>(r + f::kOpOutScale), field<std::int32_t>(r + f::kOpOutZp)};
+  std::memcpy(v.q, r + f::kOpQ, sizeof v.q);
+  auto arr = [&](std::size_t slot) -> const std::uint8_t* {
+    const auto off = field<std::uint32_t>(r + f::kOpArrays + 4 * slot);
+    return off == f::kNone ? nullptr : payload + off;
+  };
+  v.weights_q = reinterpret_cast<const std::int8_t*>(arr(f::kArrWeightsQ));
+  v.weight_scale = reinterpret_cast<const float*>(arr(f::kArrWeightScale));
+  v.bias_q = reinterpret_cast<const std::int32_t*>(arr(f::kArrBiasQ));
+  const auto* rq = reinterpret_cast<const std::int32_t*>(arr(f::kArrRequant));
+  v.multiplier = rq;
+  v.shift = rq != nullptr ? rq + v.out_channels : nullptr;
+  v.bias_eff = rq != nullptr ? rq + 2 * v.out_channels : nullptr;
+  v.weights_f = reinterpret_cast<const float*>(arr(f::kArrWeightsF));
+  v.bias_f = reinterpret_cast<const float*>(arr(f::kArrBiasF));
+}
 }  // namespace
 
 Status Streaming::ring_lengths(const Model& m, std::uint16_t* ring_len) {
@@ -105,6 +145,8 @@ Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, Kernel
     offset_[i] = static_cast<std::uint32_t>(planner.offset(static_cast<int>(i)));
   ring_lengths(model, ring_len_);
   for (std::size_t t = 0; t < model.num_tensors(); ++t) channels_[t] = model.tensor_channels(t);
+  payload_ = model.bytes().data() + f::kHeaderSize;
+  ops_off_ = field<std::uint32_t>(payload_ + f::kInfoOpsOff);
   model_ = &model;
   arena_ = arena.data();
   kernels_ = kernels;
@@ -229,7 +271,7 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
     if (cached)  // the arena is only 4-byte aligned: copy, don't cast
       std::memcpy(&s, arena_ + op_cache_off_ + i * sizeof(StepOp), sizeof s);
     else
-      s.op = m.op(i);
+      decode_op(payload_, ops_off_, channels_, i, s.op);
     const OpView& op = s.op;
     const std::int8_t* x = row(op.in0, 0);
     std::int8_t* y = op.type == f::OpType::kSoftmax ? nullptr : current_row(i + 1);

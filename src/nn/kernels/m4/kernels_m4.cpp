@@ -121,10 +121,9 @@ CSS_FW_ALWAYS_INLINE std::int8_t output(const ConvQ& p, int o, std::int32_t acc)
   return clamp_to_int8(v + p.out_zp, p.act_min, p.act_max);
 }
 
-// All output channels of one time step from a contiguous row x of kernel*in_ch bytes.
-void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
+// Output channels [o, out_ch) of one time step from a contiguous row x of kernel*in_ch bytes.
+void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out, int o = 0) {
   const int n = p.kernel * p.in_ch;
-  int o = 0;
   for (; o + 2 <= p.out_ch; o += 2) {
     const std::int8_t* w0 = p.weights + static_cast<std::ptrdiff_t>(o) * n;
     std::int32_t acc0 = 0, acc1 = 0;
@@ -265,11 +264,10 @@ CSS_FW_ALWAYS_INLINE std::int8_t* copy_tap(const std::int8_t* src, int in_ch, st
 }
 
 // conv_step_opt's fast path (out_ch >= 4, act_max 127): gathers the taps into scratch,
-// zero-padded to whole words, and runs mac4 on channel groups [0, 4), [4, 8), ... and a last
-// group [out_ch - 4, out_ch) that may overlap the previous one (its channels are computed
-// twice, identically). Only the last group holds the last weight row, so only it runs on the
-// whole words of n (mac4 would read past the weights otherwise); its 1-3 tail bytes are
-// added here. n >= 4: mac4 runs at least one word.
+// zero-padded to whole words, and runs mac4 on the groups of 4 channels; a remainder of 1-3
+// channels goes to row_outputs. mac4 reads weight rows in whole words, up to 3 bytes into the
+// next row, so a group holding the layer's last row (out_ch % 4 == 0) runs on the whole words
+// of n only and its 1-3 tail bytes are added here. n >= 4: mac4 runs at least one word.
 bool step_groups(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* out,
                  std::int8_t* scratch) {
   const int in_ch = p.in_ch, n = p.kernel * in_ch, out_ch = p.out_ch;
@@ -282,14 +280,12 @@ bool step_groups(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* ou
   job.n = n;
   job.out_zp = p.out_zp;
   job.lo4 = (static_cast<std::uint32_t>(p.act_min) & 0xFFU) * 0x01010101U;
-  const std::int32_t* bias = p.bias_eff;
-  for (int o = 0;; o += 4) {
-    const bool last = o + 4 >= out_ch;
-    if (last) o = out_ch - 4;
+  const int full = out_ch / 4 * 4;
+  for (int o = 0; o < full; o += 4) {
     const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o) * n;
-    for (int c = 0; c < 4; ++c) job.acc[c] = bias[o + c];
+    std::memcpy(job.acc, p.bias_eff + o, sizeof job.acc);
     job.words = words;
-    if (last && n % 4 != 0) {
+    if (o + 4 == out_ch && n % 4 != 0) {
       job.words = n / 4;
       for (int c = 0; c < 4; ++c)
         for (int i = 4 * job.words; i < n; ++i)
@@ -299,9 +295,10 @@ bool step_groups(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* ou
     job.shift = p.shift + o;
     job.y = out + o;
     if (!mac4(scratch, w, &job))  // a channel outside the 32-bit requantisation
-      for (int c = 0; c < 4; ++c) out[o + c] = output(p, o + c, job.acc[c] - bias[o + c]);
-    if (last) return true;
+      for (int c = 0; c < 4; ++c) out[o + c] = output(p, o + c, job.acc[c] - p.bias_eff[o + c]);
   }
+  if (full < out_ch) row_outputs(p, scratch, out, full);
+  return true;
 }
 
 }  // namespace

@@ -73,6 +73,8 @@ class Streaming {
   std::uint32_t offset_[ArenaPlanner::kMaxBuffers] = {};  // by planner buffer id
   std::uint16_t ring_len_[format::kMaxOps + 1] = {};
   std::uint16_t channels_[format::kMaxOps + 1] = {};  // row bytes of every tensor (row())
+  const std::uint8_t* payload_ = nullptr;             // the model's payload and op records:
+  std::uint32_t ops_off_ = 0;                         // push() decodes them (decode_op)
   std::uint16_t pos_[format::kMaxOps + 1] = {};
   std::uint64_t seen_ = 0;
   std::int8_t logits_q_[format::kMaxClasses] = {};
