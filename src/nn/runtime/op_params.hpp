@@ -25,10 +25,11 @@ inline kernels::ConvQ conv_params(const Model& m, const OpView& op) {
   return p;
 }
 
-inline kernels::AddQ add_params(const Model& m, const OpView& op) {
+// a_zp, b_zp: the zero points of tensors op.in0 and op.in1.
+inline kernels::AddQ add_params(const OpView& op, std::int32_t a_zp, std::int32_t b_zp) {
   kernels::AddQ p;
-  p.a_zp = m.tensor_quant(op.in0).zero_point;
-  p.b_zp = m.tensor_quant(op.in1).zero_point;
+  p.a_zp = a_zp;
+  p.b_zp = b_zp;
   p.out_zp = op.out.zero_point;
   p.a_mult = op.q[0];
   p.a_shift = op.q[1];
@@ -38,6 +39,10 @@ inline kernels::AddQ add_params(const Model& m, const OpView& op) {
   p.out_shift = op.q[5];
   p.act_min = op.relu ? op.out.zero_point : -128;
   return p;
+}
+
+inline kernels::AddQ add_params(const Model& m, const OpView& op) {
+  return add_params(op, m.tensor_quant(op.in0).zero_point, m.tensor_quant(op.in1).zero_point);
 }
 
 inline kernels::ConvF conv_params_f(const OpView& op) {

@@ -226,7 +226,15 @@ inline std::uint16_t Streaming::channels(std::size_t tensor) const {
 }
 
 // Row of `tensor` written `back` steps ago (back < ring length).
-inline const std::int8_t* Streaming::row(std::size_t tensor, std::uint32_t back) const {
+// Zero point of tensor t, read from its producer's record (Model::tensor_quant() decodes
+// through out-of-line helpers).
+inline std::int32_t Streaming::tensor_zp(std::size_t t) const {
+  if (t == 0) return model_->tensor_quant(0).zero_point;
+  return field<std::int32_t>(payload_ + ops_off_ + (t - 1) * f::kOpSize + f::kOpOutZp);
+}
+
+[[gnu::always_inline]] inline const std::int8_t* Streaming::row(std::size_t tensor,
+                                                                std::uint32_t back) const {
   const std::uint32_t len = ring_len_[tensor];
   const std::uint32_t p = pos_[tensor];
   const std::uint32_t slot = p >= back ? p - back : p + len - back;
@@ -292,8 +300,9 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
         break;
       }
       case f::OpType::kAdd:
-        (opt ? kt.add : kernels::add_ref)(cached ? s.q : detail::add_params(m, op), x,
-                                          row(op.in1, 0), op.out_channels, y);
+        (opt ? kt.add : kernels::add_ref)(
+            cached ? s.q : detail::add_params(op, tensor_zp(op.in0), tensor_zp(op.in1)), x,
+            row(op.in1, 0), op.out_channels, y);
         break;
       case f::OpType::kGlobalAvgPool: {
         const std::int8_t* leaving = row(op.in0, m.window());  // zero point until t >= window

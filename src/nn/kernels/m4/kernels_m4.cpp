@@ -144,38 +144,35 @@ struct Mac4Job {
   std::int32_t n;                  // +20 bytes per weight row = kernel * in_ch
   const std::int32_t* multiplier;  // +24 of the group's first channel
   const std::int32_t* shift;       // +28
-  std::int32_t out_zp;             // +32
+  std::int32_t zp_round;           // +32 2 * out_zp + 1
   std::uint32_t lo4;               // +36 act_min in each byte
   std::int8_t* y;                  // +40 the group's 4 outputs
 };
 static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
               offsetof(Mac4Job, multiplier) == 24 && offsetof(Mac4Job, shift) == 28 &&
-              offsetof(Mac4Job, out_zp) == 32 && offsetof(Mac4Job, lo4) == 36 &&
+              offsetof(Mac4Job, zp_round) == 32 && offsetof(Mac4Job, lo4) == 36 &&
               offsetof(Mac4Job, y) == 40 && sizeof(void*) == 4);
 
 // One channel's requantisation into byte K of r7 (the derivation is conv_window_m4.cpp's):
 // high = SMMULR(2v, m) is the reference high-mul when 2v does not overflow and m >= 0, then
 // y = SSAT8((high + 2^(e-1) + out_zp * 2^e - (high < 0)) >> e). A channel outside that
 // (e = -shift not in [1, 22], m < 0, |v| >= 2^30) branches to 9: (return false) and the caller
-// requantises the group in 64 bits. r10/r11 walk multiplier/shift, ip = out_zp.
+// requantises the group in 64 bits. r10/r11 walk multiplier/shift; ip = 2 * out_zp + 1, so
+// ip << (e - 1) is the rounding constant 2^(e-1) + out_zp * 2^e in one shift.
 // clang-format off
 #define CSS_M4_REQ(ACC, K)                \
   "ldr r8, [r10], #4\n\t"                 \
   "ldr r9, [r11], #4\n\t"                 \
   "rsb r9, r9, #0\n\t"                    \
-  "sub r0, r9, #1\n\t"                    \
-  "cmp r0, #21\n\t"                       \
+  "sub r1, r9, #1\n\t"                    \
+  "cmp r1, #21\n\t"                       \
   "bhi 9f\n\t"                            \
   "cmp r8, #0\n\t"                        \
   "blt 9f\n\t"                            \
   "adds r0, " ACC ", " ACC "\n\t"         \
   "bvs 9f\n\t"                            \
   "smmulr r0, r0, r8\n\t"                 \
-  "mov r1, #1\n\t"                        \
-  "lsl r1, r1, r9\n\t"                    \
-  "asr r1, r1, #1\n\t"                    \
-  "lsl r8, ip, r9\n\t"                    \
-  "add r1, r1, r8\n\t"                    \
+  "lsl r1, ip, r1\n\t"                    \
   "add r1, r1, r0, asr #31\n\t"           \
   "add r0, r0, r1\n\t"                    \
   "asr r0, r0, r9\n\t"                    \
@@ -278,7 +275,7 @@ bool step_groups(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* ou
   for (int i = n; i < 4 * words; ++i) scratch[i] = 0;  // 2n >= n + 3 bytes of scratch
   Mac4Job job;
   job.n = n;
-  job.out_zp = p.out_zp;
+  job.zp_round = 2 * p.out_zp + 1;
   job.lo4 = (static_cast<std::uint32_t>(p.act_min) & 0xFFU) * 0x01010101U;
   const int full = out_ch / 4 * 4;
   for (int o = 0; o < full; o += 4) {

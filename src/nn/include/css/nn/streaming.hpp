@@ -56,6 +56,7 @@ class Streaming {
   void fill_op_cache();
   std::uint16_t channels(std::size_t tensor) const;
   const std::int8_t* row(std::size_t tensor, std::uint32_t back) const;
+  std::int32_t tensor_zp(std::size_t tensor) const;
   std::int8_t* current_row(std::size_t tensor);
   std::size_t sums_id() const { return model_->num_tensors(); }  // gather scratch is one before
 
