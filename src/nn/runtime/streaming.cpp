@@ -29,10 +29,11 @@ inline T field(const std::uint8_t* p) {
   return v;
 }
 
-// Op record i decoded as Model::op() does, for push() on paths without an op cache. Model::op()
+// Op record i decoded as Model::op() does, for push() on paths without an op cache, minus the
+// arrays no int8 kernel reads (weight scales, bias_q, float weights: left null). Model::op()
 // zero-fills the OpView and reads every field through out-of-line helpers, ~300 instructions
-// per op on a Cortex-M4, for every op of every sample; this is ~40. `channels` are the tensors'
-// channel counts (Streaming::channels_).
+// per op on a Cortex-M4, for every op of every sample. `channels` are the tensors' channel
+// counts (Streaming::channels_).
 void decode_op(const std::uint8_t* payload, std::uint32_t ops_off, const std::uint16_t* channels,
                std::size_t i, OpView& v) {
   const std::uint8_t* r = payload + ops_off + i * f::kOpSize;
@@ -51,14 +52,14 @@ void decode_op(const std::uint8_t* payload, std::uint32_t ops_off, const std::ui
     return off == f::kNone ? nullptr : payload + off;
   };
   v.weights_q = reinterpret_cast<const std::int8_t*>(arr(f::kArrWeightsQ));
-  v.weight_scale = reinterpret_cast<const float*>(arr(f::kArrWeightScale));
-  v.bias_q = reinterpret_cast<const std::int32_t*>(arr(f::kArrBiasQ));
   const auto* rq = reinterpret_cast<const std::int32_t*>(arr(f::kArrRequant));
   v.multiplier = rq;
   v.shift = rq != nullptr ? rq + v.out_channels : nullptr;
   v.bias_eff = rq != nullptr ? rq + 2 * v.out_channels : nullptr;
-  v.weights_f = reinterpret_cast<const float*>(arr(f::kArrWeightsF));
-  v.bias_f = reinterpret_cast<const float*>(arr(f::kArrBiasF));
+  v.weight_scale = nullptr;
+  v.bias_q = nullptr;
+  v.weights_f = nullptr;
+  v.bias_f = nullptr;
 }
 }  // namespace
 
