@@ -139,7 +139,7 @@ void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out, int o =
 // weights are split on the fly instead of packed). What mac4 reads and writes; offsets are
 // used by the assembly.
 struct Mac4Job {
-  std::int32_t acc[4];             // +0  in: the channels' bias_eff; out: bias + dot product
+  std::int32_t acc[4];             // +0  out: start + dot product (the 64-bit fallback's input)
   std::int32_t words;              // +16 4-byte words of the row (x is zero-padded to them)
   std::int32_t n;                  // +20 bytes per weight row = kernel * in_ch
   const std::int32_t* multiplier;  // +24 of the group's first channel
@@ -147,11 +147,12 @@ struct Mac4Job {
   std::int32_t zp_round;           // +32 2 * out_zp + 1
   std::uint32_t lo4;               // +36 act_min in each byte
   std::int8_t* y;                  // +40 the group's 4 outputs
+  const std::int32_t* start;       // +44 the accumulators' start values (4)
 };
 static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
               offsetof(Mac4Job, multiplier) == 24 && offsetof(Mac4Job, shift) == 28 &&
               offsetof(Mac4Job, zp_round) == 32 && offsetof(Mac4Job, lo4) == 36 &&
-              offsetof(Mac4Job, y) == 40 && sizeof(void*) == 4);
+              offsetof(Mac4Job, y) == 40 && offsetof(Mac4Job, start) == 44 && sizeof(void*) == 4);
 
 // One channel's requantisation into byte K of r7 (the derivation is conv_window_m4.cpp's):
 // high = SMMULR(2v, m) is the reference high-mul when 2v does not overflow and m >= 0, then
@@ -179,7 +180,7 @@ static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
   "ssat r0, #8, r0\n\t"                   \
   "bfi r7, r0, #" #K "*8, #8\n\t"
 
-// acc[c] += w[c*n + i] * x[i] for 4 channels over job->words words of x, then the 4
+// acc[c] = start[c] + w[c*n + i] * x[i] for 4 channels over job->words words of x, then the 4
 // requantised, act_min-clamped outputs to job->y (true), or false with only acc written.
 // MACs per word (16): LDR + 2 SXTB16 of x, then per channel LDR (channels 1-3 at register
 // offsets n-4, 2n-4, 3n-4 from the post-incremented channel-0 pointer) + 2 SXTB16 + 2 SMLAD:
@@ -195,6 +196,7 @@ __attribute__((naked, noinline)) bool mac4(const std::int8_t*, const std::int8_t
       "push {r2}\n\t"
       "ldr lr, [r2, #16]\n\t"
       "ldr r10, [r2, #20]\n\t"
+      "ldr r2, [r2, #44]\n\t"
       "ldm r2, {r2-r5}\n\t"
       "sub r10, r10, #4\n\t"
       "add r11, r10, r10\n\t"
@@ -280,9 +282,11 @@ bool step_groups(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* ou
   const int full = out_ch / 4 * 4;
   for (int o = 0; o < full; o += 4) {
     const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o) * n;
-    std::memcpy(job.acc, p.bias_eff + o, sizeof job.acc);
+    job.start = p.bias_eff + o;
     job.words = words;
     if (o + 4 == out_ch && n % 4 != 0) {
+      std::memcpy(job.acc, p.bias_eff + o, sizeof job.acc);
+      job.start = job.acc;
       job.words = n / 4;
       for (int c = 0; c < 4; ++c)
         for (int i = 4 * job.words; i < n; ++i)
