@@ -148,6 +148,8 @@ struct Mac4Job {
   std::uint32_t lo4;               // +36 act_min in each byte
   std::int8_t* y;                  // +40 the group's 4 outputs
   const std::int32_t* start;       // +44 the accumulators' start values (4)
+  const std::int8_t* w;            // +48 the group's first weight row
+  std::int32_t groups;             // +52 groups left to run (>= 1)
 };
 static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
               offsetof(Mac4Job, multiplier) == 24 && offsetof(Mac4Job, shift) == 28 &&
@@ -180,8 +182,11 @@ static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
   "ssat r0, #8, r0\n\t"                   \
   "bfi r7, r0, #" #K "*8, #8\n\t"
 
-// acc[c] = start[c] + w[c*n + i] * x[i] for 4 channels over job->words words of x, then the 4
-// requantised, act_min-clamped outputs to job->y (true), or false with only acc written.
+// For job->groups groups of 4 channels: acc[c] = start[c] + w[c*n + i] * x[i] over job->words
+// words of x, then the 4 requantised, act_min-clamped outputs to job->y; the job then moves to
+// the next group (multiplier, shift, y, start by 4, w by 4 rows). True when all are done;
+// false at a group outside the 32-bit requantisation, with its acc written and the job still
+// on it (the caller requantises it in 64 bits and carries on).
 // MACs per word (16): LDR + 2 SXTB16 of x, then per channel LDR (channels 1-3 at register
 // offsets n-4, 2n-4, 3n-4 from the post-incremented channel-0 pointer) + 2 SXTB16 + 2 SMLAD:
 // 25 with the loop. Weight rows are read in whole words, i.e. up to 3 bytes into the next
@@ -189,11 +194,14 @@ static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
 // layer's last row on the whole words of n only, so nothing past the weights is read. Naked
 // for the same reason as the window step functions (conv_window_m4.cpp): 14 live registers.
 // Registers: r0 x, r1 w, r2-r5 accumulators, r6/r7 x lanes 0,2 / 1,3, r8/r9 weight lanes,
-// r10/r11/ip channel offsets, lr word counter (>= 1); the job pointer is kept on the stack.
-__attribute__((naked, noinline)) bool mac4(const std::int8_t*, const std::int8_t*, Mac4Job*) {
+// r10/r11/ip channel offsets, lr word counter (>= 1); x and the job are kept on the stack.
+__attribute__((naked, noinline)) bool mac4(const std::int8_t*, Mac4Job*) {
   asm volatile(
       "push {r4-r11, lr}\n\t"
-      "push {r2}\n\t"
+      "push {r0, r1}\n\t"
+      "0:\n\t"
+      "ldrd r0, r2, [sp]\n\t"
+      "ldr r1, [r2, #48]\n\t"
       "ldr lr, [r2, #16]\n\t"
       "ldr r10, [r2, #20]\n\t"
       "ldr r2, [r2, #44]\n\t"
@@ -229,7 +237,7 @@ __attribute__((naked, noinline)) bool mac4(const std::int8_t*, const std::int8_t
       "smlad r5, r8, r7, r5\n\t"
       "subs lr, lr, #1\n\t"
       "bne 1b\n\t"
-      "pop {r6}\n\t"
+      "ldr r6, [sp, #4]\n\t"
       "stm r6, {r2-r5}\n\t"
       "ldr r10, [r6, #24]\n\t"
       "ldr r11, [r6, #28]\n\t"
@@ -242,11 +250,24 @@ __attribute__((naked, noinline)) bool mac4(const std::int8_t*, const std::int8_t
       "ldrd r0, lr, [r6, #36]\n\t"
       "ssub8 r1, r7, r0\n\t"
       "sel r7, r7, r0\n\t"
-      "str r7, [lr]\n\t"
+      "str r7, [lr], #4\n\t"
+      "strd r10, r11, [r6, #24]\n\t"  /* multiplier, shift: advanced by the REQs */
+      "str lr, [r6, #40]\n\t"
+      "ldrd r0, r1, [r6, #44]\n\t"    /* start, w */
+      "ldr r2, [r6, #20]\n\t"
+      "add r0, r0, #16\n\t"
+      "add r1, r1, r2, lsl #2\n\t"
+      "strd r0, r1, [r6, #44]\n\t"
+      "ldr r0, [r6, #52]\n\t"
+      "subs r0, r0, #1\n\t"
+      "str r0, [r6, #52]\n\t"
+      "bne 0b\n\t"
       "mov r0, #1\n\t"
+      "add sp, sp, #8\n\t"
       "pop {r4-r11, pc}\n\t"
       "9:\n\t"
       "mov r0, #0\n\t"
+      "add sp, sp, #8\n\t"
       "pop {r4-r11, pc}\n\t");
 }
 // clang-format on
@@ -260,6 +281,20 @@ CSS_FW_ALWAYS_INLINE std::int8_t* copy_tap(const std::int8_t* src, int in_ch, st
   }
   for (; i < in_ch; ++i) d[i] = src[i];
   return d + in_ch;
+}
+
+// Runs job.groups (>= 0) groups with mac4; a group it refuses is requantised here in 64 bits.
+void run_groups(const ConvQ& p, const std::int8_t* x, Mac4Job& job, std::int8_t* out) {
+  while (job.groups > 0 && !mac4(x, &job)) {
+    const auto o = static_cast<int>(job.multiplier - p.multiplier);
+    for (int c = 0; c < 4; ++c) out[o + c] = output(p, o + c, job.acc[c] - p.bias_eff[o + c]);
+    job.multiplier += 4;
+    job.shift += 4;
+    job.y += 4;
+    job.start += 4;
+    job.w += 4 * job.n;
+    --job.groups;
+  }
 }
 
 // conv_step_opt's fast path (out_ch >= 4, act_max 127): gathers the taps into scratch,
@@ -276,29 +311,28 @@ bool step_groups(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* ou
   const int words = (n + 3) / 4;
   for (int i = n; i < 4 * words; ++i) scratch[i] = 0;  // 2n >= n + 3 bytes of scratch
   Mac4Job job;
+  job.words = words;
   job.n = n;
+  job.multiplier = p.multiplier;
+  job.shift = p.shift;
   job.zp_round = 2 * p.out_zp + 1;
   job.lo4 = (static_cast<std::uint32_t>(p.act_min) & 0xFFU) * 0x01010101U;
-  const int full = out_ch / 4 * 4;
-  for (int o = 0; o < full; o += 4) {
-    const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o) * n;
-    job.start = p.bias_eff + o;
-    job.words = words;
-    if (o + 4 == out_ch && n % 4 != 0) {
-      std::memcpy(job.acc, p.bias_eff + o, sizeof job.acc);
-      job.start = job.acc;
-      job.words = n / 4;
-      for (int c = 0; c < 4; ++c)
-        for (int i = 4 * job.words; i < n; ++i)
-          job.acc[c] += std::int32_t{w[c * n + i]} * scratch[i];
-    }
-    job.multiplier = p.multiplier + o;
-    job.shift = p.shift + o;
-    job.y = out + o;
-    if (!mac4(scratch, w, &job))  // a channel outside the 32-bit requantisation
-      for (int c = 0; c < 4; ++c) out[o + c] = output(p, o + c, job.acc[c] - p.bias_eff[o + c]);
+  job.y = out;
+  job.start = p.bias_eff;
+  job.w = p.weights;
+  const bool last_row = out_ch % 4 == 0 && n % 4 != 0;  // the last group would over-read
+  job.groups = out_ch / 4 - (last_row ? 1 : 0);
+  run_groups(p, scratch, job, out);
+  if (last_row) {
+    std::memcpy(job.acc, job.start, sizeof job.acc);
+    for (int c = 0; c < 4; ++c)
+      for (int i = n / 4 * 4; i < n; ++i) job.acc[c] += std::int32_t{job.w[c * n + i]} * scratch[i];
+    job.start = job.acc;
+    job.words = n / 4;
+    job.groups = 1;
+    run_groups(p, scratch, job, out);
   }
-  if (full < out_ch) row_outputs(p, scratch, out, full);
+  if (out_ch % 4 != 0) row_outputs(p, scratch, out, out_ch / 4 * 4);
   return true;
 }
 
