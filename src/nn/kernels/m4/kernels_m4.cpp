@@ -272,6 +272,55 @@ __attribute__((naked, noinline)) bool mac4(const std::int8_t*, Mac4Job*) {
 }
 // clang-format on
 
+// mac4 for one group of 2 channels (job->groups is not read): 15 instructions per word (8
+// MACs), the same requantisation, a halfword store. True, or false with acc[0..1] written.
+// clang-format off
+__attribute__((naked, noinline)) bool mac2(const std::int8_t*, Mac4Job*) {
+  asm volatile(
+      "push {r4-r11, lr}\n\t"
+      "push {r1}\n\t"
+      "ldr r2, [r1, #44]\n\t"
+      "ldr lr, [r1, #16]\n\t"
+      "ldr r10, [r1, #20]\n\t"
+      "ldr r1, [r1, #48]\n\t"
+      "ldm r2, {r2, r3}\n\t"
+      "sub r10, r10, #4\n\t"
+      "1:\n\t"
+      "ldr r7, [r0], #4\n\t"
+      "sxtb16 r6, r7\n\t"
+      "sxtb16 r7, r7, ror #8\n\t"
+      "ldr r8, [r1], #4\n\t"
+      "sxtb16 r9, r8\n\t"
+      "sxtb16 r8, r8, ror #8\n\t"
+      "smlad r2, r9, r6, r2\n\t"
+      "smlad r2, r8, r7, r2\n\t"
+      "ldr r8, [r1, r10]\n\t"
+      "sxtb16 r9, r8\n\t"
+      "sxtb16 r8, r8, ror #8\n\t"
+      "smlad r3, r9, r6, r3\n\t"
+      "smlad r3, r8, r7, r3\n\t"
+      "subs lr, lr, #1\n\t"
+      "bne 1b\n\t"
+      "pop {r6}\n\t"
+      "stm r6, {r2, r3}\n\t"
+      "ldr r10, [r6, #24]\n\t"
+      "ldr r11, [r6, #28]\n\t"
+      "ldr ip, [r6, #32]\n\t"
+      "mov r7, #0\n\t"
+      CSS_M4_REQ("r2", 0)
+      CSS_M4_REQ("r3", 1)
+      "ldrd r0, lr, [r6, #36]\n\t"
+      "ssub8 r1, r7, r0\n\t"
+      "sel r7, r7, r0\n\t"
+      "strh r7, [lr]\n\t"
+      "mov r0, #1\n\t"
+      "pop {r4-r11, pc}\n\t"
+      "9:\n\t"
+      "mov r0, #0\n\t"
+      "pop {r4-r11, pc}\n\t");
+}
+// clang-format on
+
 // Copies in_ch bytes, whole words first; reads exactly in_ch bytes of src.
 CSS_FW_ALWAYS_INLINE std::int8_t* copy_tap(const std::int8_t* src, int in_ch, std::int8_t* d) {
   int i = 0;
@@ -297,42 +346,52 @@ void run_groups(const ConvQ& p, const std::int8_t* x, Mac4Job& job, std::int8_t*
   }
 }
 
-// conv_step_opt's fast path (out_ch >= 4, act_max 127): gathers the taps into scratch,
-// zero-padded to whole words, and runs mac4 on the groups of 4 channels; a remainder of 1-3
-// channels goes to row_outputs. mac4 reads weight rows in whole words, up to 3 bytes into the
-// next row, so a group holding the layer's last row (out_ch % 4 == 0) runs on the whole words
-// of n only and its 1-3 tail bytes are added here. n >= 4: mac4 runs at least one word.
+// Points the job at the group starting with channel o; its rows are read from `back` bytes
+// before their start.
+void point_at(const ConvQ& p, int o, int back, std::int8_t* out, Mac4Job& job) {
+  job.multiplier = p.multiplier + o;
+  job.shift = p.shift + o;
+  job.y = out + o;
+  job.start = p.bias_eff + o;
+  job.w = p.weights + static_cast<std::ptrdiff_t>(o) * job.n - back;
+}
+
+// conv_step_opt's fast path (out_ch >= 4, act_max 127). mac4/mac2 read rows of n bytes as
+// whole words: pad = 4*words - n bytes past a row, which for all groups but the last are the
+// next channel's weights, met by zeros after the activations. The last group (it holds the
+// layer's last row) reads from pad bytes before its first row instead, i.e. the end of the
+// previous channel's row, met by zeros before the activations; so nothing outside the weights
+// is read. scratch (2n >= n + 6 bytes) holds both layouts at once: pad zeros, the gathered taps,
+// pad zeros. The last group is [out_ch - 4, out_ch) for 0 or 3 channels left after the
+// 4-groups (overlapping the previous group when 3: those outputs are written twice, the same),
+// a 2-group [out_ch - 2, out_ch) for 1 or 2.
 bool step_groups(const ConvQ& p, const std::int8_t* const* taps, std::int8_t* out,
                  std::int8_t* scratch) {
   const int in_ch = p.in_ch, n = p.kernel * in_ch, out_ch = p.out_ch;
-  if (out_ch < 4 || n < 4 || p.act_max != 127) return false;
+  const int words = (n + 3) / 4, pad = 4 * words - n, left = out_ch % 4;
+  const bool wide_last = left == 0 || left == 3;
+  const int last = wide_last ? out_ch - 4 : out_ch - 2;
+  if (out_ch < 4 || n < 6 || p.act_max != 127 || (pad > 0 && last == 0)) return false;
   std::int8_t* d = scratch;
+  for (int i = 0; i < pad; ++i) *d++ = 0;
   for (int j = 0; j < p.kernel; ++j) d = copy_tap(taps[j], in_ch, d);
-  const int words = (n + 3) / 4;
-  for (int i = n; i < 4 * words; ++i) scratch[i] = 0;  // 2n >= n + 3 bytes of scratch
+  for (int i = 0; i < pad; ++i) *d++ = 0;
   Mac4Job job;
   job.words = words;
   job.n = n;
-  job.multiplier = p.multiplier;
-  job.shift = p.shift;
   job.zp_round = 2 * p.out_zp + 1;
   job.lo4 = (static_cast<std::uint32_t>(p.act_min) & 0xFFU) * 0x01010101U;
-  job.y = out;
-  job.start = p.bias_eff;
-  job.w = p.weights;
-  const bool last_row = out_ch % 4 == 0 && n % 4 != 0;  // the last group would over-read
-  job.groups = out_ch / 4 - (last_row ? 1 : 0);
-  run_groups(p, scratch, job, out);
-  if (last_row) {
-    std::memcpy(job.acc, job.start, sizeof job.acc);
-    for (int c = 0; c < 4; ++c)
-      for (int i = n / 4 * 4; i < n; ++i) job.acc[c] += std::int32_t{job.w[c * n + i]} * scratch[i];
-    job.start = job.acc;
-    job.words = n / 4;
+  point_at(p, 0, 0, out, job);
+  job.groups = (out_ch - (left == 0 ? 4 : left)) / 4;
+  run_groups(p, scratch + pad, job, out);
+  point_at(p, last, pad, out, job);
+  if (wide_last) {
     job.groups = 1;
     run_groups(p, scratch, job, out);
+  } else if (!mac2(scratch, &job)) {
+    for (int c = 0; c < 2; ++c)
+      out[last + c] = output(p, last + c, job.acc[c] - p.bias_eff[last + c]);
   }
-  if (out_ch % 4 != 0) row_outputs(p, scratch, out, out_ch / 4 * 4);
   return true;
 }
 
