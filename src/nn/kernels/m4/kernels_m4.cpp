@@ -182,6 +182,34 @@ static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
   "ssat r0, #8, r0\n\t"                   \
   "bfi r7, r0, #" #K "*8, #8\n\t"
 
+// One word of x against 4 channels (r2-r5), the body of mac4's loop.
+// clang-format off
+#define CSS_M4_WORD4 \
+  "ldr r7, [r0], #4\n\t" \
+  "sxtb16 r6, r7\n\t" \
+  "sxtb16 r7, r7, ror #8\n\t" \
+  "ldr r8, [r1], #4\n\t" \
+  "sxtb16 r9, r8\n\t" \
+  "sxtb16 r8, r8, ror #8\n\t" \
+  "smlad r2, r9, r6, r2\n\t" \
+  "smlad r2, r8, r7, r2\n\t" \
+  "ldr r8, [r1, r10]\n\t" \
+  "sxtb16 r9, r8\n\t" \
+  "sxtb16 r8, r8, ror #8\n\t" \
+  "smlad r3, r9, r6, r3\n\t" \
+  "smlad r3, r8, r7, r3\n\t" \
+  "ldr r8, [r1, r11]\n\t" \
+  "sxtb16 r9, r8\n\t" \
+  "sxtb16 r8, r8, ror #8\n\t" \
+  "smlad r4, r9, r6, r4\n\t" \
+  "smlad r4, r8, r7, r4\n\t" \
+  "ldr r8, [r1, ip]\n\t" \
+  "sxtb16 r9, r8\n\t" \
+  "sxtb16 r8, r8, ror #8\n\t" \
+  "smlad r5, r9, r6, r5\n\t" \
+  "smlad r5, r8, r7, r5\n\t"
+// clang-format on
+
 // For job->groups groups of 4 channels: acc[c] = start[c] + w[c*n + i] * x[i] over job->words
 // words of x, then the 4 requantised, act_min-clamped outputs to job->y; the job then moves to
 // the next group (multiplier, shift, y, start by 4, w by 4 rows). True when all are done;
@@ -189,12 +217,12 @@ static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
 // on it (the caller requantises it in 64 bits and carries on).
 // MACs per word (16): LDR + 2 SXTB16 of x, then per channel LDR (channels 1-3 at register
 // offsets n-4, 2n-4, 3n-4 from the post-incremented channel-0 pointer) + 2 SXTB16 + 2 SMLAD:
-// 25 with the loop. Weight rows are read in whole words, i.e. up to 3 bytes into the next
-// channel's row; those bytes meet x's zero padding. The caller runs the group holding the
-// layer's last row on the whole words of n only, so nothing past the weights is read. Naked
-// for the same reason as the window step functions (conv_window_m4.cpp): 14 live registers.
-// Registers: r0 x, r1 w, r2-r5 accumulators, r6/r7 x lanes 0,2 / 1,3, r8/r9 weight lanes,
-// r10/r11/ip channel offsets, lr word counter (>= 1); x and the job are kept on the stack.
+// 24.5 with the loop, unrolled twice (an odd count enters at the second copy). Weight rows are
+// read in whole words, i.e. up to 3 bytes outside a row, which meet the activations' zero
+// padding (step_groups says where). Naked for the same reason as the window step functions
+// (conv_window_m4.cpp): 14 live registers. Registers: r0 x, r1 w, r2-r5 accumulators, r6/r7 x
+// lanes 0,2 / 1,3, r8/r9 weight lanes, r10/r11/ip channel offsets, lr word counter (>= 1); x and
+// the job are kept on the stack.
 __attribute__((naked, noinline)) bool mac4(const std::int8_t*, Mac4Job*) {
   asm volatile(
       "push {r4-r11, lr}\n\t"
@@ -211,32 +239,14 @@ __attribute__((naked, noinline)) bool mac4(const std::int8_t*, Mac4Job*) {
       "add r11, r11, #4\n\t"
       "add ip, r11, r10\n\t"
       "add ip, ip, #4\n\t"
+      "tst lr, #1\n\t"
+      "bne 3f\n\t"
       "1:\n\t"
-      "ldr r7, [r0], #4\n\t"
-      "sxtb16 r6, r7\n\t"
-      "sxtb16 r7, r7, ror #8\n\t"
-      "ldr r8, [r1], #4\n\t"
-      "sxtb16 r9, r8\n\t"
-      "sxtb16 r8, r8, ror #8\n\t"
-      "smlad r2, r9, r6, r2\n\t"
-      "smlad r2, r8, r7, r2\n\t"
-      "ldr r8, [r1, r10]\n\t"
-      "sxtb16 r9, r8\n\t"
-      "sxtb16 r8, r8, ror #8\n\t"
-      "smlad r3, r9, r6, r3\n\t"
-      "smlad r3, r8, r7, r3\n\t"
-      "ldr r8, [r1, r11]\n\t"
-      "sxtb16 r9, r8\n\t"
-      "sxtb16 r8, r8, ror #8\n\t"
-      "smlad r4, r9, r6, r4\n\t"
-      "smlad r4, r8, r7, r4\n\t"
-      "ldr r8, [r1, ip]\n\t"
-      "sxtb16 r9, r8\n\t"
-      "sxtb16 r8, r8, ror #8\n\t"
-      "smlad r5, r9, r6, r5\n\t"
-      "smlad r5, r8, r7, r5\n\t"
-      "subs lr, lr, #1\n\t"
-      "bne 1b\n\t"
+      CSS_M4_WORD4
+      "3:\n\t"
+      CSS_M4_WORD4
+      "subs lr, lr, #2\n\t"
+      "bgt 1b\n\t"
       "ldr r6, [sp, #4]\n\t"
       "stm r6, {r2-r5}\n\t"
       "ldr r10, [r6, #24]\n\t"
