@@ -57,17 +57,30 @@ inline kernels::ConvF conv_params_f(const OpView& op) {
 }
 
 // Normalises one raw sample ((x - mean) / std) and quantises it (round half away from zero,
-// saturate). Returns false on NaN/Inf input.
-inline bool quantize_sample(const Model& m, const float* x, std::int8_t* q) {
-  const QuantParams qp = m.tensor_quant(0);
-  for (std::size_t c = 0; c < m.input_channels(); ++c) {
+// saturate). Returns false on NaN/Inf input. `norm` gives channel c's mean and std.
+template <typename Norm>
+inline bool quantize_sample(QuantParams qp, std::size_t channels, Norm norm, const float* x,
+                            std::int8_t* q) {
+  for (std::size_t c = 0; c < channels; ++c) {
     if (!std::isfinite(x[c])) return false;
-    const float xn = (x[c] - m.input_mean(c)) / m.input_std(c);
+    float mean, stdv;
+    norm(c, mean, stdv);
+    const float xn = (x[c] - mean) / stdv;
     float v = std::round(xn / qp.scale) + static_cast<float>(qp.zero_point);
     v = v < -128.0f ? -128.0f : (v > 127.0f ? 127.0f : v);
     q[c] = static_cast<std::int8_t>(v);
   }
   return true;
+}
+
+inline bool quantize_sample(const Model& m, const float* x, std::int8_t* q) {
+  return quantize_sample(
+      m.tensor_quant(0), m.input_channels(),
+      [&m](std::size_t c, float& mean, float& stdv) {
+        mean = m.input_mean(c);
+        stdv = m.input_std(c);
+      },
+      x, q);
 }
 
 inline bool normalize_sample(const Model& m, const float* x, float* out) {

@@ -47,15 +47,16 @@ void decode_op(const std::uint8_t* payload, std::uint32_t ops_off, const std::ui
   v.dilation = field<std::uint16_t>(r + f::kOpDilation);
   v.out = {field<float>(r + f::kOpOutScale), field<std::int32_t>(r + f::kOpOutZp)};
   std::memcpy(v.q, r + f::kOpQ, sizeof v.q);
-  auto arr = [&](std::size_t slot) -> const std::uint8_t* {
-    const auto off = field<std::uint32_t>(r + f::kOpArrays + 4 * slot);
-    return off == f::kNone ? nullptr : payload + off;
+  // parse() checked that conv and dense ops have these arrays; the other ops read none.
+  const bool weighted = v.type == f::OpType::kConv1d || v.type == f::OpType::kDense;
+  auto arr = [&](std::size_t slot) {
+    return weighted ? payload + field<std::uint32_t>(r + f::kOpArrays + 4 * slot) : nullptr;
   };
   v.weights_q = reinterpret_cast<const std::int8_t*>(arr(f::kArrWeightsQ));
   const auto* rq = reinterpret_cast<const std::int32_t*>(arr(f::kArrRequant));
   v.multiplier = rq;
-  v.shift = rq != nullptr ? rq + v.out_channels : nullptr;
-  v.bias_eff = rq != nullptr ? rq + 2 * v.out_channels : nullptr;
+  v.shift = weighted ? rq + v.out_channels : nullptr;
+  v.bias_eff = weighted ? rq + 2 * v.out_channels : nullptr;
   v.weight_scale = nullptr;
   v.bias_q = nullptr;
   v.weights_f = nullptr;
@@ -148,6 +149,8 @@ Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, Kernel
   for (std::size_t t = 0; t < model.num_tensors(); ++t) channels_[t] = model.tensor_channels(t);
   payload_ = model.bytes().data() + f::kHeaderSize;
   ops_off_ = field<std::uint32_t>(payload_ + f::kInfoOpsOff);
+  norm_off_in_payload_ = field<std::uint32_t>(payload_ + f::kInfoNormOff);
+  input_quant_ = model.tensor_quant(0);
   model_ = &model;
   arena_ = arena.data();
   kernels_ = kernels;
@@ -227,10 +230,24 @@ inline std::uint16_t Streaming::channels(std::size_t tensor) const {
 }
 
 // Row of `tensor` written `back` steps ago (back < ring length).
+// detail::quantize_sample with the normalisation read in place from the payload (the Model's
+// accessors are out-of-line calls per value) and the input quantisation cached at init().
+inline bool Streaming::quantize_sample(const float* x, std::int8_t* q) const {
+  const auto* norm = payload_ + norm_off_in_payload_;
+  const std::size_t ch = model_->input_channels();
+  return detail::quantize_sample(
+      input_quant_, ch,
+      [norm, ch](std::size_t c, float& mean, float& stdv) {
+        mean = field<float>(norm + 4 * c);
+        stdv = field<float>(norm + 4 * (ch + c));
+      },
+      x, q);
+}
+
 // Zero point of tensor t, read from its producer's record (Model::tensor_quant() decodes
 // through out-of-line helpers).
 inline std::int32_t Streaming::tensor_zp(std::size_t t) const {
-  if (t == 0) return model_->tensor_quant(0).zero_point;
+  if (t == 0) return input_quant_.zero_point;
   return field<std::int32_t>(payload_ + ops_off_ + (t - 1) * f::kOpSize + f::kOpOutZp);
 }
 
@@ -266,7 +283,7 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
     const int ch = static_cast<int>(m.input_channels());
     if (!table_->quantize(sample.data(), 1, ch, norm, norm + ch, qp.scale, qp.zero_point, staged))
       return Status::kBadInput;
-  } else if (!detail::quantize_sample(m, sample.data(), staged)) {
+  } else if (!quantize_sample(sample.data(), staged)) {
     return Status::kBadInput;
   }
   std::memcpy(current_row(0), staged, m.input_channels());

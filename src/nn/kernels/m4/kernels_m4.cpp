@@ -282,7 +282,25 @@ __attribute__((naked, noinline)) bool mac4(const std::int8_t*, Mac4Job*) {
 }
 // clang-format on
 
-// mac4 for one group of 2 channels (job->groups is not read): 15 instructions per word (8
+// One word of x against 2 channels (r2, r3), the body of mac2's loop.
+// clang-format off
+#define CSS_M4_WORD2 \
+  "ldr r7, [r0], #4\n\t" \
+  "sxtb16 r6, r7\n\t" \
+  "sxtb16 r7, r7, ror #8\n\t" \
+  "ldr r8, [r1], #4\n\t" \
+  "sxtb16 r9, r8\n\t" \
+  "sxtb16 r8, r8, ror #8\n\t" \
+  "smlad r2, r9, r6, r2\n\t" \
+  "smlad r2, r8, r7, r2\n\t" \
+  "ldr r8, [r1, r10]\n\t" \
+  "sxtb16 r9, r8\n\t" \
+  "sxtb16 r8, r8, ror #8\n\t" \
+  "smlad r3, r9, r6, r3\n\t" \
+  "smlad r3, r8, r7, r3\n\t"
+// clang-format on
+
+// mac4 for one group of 2 channels (job->groups is not read): 14.5 instructions per word (8
 // MACs), the same requantisation, a halfword store. True, or false with acc[0..1] written.
 // clang-format off
 __attribute__((naked, noinline)) bool mac2(const std::int8_t*, Mac4Job*) {
@@ -295,22 +313,14 @@ __attribute__((naked, noinline)) bool mac2(const std::int8_t*, Mac4Job*) {
       "ldr r1, [r1, #48]\n\t"
       "ldm r2, {r2, r3}\n\t"
       "sub r10, r10, #4\n\t"
+      "tst lr, #1\n\t"
+      "bne 3f\n\t"
       "1:\n\t"
-      "ldr r7, [r0], #4\n\t"
-      "sxtb16 r6, r7\n\t"
-      "sxtb16 r7, r7, ror #8\n\t"
-      "ldr r8, [r1], #4\n\t"
-      "sxtb16 r9, r8\n\t"
-      "sxtb16 r8, r8, ror #8\n\t"
-      "smlad r2, r9, r6, r2\n\t"
-      "smlad r2, r8, r7, r2\n\t"
-      "ldr r8, [r1, r10]\n\t"
-      "sxtb16 r9, r8\n\t"
-      "sxtb16 r8, r8, ror #8\n\t"
-      "smlad r3, r9, r6, r3\n\t"
-      "smlad r3, r8, r7, r3\n\t"
-      "subs lr, lr, #1\n\t"
-      "bne 1b\n\t"
+      CSS_M4_WORD2
+      "3:\n\t"
+      CSS_M4_WORD2
+      "subs lr, lr, #2\n\t"
+      "bgt 1b\n\t"
       "pop {r6}\n\t"
       "stm r6, {r2, r3}\n\t"
       "ldr r10, [r6, #24]\n\t"
