@@ -182,9 +182,9 @@ static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
   "ssat r0, #8, r0\n\t"                   \
   "bfi r7, r0, #" #K "*8, #8\n\t"
 
-// One word of x against 4 channels (r2-r5), the body of mac4's loop.
+// One word of x against 2 channels (r2, r3): the body of mac2's loop, half of mac4's.
 // clang-format off
-#define CSS_M4_WORD4 \
+#define CSS_M4_WORD2 \
   "ldr r7, [r0], #4\n\t" \
   "sxtb16 r6, r7\n\t" \
   "sxtb16 r7, r7, ror #8\n\t" \
@@ -197,7 +197,14 @@ static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
   "sxtb16 r9, r8\n\t" \
   "sxtb16 r8, r8, ror #8\n\t" \
   "smlad r3, r9, r6, r3\n\t" \
-  "smlad r3, r8, r7, r3\n\t" \
+  "smlad r3, r8, r7, r3\n\t"
+// clang-format on
+
+// One word of x against 4 channels (r2-r5), the body of mac4's loop: CSS_M4_WORD2, then the
+// same activations against channels 2 and 3.
+// clang-format off
+#define CSS_M4_WORD4 \
+  CSS_M4_WORD2 \
   "ldr r8, [r1, r11]\n\t" \
   "sxtb16 r9, r8\n\t" \
   "sxtb16 r8, r8, ror #8\n\t" \
@@ -280,24 +287,6 @@ __attribute__((naked, noinline)) bool mac4(const std::int8_t*, Mac4Job*) {
       "add sp, sp, #8\n\t"
       "pop {r4-r11, pc}\n\t");
 }
-// clang-format on
-
-// One word of x against 2 channels (r2, r3), the body of mac2's loop.
-// clang-format off
-#define CSS_M4_WORD2 \
-  "ldr r7, [r0], #4\n\t" \
-  "sxtb16 r6, r7\n\t" \
-  "sxtb16 r7, r7, ror #8\n\t" \
-  "ldr r8, [r1], #4\n\t" \
-  "sxtb16 r9, r8\n\t" \
-  "sxtb16 r8, r8, ror #8\n\t" \
-  "smlad r2, r9, r6, r2\n\t" \
-  "smlad r2, r8, r7, r2\n\t" \
-  "ldr r8, [r1, r10]\n\t" \
-  "sxtb16 r9, r8\n\t" \
-  "sxtb16 r8, r8, ror #8\n\t" \
-  "smlad r3, r9, r6, r3\n\t" \
-  "smlad r3, r8, r7, r3\n\t"
 // clang-format on
 
 // mac4 for one group of 2 channels (job->groups is not read): 14.5 instructions per word (8
