@@ -10,7 +10,7 @@
 
 namespace css::nn::detail {
 
-inline kernels::ConvQ conv_params(const Model& m, const OpView& op) {
+[[gnu::always_inline]] inline kernels::ConvQ conv_params(const Model& m, const OpView& op) {
   kernels::ConvQ p;
   p.in_ch = op.in_channels;
   p.out_ch = op.out_channels;
