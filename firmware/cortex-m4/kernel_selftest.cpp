@@ -107,8 +107,10 @@ bool conv_case(Rng& r, int index) {
     taps[j] = src >= 0 ? g_in + src * p.in_ch : g_zp_row;
   }
   k::conv_step_ref(p, taps, g_out_ref);
+  for (int i = 0; i < p.out_ch + kSlack; ++i) g_out_opt[i] = kCanary;
   k::conv_step_opt(p, taps, g_out_opt, g_scratch);
   ok = ok && same(g_out_ref, g_out_opt, p.out_ch);
+  for (int i = p.out_ch; i < p.out_ch + kSlack; ++i) ok = ok && g_out_opt[i] == kCanary;
   if (!ok) {
     Printer pr;
     pr.text("FAIL conv case ").integer(index).text(" in ").integer(p.in_ch).text(" out ");
@@ -136,8 +138,18 @@ bool add_case(Rng& r, int index) {
     p.b_shift = -r.range(0, 1);
     p.out_shift = -r.range(17, 20);
   }
+  if (index % 6 == 1 || index % 6 == 4) {  // one exact term (writer-made adds): half-row path
+    std::int32_t& m = index % 4 == 1 ? p.a_mult : p.b_mult;
+    std::int32_t& shift = index % 4 == 1 ? p.a_shift : p.b_shift;
+    m = 1 << 30;
+    shift = 0;
+    std::int32_t& other = index % 4 == 1 ? p.b_shift : p.a_shift;
+    // 0 and 5 must fall back; with power-of-two scales (index % 5 == 3) rounding ties occur
+    other = index % 5 == 3 ? -r.range(1, 2) : -r.range(0, 5);
+  }
   if (index % 9 == 8) p.a_shift = r.range(1, 3);  // fallback paths
   p.act_min = index % 2 ? p.out_zp : -128;
+  if (index % 12 == 7) p.act_min = -128;  // a short half-row case without ReLU
   p.act_max = index % 7 == 6 ? r.range(p.act_min, 127) : 127;
   const int n = index % 2 ? r.range(1, 40) : r.range(256, kMaxSteps * kMaxIn / 2);
   std::int8_t* a = g_in;

@@ -10,7 +10,7 @@
 
 namespace css::nn::detail {
 
-inline kernels::ConvQ conv_params(const Model& m, const OpView& op) {
+[[gnu::always_inline]] inline kernels::ConvQ conv_params(const Model& m, const OpView& op) {
   kernels::ConvQ p;
   p.in_ch = op.in_channels;
   p.out_ch = op.out_channels;
@@ -25,10 +25,11 @@ inline kernels::ConvQ conv_params(const Model& m, const OpView& op) {
   return p;
 }
 
-inline kernels::AddQ add_params(const Model& m, const OpView& op) {
+// a_zp, b_zp: the zero points of tensors op.in0 and op.in1.
+inline kernels::AddQ add_params(const OpView& op, std::int32_t a_zp, std::int32_t b_zp) {
   kernels::AddQ p;
-  p.a_zp = m.tensor_quant(op.in0).zero_point;
-  p.b_zp = m.tensor_quant(op.in1).zero_point;
+  p.a_zp = a_zp;
+  p.b_zp = b_zp;
   p.out_zp = op.out.zero_point;
   p.a_mult = op.q[0];
   p.a_shift = op.q[1];
@@ -38,6 +39,10 @@ inline kernels::AddQ add_params(const Model& m, const OpView& op) {
   p.out_shift = op.q[5];
   p.act_min = op.relu ? op.out.zero_point : -128;
   return p;
+}
+
+inline kernels::AddQ add_params(const Model& m, const OpView& op) {
+  return add_params(op, m.tensor_quant(op.in0).zero_point, m.tensor_quant(op.in1).zero_point);
 }
 
 inline kernels::ConvF conv_params_f(const OpView& op) {
@@ -52,17 +57,30 @@ inline kernels::ConvF conv_params_f(const OpView& op) {
 }
 
 // Normalises one raw sample ((x - mean) / std) and quantises it (round half away from zero,
-// saturate). Returns false on NaN/Inf input.
-inline bool quantize_sample(const Model& m, const float* x, std::int8_t* q) {
-  const QuantParams qp = m.tensor_quant(0);
-  for (std::size_t c = 0; c < m.input_channels(); ++c) {
+// saturate). Returns false on NaN/Inf input. `norm` gives channel c's mean and std.
+template <typename Norm>
+inline bool quantize_sample(QuantParams qp, std::size_t channels, Norm norm, const float* x,
+                            std::int8_t* q) {
+  for (std::size_t c = 0; c < channels; ++c) {
     if (!std::isfinite(x[c])) return false;
-    const float xn = (x[c] - m.input_mean(c)) / m.input_std(c);
+    float mean, stdv;
+    norm(c, mean, stdv);
+    const float xn = (x[c] - mean) / stdv;
     float v = std::round(xn / qp.scale) + static_cast<float>(qp.zero_point);
     v = v < -128.0f ? -128.0f : (v > 127.0f ? 127.0f : v);
     q[c] = static_cast<std::int8_t>(v);
   }
   return true;
+}
+
+inline bool quantize_sample(const Model& m, const float* x, std::int8_t* q) {
+  return quantize_sample(
+      m.tensor_quant(0), m.input_channels(),
+      [&m](std::size_t c, float& mean, float& stdv) {
+        mean = m.input_mean(c);
+        stdv = m.input_std(c);
+      },
+      x, q);
 }
 
 inline bool normalize_sample(const Model& m, const float* x, float* out) {

@@ -20,6 +20,48 @@ struct StepOp {
   std::uint16_t other = 0;  // fused: the add's other operand
   bool conv_is_a = true;    // fused: the conv output is the add's first input
 };
+// A little-endian field of a record parse() has validated (the format requires a
+// little-endian host, format.hpp): one load instead of le.hpp's byte assembly.
+template <typename T>
+inline T field(const std::uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Op record i decoded as Model::op() does, for push() on paths without an op cache, minus the
+// arrays no int8 kernel reads (weight scales, bias_q, float weights: left null). Model::op()
+// zero-fills the OpView and reads every field through out-of-line helpers, ~300 instructions
+// per op on a Cortex-M4, for every op of every sample. `channels` are the tensors' channel
+// counts (Streaming::channels_).
+void decode_op(const std::uint8_t* payload, std::uint32_t ops_off, const std::uint16_t* channels,
+               std::size_t i, OpView& v) {
+  const std::uint8_t* r = payload + ops_off + i * f::kOpSize;
+  v.type = static_cast<f::OpType>(r[f::kOpType]);
+  v.relu = (r[f::kOpFlags] & f::kOpFlagRelu) != 0;
+  v.in0 = field<std::uint16_t>(r + f::kOpIn0);
+  v.in1 = field<std::uint16_t>(r + f::kOpIn1);
+  v.in_channels = channels[v.in0];
+  v.out_channels = field<std::uint16_t>(r + f::kOpOutCh);
+  v.kernel = field<std::uint16_t>(r + f::kOpKernel);
+  v.dilation = field<std::uint16_t>(r + f::kOpDilation);
+  v.out = {field<float>(r + f::kOpOutScale), field<std::int32_t>(r + f::kOpOutZp)};
+  std::memcpy(v.q, r + f::kOpQ, sizeof v.q);
+  // parse() checked that conv and dense ops have these arrays; the other ops read none.
+  const bool weighted = v.type == f::OpType::kConv1d || v.type == f::OpType::kDense;
+  auto arr = [&](std::size_t slot) {
+    return weighted ? payload + field<std::uint32_t>(r + f::kOpArrays + 4 * slot) : nullptr;
+  };
+  v.weights_q = reinterpret_cast<const std::int8_t*>(arr(f::kArrWeightsQ));
+  const auto* rq = reinterpret_cast<const std::int32_t*>(arr(f::kArrRequant));
+  v.multiplier = rq;
+  v.shift = weighted ? rq + v.out_channels : nullptr;
+  v.bias_eff = weighted ? rq + 2 * v.out_channels : nullptr;
+  v.weight_scale = nullptr;
+  v.bias_q = nullptr;
+  v.weights_f = nullptr;
+  v.bias_f = nullptr;
+}
 }  // namespace
 
 Status Streaming::ring_lengths(const Model& m, std::uint16_t* ring_len) {
@@ -104,6 +146,11 @@ Status Streaming::init(const Model& model, std::span<std::uint8_t> arena, Kernel
   for (std::size_t i = 0; i < planner.count(); ++i)
     offset_[i] = static_cast<std::uint32_t>(planner.offset(static_cast<int>(i)));
   ring_lengths(model, ring_len_);
+  for (std::size_t t = 0; t < model.num_tensors(); ++t) channels_[t] = model.tensor_channels(t);
+  payload_ = model.bytes().data() + f::kHeaderSize;
+  ops_off_ = field<std::uint32_t>(payload_ + f::kInfoOpsOff);
+  norm_off_in_payload_ = field<std::uint32_t>(payload_ + f::kInfoNormOff);
+  input_quant_ = model.tensor_quant(0);
   model_ = &model;
   arena_ = arena.data();
   kernels_ = kernels;
@@ -179,14 +226,33 @@ void Streaming::fill_op_cache() {
 }
 
 inline std::uint16_t Streaming::channels(std::size_t tensor) const {
-  if (op_cache_off_ == 0) return model_->tensor_channels(tensor);
-  std::uint16_t ch;
-  std::memcpy(&ch, arena_ + channels_off_ + 2 * tensor, 2);
-  return ch;
+  return channels_[tensor];
 }
 
 // Row of `tensor` written `back` steps ago (back < ring length).
-inline const std::int8_t* Streaming::row(std::size_t tensor, std::uint32_t back) const {
+// detail::quantize_sample with the normalisation read in place from the payload (the Model's
+// accessors are out-of-line calls per value) and the input quantisation cached at init().
+inline bool Streaming::quantize_sample(const float* x, std::int8_t* q) const {
+  const auto* norm = payload_ + norm_off_in_payload_;
+  const std::size_t ch = model_->input_channels();
+  return detail::quantize_sample(
+      input_quant_, ch,
+      [norm, ch](std::size_t c, float& mean, float& stdv) {
+        mean = field<float>(norm + 4 * c);
+        stdv = field<float>(norm + 4 * (ch + c));
+      },
+      x, q);
+}
+
+// Zero point of tensor t, read from its producer's record (Model::tensor_quant() decodes
+// through out-of-line helpers).
+inline std::int32_t Streaming::tensor_zp(std::size_t t) const {
+  if (t == 0) return input_quant_.zero_point;
+  return field<std::int32_t>(payload_ + ops_off_ + (t - 1) * f::kOpSize + f::kOpOutZp);
+}
+
+[[gnu::always_inline]] inline const std::int8_t* Streaming::row(std::size_t tensor,
+                                                                std::uint32_t back) const {
   const std::uint32_t len = ring_len_[tensor];
   const std::uint32_t p = pos_[tensor];
   const std::uint32_t slot = p >= back ? p - back : p + len - back;
@@ -217,7 +283,7 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
     const int ch = static_cast<int>(m.input_channels());
     if (!table_->quantize(sample.data(), 1, ch, norm, norm + ch, qp.scale, qp.zero_point, staged))
       return Status::kBadInput;
-  } else if (!detail::quantize_sample(m, sample.data(), staged)) {
+  } else if (!quantize_sample(sample.data(), staged)) {
     return Status::kBadInput;
   }
   std::memcpy(current_row(0), staged, m.input_channels());
@@ -231,7 +297,7 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
     if (cached)  // the arena is only 4-byte aligned: copy, don't cast
       std::memcpy(&s, arena_ + op_cache_off_ + i * sizeof(StepOp), sizeof s);
     else
-      s.op = m.op(i);
+      decode_op(payload_, ops_off_, channels_, i, s.op);
     const OpView& op = s.op;
     const std::int8_t* x = row(op.in0, 0);
     std::int8_t* y = op.type == f::OpType::kSoftmax ? nullptr : current_row(i + 1);
@@ -252,8 +318,9 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
         break;
       }
       case f::OpType::kAdd:
-        (opt ? kt.add : kernels::add_ref)(cached ? s.q : detail::add_params(m, op), x,
-                                          row(op.in1, 0), op.out_channels, y);
+        (opt ? kt.add : kernels::add_ref)(
+            cached ? s.q : detail::add_params(op, tensor_zp(op.in0), tensor_zp(op.in1)), x,
+            row(op.in1, 0), op.out_channels, y);
         break;
       case f::OpType::kGlobalAvgPool: {
         const std::int8_t* leaving = row(op.in0, m.window());  // zero point until t >= window

@@ -56,6 +56,8 @@ class Streaming {
   void fill_op_cache();
   std::uint16_t channels(std::size_t tensor) const;
   const std::int8_t* row(std::size_t tensor, std::uint32_t back) const;
+  std::int32_t tensor_zp(std::size_t tensor) const;
+  bool quantize_sample(const float* x, std::int8_t* q) const;
   std::int8_t* current_row(std::size_t tensor);
   std::size_t sums_id() const { return model_->num_tensors(); }  // gather scratch is one before
 
@@ -72,6 +74,11 @@ class Streaming {
   std::uint32_t packed_off_[format::kMaxOps] = {};        // by op index (optimised only)
   std::uint32_t offset_[ArenaPlanner::kMaxBuffers] = {};  // by planner buffer id
   std::uint16_t ring_len_[format::kMaxOps + 1] = {};
+  std::uint16_t channels_[format::kMaxOps + 1] = {};  // row bytes of every tensor (row())
+  const std::uint8_t* payload_ = nullptr;             // the model's payload and op records:
+  std::uint32_t ops_off_ = 0;                         // push() decodes them (decode_op)
+  std::uint32_t norm_off_in_payload_ = 0;             // input mean/std floats
+  QuantParams input_quant_;
   std::uint16_t pos_[format::kMaxOps + 1] = {};
   std::uint64_t seen_ = 0;
   std::int8_t logits_q_[format::kMaxClasses] = {};
