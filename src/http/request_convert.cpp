@@ -104,6 +104,8 @@ Result<Request> parse_request(std::string_view raw, std::size_t max_header_bytes
     used += n;
   }
   if (!parser.is_done()) {
+    // put_eof requires some bytes already taken (Beast asserts got_some()).
+    if (!parser.got_some()) return make_error(ErrorCode::kParse, "HTTP request: incomplete");
     parser.put_eof(ec);
     if (ec || !parser.is_done()) return make_error(ErrorCode::kParse, "HTTP request: incomplete");
   }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "css/nn/interpreter.hpp"
 #include "css/nn/model_writer.hpp"
@@ -128,23 +129,29 @@ std::vector<std::uint8_t> build_default_random_model(std::uint64_t seed,
     TensorId h = x;
     int h_ch = channels;
     for (int k = 0; k < opt.convs_per_block; ++k) {
-      h = w.add_conv1d(
-          h, opt.hidden, opt.kernel, d, true,
-          he_weights(rng, std::size_t(opt.hidden) * opt.kernel * h_ch, opt.kernel * h_ch),
-          small_bias(rng, opt.hidden));
+      // Draws in a fixed order (bias, then weights: what GCC's right-to-left argument
+      // evaluation did), not as two arguments of one call, whose order the compiler picks:
+      // clang drew them the other way round and built different models from the same seed.
+      auto bias = small_bias(rng, opt.hidden);
+      auto weights =
+          he_weights(rng, std::size_t(opt.hidden) * opt.kernel * h_ch, opt.kernel * h_ch);
+      h = w.add_conv1d(h, opt.hidden, opt.kernel, d, true, std::move(weights), std::move(bias));
       h_ch = opt.hidden;
     }
-    if (channels != opt.hidden)
-      x = w.add_residual(h, x, true, he_weights(rng, std::size_t(opt.hidden) * channels, channels),
-                         small_bias(rng, opt.hidden));
-    else
+    if (channels != opt.hidden) {
+      auto bias = small_bias(rng, opt.hidden);
+      auto weights = he_weights(rng, std::size_t(opt.hidden) * channels, channels);
+      x = w.add_residual(h, x, true, std::move(weights), std::move(bias));
+    } else {
       x = w.add_residual(h, x, true);
+    }
     channels = opt.hidden;
   }
   const TensorId pooled = w.add_global_avg_pool(x);
-  const TensorId logits = w.add_dense(
-      pooled, opt.classes, false, he_weights(rng, std::size_t(opt.classes) * channels, channels),
-      small_bias(rng, opt.classes));
+  auto dense_bias = small_bias(rng, opt.classes);
+  auto dense_weights = he_weights(rng, std::size_t(opt.classes) * channels, channels);
+  const TensorId logits =
+      w.add_dense(pooled, opt.classes, false, std::move(dense_weights), std::move(dense_bias));
   w.add_softmax(logits);
 
   std::vector<std::vector<float>> calib;

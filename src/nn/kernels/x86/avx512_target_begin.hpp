@@ -13,7 +13,7 @@
 #endif
 #include <immintrin.h>
 
-// GCC takes the target pragma; clang (the fuzz preset) needs its own form.
+// GCC takes the target pragma; clang (the asan preset) needs its own form.
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))), \
                              apply_to = function)

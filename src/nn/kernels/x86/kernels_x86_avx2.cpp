@@ -17,7 +17,7 @@
 #include "kernels/kernel_table.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
-// GCC takes the target pragma; clang (the fuzz preset) needs its own form.
+// GCC takes the target pragma; clang (the asan preset) needs its own form.
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #else
