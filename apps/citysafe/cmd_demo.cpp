@@ -293,6 +293,11 @@ class Demo {
              std::to_string(kSimDays) +
              " days of events, 3 planted hotspots) and 1 edge node "
              "running the model publish over TLS");
+    // The simulated week ends now, like the edge node's live events, so that the hotspot
+    // window (which ends just after the newest event) holds both.
+    const auto now_s =
+        std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch());
+    const std::string sim_start = std::to_string(now_s.count() - kSimDays * 86400LL);
     const fs::path edge_bin = self_.parent_path() / "citysafe-edge";
     const bool lean = fs::exists(edge_bin);
     Status st =
@@ -314,6 +319,8 @@ class Demo {
                                                   std::to_string(a_.nodes),
                                                   "--days",
                                                   std::to_string(kSimDays),
+                                                  "--start",
+                                                  sim_start,
                                                   "--hotspots",
                                                   "3",
                                                   "--seed",
