@@ -381,8 +381,12 @@ class Demo {
                    "k-anonymity floor; more --nodes fill it)"
                 << std::endl;
     }
-    const std::string metrics = repo_file("models/default.metrics.json").string();
-    const std::string train_log = repo_file("models/default.train_metrics.json").string();
+    // The figures and the whitepaper describe the model the edge node ran.
+    const std::string metrics = a_.train ? dir("train/model.metrics.json").string()
+                                         : repo_file("models/default.metrics.json").string();
+    const std::string train_log = a_.train
+                                      ? dir("train/train_metrics.json").string()
+                                      : repo_file("models/default.train_metrics.json").string();
     auto figures = citysafe({"figures", "--out", dir("figures").string(), "--formats", "pdf,png",
                              "--metrics", metrics, "--log", train_log});
     auto paper =
