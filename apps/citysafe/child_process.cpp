@@ -117,9 +117,10 @@ std::optional<int> Child::wait_for(std::chrono::milliseconds timeout,
 
 void Child::stop(std::chrono::milliseconds grace) {
   if (!running()) return;
-  ::kill(pid_, SIGTERM);
+  // The whole process group: a script's own children (make-certs.sh's openssl) stop too.
+  ::kill(-pid_, SIGTERM);
   if (wait_for(grace)) return;
-  ::kill(pid_, SIGKILL);
+  ::kill(-pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);  // SIGKILL cannot be caught: returns promptly
   exit_code_ = exit_code_of(status);

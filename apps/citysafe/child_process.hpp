@@ -40,7 +40,8 @@ class Child {
   // 128 + signal when a signal ended it, or nullopt on timeout or a raised stop flag.
   std::optional<int> wait_for(std::chrono::milliseconds timeout,
                               const std::atomic<bool>* stop = nullptr);
-  // SIGTERM, up to `grace` for it to exit, then SIGKILL; returns once it is reaped.
+  // SIGTERM to its process group, up to `grace` for it to exit, then SIGKILL; returns once
+  // it is reaped.
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
 
  private:

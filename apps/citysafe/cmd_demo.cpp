@@ -468,6 +468,11 @@ int run_demo(const DemoArgs& a) {
     print_error("--out: '" + a.out.string() + "' is a file; the demo needs a folder");
     return kExitUsage;
   }
+  if (a.port != 0 && loopback_accepts(static_cast<std::uint16_t>(a.port))) {
+    print_error("--port: 127.0.0.1:" + std::to_string(a.port) +
+                " is in use; pick another or leave --port out (a free one is chosen)");
+    return kExitUsage;
+  }
   DemoArgs abs = a;
   abs.out = fs::absolute(a.out, ec);
   auto flags = install_signal_flags();
@@ -490,12 +495,14 @@ void add_demo(CLI::App& root, Runner& run) {
       "  6. once events are stored: hotspots + flows GeoJSON, figures, whitepaper, checklist.\n"
       "It prints the dashboard URL (with the token) and every artefact path, then keeps the\n"
       "city up until Ctrl-C or --duration; then it stops every child in reverse order.\n"
+      "A second run into the same --out keeps its certificates and adds to its SQLite file.\n"
       "Needs mosquitto, mosquitto_passwd and openssl (scripts/bootstrap installs them).\n\n"
       "Examples:\n"
       "  citysafe demo                                # until Ctrl-C, artefacts in demo-out/\n"
       "  citysafe demo --duration 60 --nodes 50 --out /tmp/city\n"
       "  citysafe demo --port 8080                    # dashboard on http://127.0.0.1:8080/\n"
-      "  citysafe demo --train                        # 1-epoch model first (minutes; for show)");
+      "  citysafe demo --train                        # 1-epoch model first (for show, not "
+      "quality)");
   cmd->add_option("--out", a->out,
                   "Folder for every artefact, log, certificate and the SQLite "
                   "file (created; refused if it is a file)")
@@ -516,7 +523,7 @@ void add_demo(CLI::App& root, Runner& run) {
   auto* quick =
       cmd->add_flag("--quick", a->quick, "Use the shipped model models/default.csm (the default)");
   cmd->add_flag("--train", a->train,
-                "Train 1 epoch first and run that model (for show, not quality; minutes)")
+                "Train 1 epoch first and run that model (for show, not quality; ~30 s on 2 cores)")
       ->excludes(quick);
   run = [a] { return run_demo(*a); };
 }

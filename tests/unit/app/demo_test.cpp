@@ -4,7 +4,7 @@
 //    SQLite file, GeoJSON that parses, figures, whitepaper, checklist), and afterwards none of
 //    the pids it printed runs and the broker port no longer accepts;
 //  - SIGINT in the middle (while the nodes publish) stops everything too, with exit 0;
-//  - --out naming a file is refused with exit 2 before anything starts.
+//  - --out naming a file, or a --port in use, is refused with exit 2 before anything starts.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -176,3 +176,22 @@ TEST_F(DemoTest, OutNamingAFileIsRefusedBeforeAnythingStarts) {
 }
 
 }  // namespace
+
+TEST_F(DemoTest, PortInUseIsRefusedBeforeAnythingStarts) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  const auto r =
+      css::testing::run_citysafe("demo --port " + port + " --out " + (dir_ / "city").string());
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--port: 127.0.0.1:" + port + " is in use"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir_ / "city")) << "nothing started, nothing written";
+}
