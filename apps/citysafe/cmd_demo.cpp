@@ -363,11 +363,13 @@ class Demo {
   Status artefacts() {
     announce("hotspots and flows (GeoJSON), installer checklist");
     const std::string hot = dir("hotspots.geojson").string(), flows = dir("flows.geojson").string();
+    // Flows on 3 km cells: a few dozen nodes across São Paulo's 1 500 km² rarely put 5 (the
+    // k-anonymity floor) into one 1 km cell.
     Status st = run_tools(
         {{"hotspots", citysafe({"hotspots", "--db", db_url(), "--city", "sao-paulo", "--window",
                                 std::to_string(kSimDays) + "d", "--out", hot})},
          {"flows", citysafe({"flows", "--db", db_url(), "--city", "sao-paulo", "--window", "24h",
-                             "--cell-size", "1000", "--out", flows})},
+                             "--cell-size", "3000", "--out", flows})},
          {"checklist",
           citysafe({"checklist", "--node", repo_file("deploy/node.toml").string(), "--out",
                     dir("checklist.pdf").string(), "--markdown", dir("checklist.md").string()})}});
@@ -377,8 +379,8 @@ class Demo {
     if (feature_count(flows) > 0) {
       maps.insert(maps.end(), {"--flows", flows});
     } else {
-      std::cout << "   (the flow map has no cells: every cell has fewer than 5 nodes, the "
-                   "k-anonymity floor; more --nodes fill it)"
+      std::cout << "   (the flow map has no cells: every 3 km cell has fewer than 5 nodes, "
+                   "the k-anonymity floor; more --nodes fill it)"
                 << std::endl;
     }
     // The figures and the whitepaper describe the model the edge node ran.
