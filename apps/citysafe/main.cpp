@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   css::cli::add_serve(app, run);
   css::cli::add_token(app, run);
   css::cli::add_ingest(app, run);
+  css::cli::add_demo(app, run);
 #endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
