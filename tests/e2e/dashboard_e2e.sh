@@ -33,7 +33,7 @@ wait_http() {  # bounded wait until URL answers 200
 db="sqlite://$tmp/events.db"
 "$build/bin/api_seed" "$db" "$src/cities/sao-paulo.toml" 20 1 30 >/dev/null
 
-# The broker, set up as deploy/mosquitto describes (and as scripts/demo does).
+# The broker, set up as deploy/mosquitto describes (and as `citysafe demo` does).
 "$src/deploy/certs/make-certs.sh" "$tmp/certs" >/dev/null
 mport=$(free_port)
 pass=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
