@@ -1,5 +1,5 @@
-// CitySafeSense dashboard: plain JS, no build step. Reads /api/v1 (token from the form, kept
-// in localStorage), draws hot-spot hexes and flow arrows on a Leaflet map (tiles only when the
+// CitySafeSense dashboard: plain JS, no build step. Reads /api/v1 (token from the form or the
+// address's #token=, kept in localStorage), draws hot-spot hexes and flow arrows on a Leaflet map (tiles only when the
 // server was given --tile-url), streams /api/v1/stream into the live feed, charts counts.
 'use strict';
 
@@ -15,7 +15,17 @@ const GI_CLASSES = [
 const colourOf = (bin) => (GI_CLASSES.find((c) => c[0] === bin) || GI_CLASSES[3])[1];
 const DURATIONS = { '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800, '30d': 2592000 };
 
-const state = { token: localStorage.getItem('css-token') || '', window: '24h', source: null, charts: {} };
+// A token handed over in the address (`/#token=…`, as `citysafe demo` prints it) is kept like
+// one typed into the form, then taken out of the address bar: a fragment never reaches the
+// server, and it should not linger in the history either.
+function tokenFromAddress() {
+  const t = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (!t) return null;
+  localStorage.setItem('css-token', t.trim());
+  history.replaceState(null, '', location.pathname + location.search);
+  return t.trim();
+}
+const state = { token: tokenFromAddress() || localStorage.getItem('css-token') || '', window: '24h', source: null, charts: {} };
 const $ = (id) => document.getElementById(id);
 
 function setStatus(text) { $('status').textContent = text; }

@@ -400,8 +400,8 @@ class Demo {
   }
 
   void print_artefacts() const {
-    std::cout << "dashboard: http://127.0.0.1:" << api_port_ << "/  read token: " << token_
-              << "  (paste it into the dashboard's token field)\n"
+    std::cout << "dashboard: http://127.0.0.1:" << api_port_ << "/#token=" << token_
+              << "  (read token: " << token_ << ")\n"
               << "   API: curl -H 'Authorization: Bearer " << token_
               << "' http://127.0.0.1:" << api_port_ << "/api/v1/events?limit=5\n"
               << "artefacts:\n";

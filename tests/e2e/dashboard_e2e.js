@@ -41,8 +41,10 @@ async function main() {
     const page = browser.pages()[0] || await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript((t) => localStorage.setItem('css-token', t), token);
-    await page.goto(url, { waitUntil: 'load' });
+    // The token arrives in the address, as `citysafe demo` prints it; the page keeps it and
+    // clears the address bar.
+    await page.goto(url + '#token=' + encodeURIComponent(token), { waitUntil: 'load' });
+    if (page.url().includes('token=')) throw new Error('the token stayed in the address bar');
     await page.waitForFunction(() => Number(document.getElementById('map').dataset.hexes || 0) > 0,
                                null, { timeout: 15000 });
     const hexes = await page.locator('#map path.leaflet-interactive').count();

@@ -142,6 +142,7 @@ TEST_F(DemoTest, DurationRunWritesEveryArtefactAndLeavesNothingRunning) {
     expect_nonempty(out / "figures" / fig);
   // The URL and every artefact path are printed.
   EXPECT_NE(log.find("dashboard: http://127.0.0.1:"), std::string::npos) << log;
+  EXPECT_NE(log.find("/#token=css_"), std::string::npos) << log;
   EXPECT_NE(log.find("read token: css_"), std::string::npos) << log;
   EXPECT_NE(log.find((out / "whitepaper.pdf").string()), std::string::npos) << log;
   expect_nothing_left(log);
