@@ -88,22 +88,7 @@ class IngestBroker : public ::testing::Test {
     ASSERT_TRUE(st.ok()) << st.error().message;
   }
 
-  // Every event id in the store.
-  std::multiset<std::string> stored_ids() const {
-    std::multiset<std::string> ids;
-    auto s = store::open_store(db_url_, {.read_only = true, .migrate = false, .create = false});
-    if (!s) return ids;
-    store::EventQuery q;
-    q.limit = store::kMaxQueryLimit;
-    while (true) {
-      auto page = (*s)->events(q);
-      if (!page) break;
-      for (const auto& e : page->events) ids.insert(e.id);
-      if (!page->next_cursor) break;
-      q.after = page->next_cursor;
-    }
-    return ids;
-  }
+  std::multiset<std::string> stored_ids() const { return test::stored_ids(db_url_); }
 
   std::unique_ptr<MosquittoBroker> broker_;
   fs::path dir_;

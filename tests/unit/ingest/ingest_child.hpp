@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -111,6 +112,23 @@ inline store::StoreStats stats_of(const std::string& url) {
   if (!s) return {};
   auto st = (*s)->stats();
   return st ? *st : store::StoreStats{};
+}
+
+// Every event id in the store at url, page by page (a duplicate shows up twice).
+inline std::multiset<std::string> stored_ids(const std::string& url) {
+  std::multiset<std::string> ids;
+  auto s = store::open_store(url, {.read_only = true, .migrate = false, .create = false});
+  if (!s) return ids;
+  store::EventQuery q;
+  q.limit = store::kMaxQueryLimit;
+  while (true) {
+    auto page = (*s)->events(q);
+    if (!page) break;
+    for (const auto& e : page->events) ids.insert(e.id);
+    if (!page->next_cursor) break;
+    q.after = page->next_cursor;
+  }
+  return ids;
 }
 
 }  // namespace css::ingest::test

@@ -147,22 +147,6 @@ void publish_all(RabbitCluster& cluster, const std::string& device, int first_no
   client->disconnect();
 }
 
-std::multiset<std::string> stored_ids(const std::string& url) {
-  std::multiset<std::string> ids;
-  auto s = store::open_store(url, {.read_only = true, .migrate = false, .create = false});
-  if (!s) return ids;
-  store::EventQuery q;
-  q.limit = store::kMaxQueryLimit;
-  while (true) {
-    auto page = (*s)->events(q);
-    if (!page) break;
-    for (const auto& e : page->events) ids.insert(e.id);
-    if (!page->next_cursor) break;
-    q.after = page->next_cursor;
-  }
-  return ids;
-}
-
 TEST(IngestRabbitCluster, NodeKilledMidStreamEveryEventStoredExactlyOnce) {
   if (auto m = RabbitCluster::missing())
     FAIL() << "ingest_rabbitmq_cluster needs RabbitMQ 3.10: " << *m;
