@@ -213,12 +213,7 @@ def check_compose(stages_by_file):
 
 
 def main():
-    try:
-        import yaml  # noqa: F401
-    except ImportError:
-        shiplib.skip_or_fail("python3-yaml is not installed (Debian python3-yaml, base group)")
-    if shiplib.citysafe_binary() is None:
-        shiplib.skip_or_fail(f"{shiplib.build_dir()}/bin/citysafe is not built")
+    shiplib.need_yaml_and_citysafe()
     errors, stages_by_file = [], {}
     dockerfiles = sorted(DOCKER_DIR.glob("Dockerfile*"))
     dockerfiles = [d for d in dockerfiles if not d.name.endswith(".dockerignore")]

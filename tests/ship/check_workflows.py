@@ -124,12 +124,7 @@ def check_contents(docs):
 
 
 def main():
-    try:
-        import yaml
-    except ImportError:
-        shiplib.skip_or_fail("python3-yaml is not installed (Debian python3-yaml, base group)")
-    if shiplib.citysafe_binary() is None:
-        shiplib.skip_or_fail(f"{shiplib.build_dir()}/bin/citysafe is not built")
+    yaml = shiplib.need_yaml_and_citysafe()
     files = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
     errors, docs = [], {}
     for f in files:

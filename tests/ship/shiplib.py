@@ -43,6 +43,18 @@ def skip_or_fail(reason):
     sys.exit(SKIP)
 
 
+def need_yaml_and_citysafe():
+    """The prerequisites of the recipe checks: python3-yaml and a built citysafe (whose
+    --help lists the subcommands and flags the recipes may name). Returns the yaml module."""
+    try:
+        import yaml
+    except ImportError:
+        skip_or_fail("python3-yaml is not installed (Debian python3-yaml, base group)")
+    if citysafe_binary() is None:
+        skip_or_fail(f"{build_dir()}/bin/citysafe is not built")
+    return yaml
+
+
 @functools.cache
 def make_targets():
     text = (ROOT / "Makefile").read_text()
