@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
 #endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
+  css::cli::add_update(app, run);
 
   try {
     app.parse(argc, argv);
