@@ -59,19 +59,22 @@ void add_update(CLI::App& root, Runner& run) {
   auto a = std::make_shared<UpdateArgs>();
   auto* cmd = root.add_subcommand(
       "update",
-      "Install a signed release bundle (citysafe-<version>.tar.gz from `make release`) beside\n"
-      "the running release, switch ROOT/current to it, restart the service and wait for\n"
-      "/health; if it does not come back, switch back to the previous release by itself.\n"
-      "Steps: verify (Ed25519 signature of SHA256SUMS, every file's SHA-256, VERSION; and\n"
-      "FILE.sha256 when present) -> install ROOT/releases/<version>/ -> switch current and\n"
-      "previous (atomic symlink renames) -> restart -> poll /health -> keep the 3 newest.\n"
+      "Install a signed release bundle beside the running release, switch to it, restart the\n"
+      "service and roll back by itself if /health does not come back (--check: verify only).");
+  cmd->footer(
+      "Steps: verify (Ed25519 signature of SHA256SUMS under --key, every file's SHA-256, VERSION,\n"
+      "FILE.sha256 when present) -> install ROOT/releases/<version>/ -> switch ROOT/current and\n"
+      "ROOT/previous (atomic symlink renames) -> restart -> poll --health-url for HTTP 200 ->\n"
+      "keep the 3 newest releases. No 200 within --health-timeout-s: current and previous go\n"
+      "back, the service is restarted, 'rolled back to <version>' (exit 1).\n"
       "Examples:\n"
       "  citysafe update --check --bundle citysafe-1.2.0.tar.gz --key release-key.pub\n"
-      "  sudo citysafe update --bundle /tmp/citysafe-1.2.0.tar.gz\n"
+      "  sudo citysafe-edge update --bundle /tmp/citysafe-1.2.0.tar.gz\n"
       "  citysafe update --bundle b.tar.gz --root $HOME/citysafe --restart-cmd \\\n"
-      "    'systemctl --user restart citysafe-edge' --health-url http://127.0.0.1:8081/health\n"
-      "Exit: 0 updated or already current, 1 rolled back (or a run-time failure), 2 bad\n"
-      "bundle or arguments (nothing under ROOT changes).");
+      "    'systemctl --user restart citysafe-edge' --health-timeout-s 60\n"
+      "Exit: 0 updated or already current, 1 rolled back (or a run-time failure), 2 bad bundle\n"
+      "or arguments (nothing under ROOT changes). docs/deploy-raspberry-pi.md, \"Updating a "
+      "node\".");
   cmd->add_option("--bundle", a->o.bundle, "The release bundle citysafe-<version>.tar.gz")
       ->required();
   cmd->add_option("--key", a->o.public_key, "Trusted release public key (Ed25519 PEM)")
