@@ -3,6 +3,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include "css/bundle/bundle.hpp"
@@ -14,22 +15,6 @@
 
 namespace css::bundle {
 namespace {
-
-struct Writer {
-  archive* a = archive_write_new();
-  ~Writer() { archive_write_free(a); }
-  Writer() = default;
-  Writer(const Writer&) = delete;
-  Writer& operator=(const Writer&) = delete;
-};
-
-struct Entry {
-  archive_entry* e = archive_entry_new();
-  ~Entry() { archive_entry_free(e); }
-  Entry() = default;
-  Entry(const Entry&) = delete;
-  Entry& operator=(const Entry&) = delete;
-};
 
 Error write_error(archive* a, const std::string& what) {
   const char* s = archive_error_string(a);
@@ -127,26 +112,28 @@ Result<std::vector<TarEntry>> bundle_entries(std::string_view version,
 }
 
 Status write_tar_gz(const std::filesystem::path& out, std::span<const TarEntry> entries) {
-  Writer w;
+  const std::unique_ptr<archive, int (*)(archive*)> writer(archive_write_new(), archive_write_free);
+  archive* a = writer.get();
   std::vector<std::byte> bytes;
-  archive_write_set_format_pax_restricted(w.a);
-  archive_write_add_filter_gzip(w.a);
+  archive_write_set_format_pax_restricted(a);
+  archive_write_add_filter_gzip(a);
   // Fast over small: pack serves tests and tools; scripts/release makes the shipped bundles.
-  archive_write_set_filter_option(w.a, "gzip", "compression-level", "1");
-  archive_write_set_bytes_in_last_block(w.a, 1);
-  if (archive_write_open(w.a, &bytes, nullptr, append, nullptr) != ARCHIVE_OK)
-    return write_error(w.a, "cannot start '" + out.string() + "'");
+  archive_write_set_filter_option(a, "gzip", "compression-level", "1");
+  archive_write_set_bytes_in_last_block(a, 1);
+  if (archive_write_open(a, &bytes, nullptr, append, nullptr) != ARCHIVE_OK)
+    return write_error(a, "cannot start '" + out.string() + "'");
   for (const TarEntry& t : entries) {
-    Entry e;
-    describe(e.e, t);
-    if (archive_write_header(w.a, e.e) != ARCHIVE_OK)
-      return write_error(w.a, "'" + out.string() + "': entry '" + t.path + "'");
+    const std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(),
+                                                                     archive_entry_free);
+    describe(e.get(), t);
+    if (archive_write_header(a, e.get()) != ARCHIVE_OK)
+      return write_error(a, "'" + out.string() + "': entry '" + t.path + "'");
     if (t.kind == EntryKind::kFile && !t.content.empty() &&
-        archive_write_data(w.a, t.content.data(), t.content.size()) < 0)
-      return write_error(w.a, "'" + out.string() + "': entry '" + t.path + "'");
+        archive_write_data(a, t.content.data(), t.content.size()) < 0)
+      return write_error(a, "'" + out.string() + "': entry '" + t.path + "'");
   }
-  if (archive_write_close(w.a) != ARCHIVE_OK)
-    return write_error(w.a, "cannot finish '" + out.string() + "'");
+  if (archive_write_close(a) != ARCHIVE_OK)
+    return write_error(a, "cannot finish '" + out.string() + "'");
   return io::write_file(out, bytes);
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <set>
 
 #include "css/bundle/bundle.hpp"
@@ -30,14 +31,6 @@ Error refuse(const std::string& name, const std::string& what) {
 Error refuse_entry(const std::string& name, std::string_view entry, const std::string& why) {
   return refuse(name, "entry '" + std::string(entry) + "': " + why);
 }
-
-struct Reader {
-  archive* a = archive_read_new();
-  ~Reader() { archive_read_free(a); }
-  Reader() = default;
-  Reader(const Reader&) = delete;
-  Reader& operator=(const Reader&) = delete;
-};
 
 // What the walk has seen so far.
 struct Walk {
@@ -179,21 +172,22 @@ bool valid_version(std::string_view v) {
 
 Result<Scan> scan_archive(std::span<const std::byte> memory, const std::filesystem::path& path,
                           const std::string& name, const EntrySink& sink) {
-  Reader r;
-  archive_read_support_filter_gzip(r.a);
-  archive_read_support_format_tar(r.a);
-  const int opened = memory.empty() ? archive_read_open_filename(r.a, path.c_str(), 1 << 16)
-                                    : archive_read_open_memory(r.a, memory.data(), memory.size());
-  if (opened != ARCHIVE_OK) return refuse(name, "not a gzip'd tar: " + why(r.a));
+  const std::unique_ptr<archive, int (*)(archive*)> reader(archive_read_new(), archive_read_free);
+  archive* a = reader.get();
+  archive_read_support_filter_gzip(a);
+  archive_read_support_format_tar(a);
+  const int opened = memory.empty() ? archive_read_open_filename(a, path.c_str(), 1 << 16)
+                                    : archive_read_open_memory(a, memory.data(), memory.size());
+  if (opened != ARCHIVE_OK) return refuse(name, "not a gzip'd tar: " + why(a));
   Walk w{name, {}, {}, {}, 0};
   for (;;) {
     archive_entry* e = nullptr;
-    const int rc = archive_read_next_header(r.a, &e);
+    const int rc = archive_read_next_header(a, &e);
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN)
       return refuse(name, "not a readable gzip'd tar (after " + std::to_string(w.entries) +
-                              " entries): " + why(r.a));
-    if (auto st = take_entry(w, r.a, e, sink); !st) return st.error();
+                              " entries): " + why(a));
+    if (auto st = take_entry(w, a, e, sink); !st) return st.error();
   }
   if (w.entries == 0) return refuse(name, "holds no entries");
   if (auto st = check_no_file_as_folder(w); !st) return st.error();

@@ -15,19 +15,14 @@
 #include "css/bundle/bundle.hpp"
 #include "css/bundle/pack.hpp"
 #include "css/signing/ed25519.hpp"
+#include "test_files.hpp"
 
 namespace css::bundle {
 namespace {
 
 namespace fs = std::filesystem;
-
-void write(const fs::path& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::slurp;
+using test::write;
 
 std::vector<PackFile> node_files(const std::string& arch = "x86_64") {
   return {{"bin/" + arch + "/citysafe-edge", "#!/bin/sh\necho edge\n", true},
@@ -49,11 +44,7 @@ TarEntry ent(std::string path, EntryKind kind, std::string content = "", std::st
 class BundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("css-bundle-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test::fresh_test_dir("bundle");
     ASSERT_TRUE(signing::write_keypair(dir_ / "k.pem", dir_ / "k.pub"));
     ASSERT_TRUE(signing::write_keypair(dir_ / "other.pem", dir_ / "other.pub"));
     key_ = slurp(dir_ / "k.pem");

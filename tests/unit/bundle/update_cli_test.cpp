@@ -25,19 +25,14 @@
 #include "css/bundle/pack.hpp"
 #include "css/http/client.hpp"
 #include "css/signing/ed25519.hpp"
+#include "test_files.hpp"
 
 namespace css::bundle {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-void write(const fs::path& p, const std::string& s) {
-  std::ofstream(p, std::ios::binary) << s;
-}
+using test::slurp;
+using test::write;
 
 int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -173,11 +168,7 @@ class UpdateCli : public ::testing::Test {
   void SetUp() override {
     ASSERT_NE(g_bundles, nullptr);
     b_ = g_bundles;
-    dir_ = fs::temp_directory_path() /
-           ("css-update-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test::fresh_test_dir("update");
     root_ = dir_ / "root";
     port_ = free_port();
     // The test's `systemctl restart citysafe-edge`: stop the node of the pid file, start
@@ -343,8 +334,7 @@ TEST_F(UpdateCli, BadBundlesAreRefusedAndNothingChanges) {
       {b_->get("tampered"), "k.pub", "'docs/index.md': SHA-256 does not match SHA256SUMS"},
       {b_->get("bad-sig"), "k.pub", "SHA256SUMS.sig does not verify"},
       {b_->get("small"), "other.pub", "SHA256SUMS.sig does not verify"},
-      {b_->get("traversal"), "k.pub", "'citysafe-1.1.0/../../../evil.sh': '..' component"},
-      {dir_ / "missing.tar.gz", "k.pub", "no such file"}};
+      {b_->get("traversal"), "k.pub", "'citysafe-1.1.0/../../../evil.sh': '..' component"}};
   for (const Case& c : cases) {
     auto args = update_args(c.bundle);
     args.replace(args.find("k.pub"), 5, c.key);

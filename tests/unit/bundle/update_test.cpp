@@ -20,25 +20,18 @@
 #include "css/bundle/update.hpp"
 #include "css/http/server.hpp"
 #include "css/signing/ed25519.hpp"
+#include "test_files.hpp"
 
 namespace css::bundle {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::slurp;
 
 class UpdateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("css-update-lib-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test::fresh_test_dir("update-lib");
     ASSERT_TRUE(signing::write_keypair(dir_ / "k.pem", dir_ / "k.pub"));
     key_ = slurp(dir_ / "k.pem");
     root_ = dir_ / "root";

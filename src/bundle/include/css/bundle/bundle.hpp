@@ -16,6 +16,8 @@
 //  - A bundle is good only if the signature verifies under the trusted public key, then
 //    every file's SHA-256 equals its line, then VERSION matches. Checks run in that order and
 //    the first failure is the error.
+//  - Memory: one file at a time is held whole while it is hashed (and written), so at most
+//    kMaxFileBytes plus the archive's buffers; the archive itself is streamed from disk.
 //  - Errors: a bad bundle (any rule above, a corrupt archive, a wrong key) is kInvalidArgument
 //    naming the bundle and the entry; a missing bundle or key is kNotFound; a failed write
 //    while extracting is kIo. Untrusted bytes never crash the reader (fuzz/bundle_fuzz.cpp).
