@@ -1,8 +1,9 @@
-// `citysafe update` end to end on a local install tree: bundles packed with css::bundle hold
-// the real citysafe-edge binary, the shipped model and an edge.toml; the restart command is
-// a script that stops the running node (pid file) and starts ROOT/current's binary with
-// /health on a free loopback port. Good update, automatic rollback, refused bundles (root
-// unchanged, service untouched), pruning, --check, --help. Every node is stopped at the end.
+// `citysafe update` / `citysafe-edge update` end to end on a local install tree: bundles packed
+// with css::bundle hold the real citysafe-edge binary, the shipped model and an edge.toml; the
+// restart command is a script that stops the running node (pid file) and starts
+// ROOT/current's binary with /health on a free loopback port. Good update, automatic
+// rollback, refused bundles (root unchanged, service untouched), --check, --help (pruning and
+// the other layout rules: update_test.cpp). Every node is stopped at the end.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -50,16 +51,24 @@ struct Run {
   int code;
   std::string out;  // stdout + stderr
 };
-// The real binary under `timeout` (a hung update fails the test instead of hanging it).
-Run citysafe(const std::string& args) {
-  const std::string cmd =
-      "timeout -k 5 40 " + std::string(CSS_CITYSAFE_BIN) + " " + args + " 2>&1 </dev/null";
+// A real binary under `timeout` (a hung update fails the test instead of hanging it).
+Run run_bin(const char* bin, const std::string& args) {
+  const std::string cmd = "timeout -k 5 40 " + std::string(bin) + " " + args + " 2>&1 </dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
   while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
   const int st = ::pclose(p);
   return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+// `update` is the same code in both binaries: the node's own, citysafe-edge (what the docs
+// run on a Pi), starts in milliseconds; the full citysafe (LibTorch) takes most of a second.
+Run citysafe_edge(const std::string& args) {
+  return run_bin(CSS_CITYSAFE_EDGE_BIN, args);
+}
+Run citysafe(const std::string& args) {
+  return run_bin(CSS_CITYSAFE_BIN, args);
 }
 
 // A live process (not gone, not a zombie nobody reaped).
@@ -263,14 +272,14 @@ echo $! > @DIR@/node.pid
 };
 
 TEST_F(UpdateCli, GoodUpdateSwitchesAndTheNewVersionAnswers) {
-  auto r = citysafe(update_args(b_->get("1.0.0"), "--health-timeout-s 15"));
+  auto r = citysafe_edge(update_args(b_->get("1.0.0"), "--health-timeout-s 15"));
   ASSERT_EQ(r.code, 0) << r.out << slurp(dir_ / "node.log");
   EXPECT_EQ(link("current"), "releases/1.0.0");
   EXPECT_TRUE(healthy());
   EXPECT_EQ(node_release(), (root_ / "releases/1.0.0").string());
   const int first_pid = node_pid();
 
-  r = citysafe(update_args(b_->get("1.1.0"), "--health-timeout-s 15"));
+  r = citysafe_edge(update_args(b_->get("1.1.0"), "--health-timeout-s 15"));
   ASSERT_EQ(r.code, 0) << r.out << slurp(dir_ / "node.log");
   for (const char* step : {"verify: ", "install: releases/1.1.0 (beside current 1.0.0)",
                            "switch: current -> releases/1.1.0, previous -> releases/1.0.0",
@@ -288,16 +297,16 @@ TEST_F(UpdateCli, GoodUpdateSwitchesAndTheNewVersionAnswers) {
 
   // The version already current: a no-op, the node is not restarted.
   const int pid = node_pid();
-  r = citysafe(update_args(b_->get("1.1.0")));
+  r = citysafe_edge(update_args(b_->get("1.1.0")));
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("1.1.0 is already current; nothing to do"), std::string::npos) << r.out;
   EXPECT_EQ(node_pid(), pid);
 }
 
 TEST_F(UpdateCli, FailingReleaseRollsBackAndTheOldVersionAnswersAgain) {
-  auto r = citysafe(update_args(b_->get("1.0.0"), "--health-timeout-s 15"));
+  auto r = citysafe_edge(update_args(b_->get("1.0.0"), "--health-timeout-s 15"));
   ASSERT_EQ(r.code, 0) << r.out;
-  r = citysafe(update_args(b_->get("1.2.0"), "--health-timeout-s 3"));
+  r = citysafe_edge(update_args(b_->get("1.2.0"), "--health-timeout-s 2"));
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("switch: current -> releases/1.2.0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("rollback: current -> releases/1.0.0"), std::string::npos) << r.out;
@@ -313,7 +322,7 @@ TEST_F(UpdateCli, FailingReleaseRollsBackAndTheOldVersionAnswersAgain) {
 }
 
 TEST_F(UpdateCli, FailedFirstInstallLeavesNoCurrent) {
-  auto r = citysafe(update_args(b_->get("1.2.0"), "--health-timeout-s 2"));
+  auto r = citysafe_edge(update_args(b_->get("1.2.0"), "--health-timeout-s 2"));
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("no previous release to go back to"), std::string::npos) << r.out;
   std::error_code ec;
@@ -322,7 +331,7 @@ TEST_F(UpdateCli, FailedFirstInstallLeavesNoCurrent) {
 }
 
 TEST_F(UpdateCli, BadBundlesAreRefusedAndNothingChanges) {
-  auto r = citysafe(update_args(b_->get("1.0.0"), "--health-timeout-s 15"));
+  auto r = citysafe_edge(update_args(b_->get("1.0.0"), "--health-timeout-s 15"));
   ASSERT_EQ(r.code, 0) << r.out;
   const auto before = snapshot();
   const int pid = node_pid();
@@ -338,7 +347,7 @@ TEST_F(UpdateCli, BadBundlesAreRefusedAndNothingChanges) {
   for (const Case& c : cases) {
     auto args = update_args(c.bundle);
     args.replace(args.find("k.pub"), 5, c.key);
-    r = citysafe(args);
+    r = citysafe_edge(args);
     EXPECT_EQ(r.code, 2) << c.bundle << ":\n" << r.out;
     EXPECT_NE(r.out.find(c.why), std::string::npos) << c.why << " missing in:\n" << r.out;
     EXPECT_EQ(r.out.find("install:"), std::string::npos) << r.out;
@@ -350,7 +359,7 @@ TEST_F(UpdateCli, BadBundlesAreRefusedAndNothingChanges) {
 }
 
 TEST_F(UpdateCli, RefusedFirstInstallDoesNotCreateTheRoot) {
-  auto r = citysafe(update_args(b_->get("bad-sig")));
+  auto r = citysafe_edge(update_args(b_->get("bad-sig")));
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_FALSE(fs::exists(root_));
 }
@@ -362,8 +371,8 @@ TEST_F(UpdateCli, CheckListsTheBundleAndInstallsNothing) {
   EXPECT_NE(r.out.find("version 1.1.0; arches " + b_->arch()), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("models/default.csm"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(root_));
-  r = citysafe("update --check --bundle " + b_->get("tampered").string() + " --key " +
-               (b_->dir() / "k.pub").string());
+  r = citysafe_edge("update --check --bundle " + b_->get("tampered").string() + " --key " +
+                    (b_->dir() / "k.pub").string());
   EXPECT_EQ(r.code, 2) << r.out;
 }
 
