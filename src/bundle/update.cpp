@@ -1,12 +1,15 @@
 // `citysafe update`'s steps (update.hpp): verify → install → switch → restart → health, and
 // the way back when the new release does not come up.
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 #include <system_error>
 #include <thread>
@@ -57,6 +60,31 @@ bool restart(const UpdateOptions& o, const StepLog& log, std::string& why) {
   why = "the restart command exited " + std::to_string(rc);
   return false;
 }
+
+// One update at a time per ROOT: an exclusive flock(2) on the ROOT folder itself (no lock
+// file, so a refused update leaves ROOT as it was). O_CLOEXEC: the restarted service must not
+// inherit it. Released when the update returns (or its process dies).
+class RootLock {
+ public:
+  RootLock() = default;
+  RootLock(const RootLock&) = delete;
+  RootLock& operator=(const RootLock&) = delete;
+  ~RootLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status take(const fs::path& root) {
+    fd_ = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0)
+      return make_error(ErrorCode::kIo, "--root '" + root.string() + "': " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+      return make_error(ErrorCode::kIo, "--root '" + root.string() +
+                                            "': another update is running there; try again");
+    return Ok{};
+  }
+
+ private:
+  int fd_ = -1;
+};
 
 struct Before {
   std::optional<std::string> current, previous;
@@ -131,15 +159,20 @@ int run_shell_bounded(const std::string& command, double timeout_s) {
 }
 
 Result<UpdateReport> update(const UpdateOptions& o, const StepLog& log) {
-  Before b;
-  for (auto [link, slot] : {std::pair{"current", &b.current}, std::pair{"previous", &b.previous}}) {
-    auto v = linked_version(o.root, link);
-    if (!v) return v.error();
-    *slot = *v;
-  }
   std::error_code ec;
   const bool made_root = !fs::exists(o.root, ec) && fs::create_directories(o.root, ec);
   if (ec) return make_error(ErrorCode::kIo, "--root '" + o.root.string() + "': " + ec.message());
+  RootLock lock;
+  if (auto st = lock.take(o.root); !st) return st.error();
+  Before b;
+  for (auto [link, slot] : {std::pair{"current", &b.current}, std::pair{"previous", &b.previous}}) {
+    auto v = linked_version(o.root, link);
+    if (!v) {
+      if (made_root) fs::remove(o.root, ec);
+      return v.error();
+    }
+    *slot = *v;
+  }
   const fs::path staging = o.root / (".staging-" + std::to_string(::getpid()));
   auto m = verify_into(o, staging, log);
   if (!m) {

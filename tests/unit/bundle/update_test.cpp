@@ -3,7 +3,9 @@
 // marked broken, and the restart command is a shell line. Covers what the CLI test leaves
 // out: pruning to the 3 newest, both links restored on rollback, a failing restart command,
 // the bounded restart, an unsupported arch and a ROOT that is not ours.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -160,6 +162,20 @@ TEST_F(UpdateTest, RefusesARootWhoseCurrentIsNotOurSymlink) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("is not a symlink; refusing to touch it"), std::string::npos);
   EXPECT_FALSE(fs::exists(root_ / "releases"));
+}
+
+TEST_F(UpdateTest, OneUpdateAtATimePerRoot) {
+  ASSERT_TRUE(run(bundle("1.0")).ok());
+  const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);  // as a running update holds it
+  auto r = run(bundle("1.1"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kIo);
+  EXPECT_NE(r.error().message.find("another update is running there"), std::string::npos);
+  EXPECT_EQ(link("current"), "releases/1.0");
+  ::close(fd);
+  EXPECT_TRUE(run(bundle("1.1")).ok()) << "the lock goes with its holder";
 }
 
 }  // namespace

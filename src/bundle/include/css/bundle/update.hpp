@@ -19,6 +19,7 @@
 //  7. healthy: keep the `keep` newest releases (current and previous always), delete older.
 //     Not healthy: current and previous go back to what they were, the new release is
 //     deleted, the service is restarted and polled again; outcome kRolledBack.
+//  One update at a time per ROOT (flock on the ROOT folder; a second one fails with kIo).
 //  Every step is announced through `log` in one line. Run-time failures (I/O, no previous
 //  release to go back to) are kIo (exit 1).
 #pragma once
