@@ -97,6 +97,8 @@ void add_serve(CLI::App& root, Runner& run);
 void add_token(CLI::App& root, Runner& run);
 void add_ingest(CLI::App& root, Runner& run);
 void add_demo(CLI::App& root, Runner& run);  // the whole city end to end (child processes)
+// Install a signed release bundle, roll back (built when css::bundle is: CSS_HAVE_UPDATE).
+void add_update(CLI::App& root, Runner& run);
 
 // Long-running commands (edge, watchdog, ingest): SIGINT/SIGTERM set stop_flag() (no SA_RESTART, so
 // a blocked read returns EINTR) and SIGHUP sets reload_flag(). Installed once per process.

@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
 #endif
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
+#ifdef CSS_HAVE_UPDATE
+  css::cli::add_update(app, run);  // when css::bundle is built (apps/citysafe/CMakeLists.txt)
+#endif
 
   try {
     app.parse(argc, argv);
