@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# ship_release: `scripts/release --arch x86_64 --no-build` on the binaries already built, twice,
+# ship_release: `scripts/release --arch x86_64 --no-build --no-site` on the binaries already
+# built (the MkDocs site is left out: ship_mkdocs builds it; 5-10 s a run), twice,
 # into temp folders; then the bundle is checked as a receiver would, without trusting the
 # script's own checks: one top folder, only files and folders, owner 0/0, every file listed in
 # SHA256SUMS exactly once, the Ed25519 signature verifies with openssl against the published
 # key (and fails for a flipped byte or another key), a flipped byte in a file fails the sums,
 # the two runs gave the same bytes. Bad arguments exit 2. When ansible-playbook is installed,
 # deploy/ansible/site.yml's preflight play accepts the bundle and refuses a tampered one
-# whose sums were recomputed (only the signature can catch it). Exit 77 (skip) without the built binaries or openssl.
+# whose sums were recomputed (only the signature can catch it).
+# Exit 77 (skip) without the built binaries or openssl.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${CSS_BUILD_DIR:-$root/build}
@@ -21,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 openssl genpkey -algorithm ed25519 -out "$tmp/key.pem" 2>/dev/null
 release() {  # out-folder, extra args...
   local out=$1; shift
-  CSS_BUILD_DIR=$build "$root/scripts/release" --no-build --arch x86_64 --out "$out" "$@" \
+  CSS_BUILD_DIR=$build "$root/scripts/release" --no-build --no-site --arch x86_64 --out "$out" "$@" \
     >"$out.log" 2>&1
 }
 release "$tmp/a" --key "$tmp/key.pem" || { cat "$tmp/a.log"; fail "scripts/release failed"; }
@@ -58,6 +60,7 @@ for f in bin/x86_64/citysafe bin/x86_64/citysafe-edge models/default.csm README.
   [ -f "$t/$f" ] || fail "the bundle has no $f"
 done
 [ -e "$t/bin/aarch64" ] && fail "--arch x86_64 shipped aarch64 binaries"
+[ -e "$t/docs/site" ] && fail "--no-site shipped docs/site"
 for f in bin/x86_64/citysafe bin/x86_64/citysafe-edge; do
   [ -x "$t/$f" ] || fail "$f is not executable"
   readelf -h "$t/$f" | grep -q 'Machine:.*X86-64' || fail "$f is not an x86-64 ELF"
