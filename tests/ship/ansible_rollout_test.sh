@@ -24,10 +24,14 @@ grep -qE "^  update( |$)" <<<"$help" || { echo "SKIPPED: $edge has no \`update\`
 [ "$(uname -m)" = x86_64 ] || skip "the x86_64 bundle is built on x86_64 only"
 
 tmp=$(mktemp -d /tmp/css-rollout-test.XXXXXX)
-cleanup() {
-  local f
+cleanup() {  # stop every node's service (SIGTERM, then SIGKILL after 5 s), then the files
+  local f pid
   for f in "$tmp"/node*/edge.pid; do
-    [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+    [ -f "$f" ] || continue
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null || continue
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
   done
   rm -rf "$tmp"
 }
@@ -111,10 +115,11 @@ runs() {  # node, version: current/VERSION, the service's binary and /health agr
     || fail "$n: /health does not answer"
 }
 
-rollout 1.0.0 || fail "the first install (1.0.0) failed"
+# Batches of 2 (both nodes at once) for the good releases; of 1 for the bad one.
+rollout 1.0.0 -e citysafe_serial=2 || fail "the first install (1.0.0) failed"
 runs node1 1.0.0
 runs node2 1.0.0
-rollout 2.0.0 || fail "the update to 2.0.0 failed"
+rollout 2.0.0 -e citysafe_serial=2 || fail "the update to 2.0.0 failed"
 runs node1 2.0.0
 runs node2 2.0.0
 pid2=$(cat "$tmp/node2/edge.pid")
