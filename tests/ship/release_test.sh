@@ -113,6 +113,16 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/ec.pem
 expect_bad "not an Ed25519 private key" --key "$tmp/ec.pem"
 expect_bad "unknown argument" --frobnicate
 
+# No cross compiler on PATH: exit 1, naming the bootstrap group that installs it.
+mkdir "$tmp/path"
+ln -s /usr/bin/* "$tmp/path/"
+rm -f "$tmp/path/aarch64-linux-gnu-g++"
+rc=0
+PATH=$tmp/path "$root/scripts/release" --no-build --arch aarch64 --key "$tmp/key.pem" \
+  --out "$tmp/nocross" >"$tmp/nocross.log" 2>&1 || rc=$?
+[ "$rc" = 1 ] && grep -q "scripts/bootstrap --with release" "$tmp/nocross.log" \
+  || { cat "$tmp/nocross.log"; fail "without aarch64-linux-gnu-g++: exit $rc, not 1 naming scripts/bootstrap --with release"; }
+
 # The fleet playbook's preflight on this bundle: accepted; a tarball whose content changed
 # (and whose .sha256 was recomputed to match) is refused by the signature. The inventory is
 # localhost alone: the rollout play matches no host, nothing is contacted.
