@@ -6,9 +6,11 @@
 #               a bounded libFuzzer run of every parser, the Cortex-M4 firmware check
 #               (sizes, QEMU run = host output, kernel self-test) and the format check
 #   make bench  bench/run all
+#   make release  the signed bundle dist/citysafe-VERSION.tar.gz: x86_64 + aarch64 binaries, the
+#               default model, deploy/, docs/, SHA256SUMS + Ed25519 signature (docs/releases.md)
 #   make fmt    clang-format every C++ file in place
 JOBS ?= $(shell nproc)
-.PHONY: build demo test test-asan fuzz-smoke firmware-check bench fmt fmt-check clean
+.PHONY: build demo test test-asan fuzz-smoke firmware-check bench release fmt fmt-check clean
 
 build:
 	@[ -f build/build.ninja ] || cmake --preset default
@@ -49,6 +51,12 @@ firmware-check:
 
 bench: build
 	bench/run all
+
+# Builds what it ships (build/ and the aarch64 cross tree build-aarch64-release), then packs,
+# signs and verifies. RELEASE_ARGS="--key KEY.pem --arch x86_64" passes options; without a key
+# ($$RELEASE_KEY or --key) the bundle is signed with a development key (dist/release-dev-key.pem).
+release:
+	JOBS=$(JOBS) scripts/release $(RELEASE_ARGS)
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
