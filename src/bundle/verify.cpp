@@ -119,10 +119,11 @@ Result<std::vector<std::string>> check_layout(const Scan& s, const std::string& 
     arches.insert(arch);
   }
   if (arches.empty()) return refuse(name, "has no bin/<arch>/ (x86_64 or aarch64)");
+  // citysafe-edge is what a node runs; the full CLI is optional per arch (LibTorch has no
+  // arm64 build that co-installs with the amd64 one, so aarch64 bundles carry the node only).
   for (const std::string& a : arches)
-    for (const char* exe : {"citysafe-edge", "citysafe"})
-      if (!s.sha256.contains("bin/" + a + "/" + exe))
-        return refuse(name, "has bin/" + a + "/ but no bin/" + a + "/" + exe);
+    if (!s.sha256.contains("bin/" + a + "/citysafe-edge"))
+      return refuse(name, "has bin/" + a + "/ but no bin/" + a + "/citysafe-edge");
   return std::vector<std::string>(arches.begin(), arches.end());
 }
 

@@ -11,8 +11,8 @@
 //  - Inside: VERSION (one line, equal to the folder's suffix), SHA256SUMS (sha256sum text:
 //    "<64 hex>  <path>" per line, paths relative to the top folder, every file but
 //    SHA256SUMS and SHA256SUMS.sig listed exactly once), SHA256SUMS.sig (the raw 64-byte
-//    Ed25519 signature of SHA256SUMS, css::signing), bin/<arch>/citysafe-edge and
-//    bin/<arch>/citysafe for each arch it holds (x86_64, aarch64), models/default.csm.
+//    Ed25519 signature of SHA256SUMS, css::signing), bin/<arch>/citysafe-edge for
+//    each arch it holds (x86_64, aarch64; bin/<arch>/citysafe optional), models/default.csm.
 //  - A bundle is good only if the signature verifies under the trusted public key, then
 //    every file's SHA-256 equals its line, then VERSION matches. Checks run in that order and
 //    the first failure is the error.
