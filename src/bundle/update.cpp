@@ -45,7 +45,11 @@ std::pair<bool, std::string> wait_healthy(const std::string& url, double timeout
     const double left = timeout_s - since(t0);
     const auto p = edge_health::poll_health(url, std::clamp(left, 0.2, 2.0));
     detail = p.detail;
-    if (p.healthy) return {true, "healthy after " + seconds(since(t0)) + ": " + detail};
+    // A node answers /health before its model is loaded (and one whose model is refused
+    // answers until it exits): up means it has run an inference.
+    if (p.healthy && p.last_inference_age_s >= 0)
+      return {true, "healthy after " + seconds(since(t0)) + ": " + detail};
+    if (p.healthy) detail += ", but no inference yet";
     if (since(t0) + 0.25 >= timeout_s)
       return {false, "not healthy within " + seconds(timeout_s) + " (last: " + detail + ")"};
     std::this_thread::sleep_for(std::chrono::milliseconds(250));

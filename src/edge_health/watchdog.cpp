@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "css/http/client.hpp"
@@ -24,6 +25,17 @@ std::string status_field(const std::string& body) {
   const std::size_t end = body.find('"', at + key.size());
   if (end == std::string::npos) return "";
   return body.substr(at + key.size(), end - at - key.size());
+}
+
+// The number after "last_inference_age_s": in the /health body; -1 if absent or not a number.
+double inference_age_field(const std::string& body) {
+  const std::string key = "\"last_inference_age_s\":";
+  const std::size_t at = body.find(key);
+  if (at == std::string::npos) return -1;
+  const char* first = body.c_str() + at + key.size();
+  char* end = nullptr;
+  const double v = std::strtod(first, &end);
+  return end == first ? -1 : v;
 }
 
 std::string seconds_text(double s) {
@@ -57,7 +69,8 @@ PollOutcome poll_health(const std::string& url, double timeout_s) {
     return {false, "HTTP " + std::to_string(res->status) +
                        (status.empty() ? "" : " (status " + status + ")")};
   if (status == "failing") return {false, "status failing"};
-  return {true, "ok (status " + (status.empty() ? std::string("?") : status) + ")"};
+  return {true, "ok (status " + (status.empty() ? std::string("?") : status) + ")",
+          inference_age_field(res->body)};
 }
 
 int run_action(const std::string& command) {

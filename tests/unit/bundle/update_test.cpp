@@ -41,9 +41,13 @@ class UpdateTest : public ::testing::Test {
     const fs::path root = root_;
     router.add({http::Method::kGet, "/health", "test health", "application/json",
                 [root](const http::Request&) {
-                  const bool broken = slurp(root / "current/docs/state.txt") == "broken";
-                  return http::Response::json(broken ? 503 : 200, broken ? R"({"status":"failing"})"
-                                                                         : R"({"status":"ok"})");
+                  const std::string state = slurp(root / "current/docs/state.txt");
+                  if (state == "broken")
+                    return http::Response::json(503, R"({"status":"failing"})");
+                  // "idle": answers, but its model never ran (a node about to exit on it).
+                  return http::Response::json(
+                      200, state == "idle" ? R"({"status":"degraded","last_inference_age_s":-1})"
+                                           : R"({"status":"ok","last_inference_age_s":0.02})");
                 }});
     auto server = http::Server::start(std::move(router));
     ASSERT_TRUE(server.ok()) << server.error().message;
@@ -119,6 +123,18 @@ TEST_F(UpdateTest, RollbackRestoresBothLinksAndDeletesTheNewRelease) {
   // The same version, fixed, installs afterwards.
   ASSERT_TRUE(run(bundle("2.0")).ok());
   EXPECT_EQ(link("current"), "releases/2.0");
+}
+
+// A service that answers 200 but has never run its model (one that refuses the model answers
+// /health until it exits) is not up: the update rolls back.
+TEST_F(UpdateTest, AnAnswerBeforeAnyInferenceIsNotHealthy) {
+  ASSERT_TRUE(run(bundle("1.0")).ok());
+  auto r = run(bundle("2.0", "idle"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->outcome, UpdateOutcome::kRolledBack) << log_;
+  EXPECT_NE(r->failure.find("no inference yet"), std::string::npos) << r->failure;
+  EXPECT_TRUE(r->rollback_healthy) << log_;
+  EXPECT_EQ(link("current"), "releases/1.0");
 }
 
 TEST_F(UpdateTest, AFailingRestartCommandRollsBack) {

@@ -14,8 +14,9 @@
 //     rename of a fresh symlink over the old one.
 //  5. restart: `/bin/sh -c restart_cmd` in its own process group, killed after
 //     restart_timeout_s; a non-zero exit is a failed update.
-//  6. health: GET health_url (edge_health::poll_health: 200 and not "failing") until healthy
-//     or health_timeout_s has passed.
+//  6. health: GET health_url (edge_health::poll_health: 200, not "failing", and an inference
+//     run: last_inference_age_s >= 0, since a node answers before its model has loaded) until
+//     healthy or health_timeout_s has passed.
 //  7. healthy: keep the `keep` newest releases (current and previous always), delete older.
 //     Not healthy: current and previous go back to what they were, the new release is
 //     deleted, the service is restarted and polled again; outcome kRolledBack.

@@ -32,6 +32,9 @@ struct WatchdogOptions {
 struct PollOutcome {
   bool healthy = false;
   std::string detail;  // "ok (status ok)", "HTTP 503", "GET ...: no answer within 5000 ms"
+  // The body's last_inference_age_s: < 0 when the node has run no inference yet (or the
+  // body does not say), i.e. it answers but its model has not run.
+  double last_inference_age_s = -1;
 };
 PollOutcome poll_health(const std::string& url, double timeout_s);
 
