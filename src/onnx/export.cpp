@@ -87,7 +87,7 @@ std::pair<std::string, std::string> add_quant_weights(const OpView& op, float in
   const std::size_t o_n = op.out_channels;
   std::vector<float> w_scale(op.weight_scale, op.weight_scale + o_n), b_scale(o_n);
   for (std::size_t o = 0; o < o_n; ++o) {  // as css::nn::ModelWriter computes the bias scale
-    b_scale[o] = static_cast<float>(double{in_scale} * w_scale[o]);
+    b_scale[o] = static_cast<float>(static_cast<double>(in_scale) * w_scale[o]);
   }
   b.add_int8_initializer(prefix + "_weight_q", w_dims, w);
   b.add_initializer(prefix + "_weight_scale", dims_of(o_n), w_scale);
