@@ -51,7 +51,11 @@ bhttp::response<bhttp::string_body> to_beast(Response&& r, bool head, bool keep_
   res.set(bhttp::field::cache_control, "no-store");
   for (const auto& [k, v] : r.headers) res.set(k, v);
   res.keep_alive(keep_alive);
-  res.body() = r.shared_body ? *r.shared_body : std::move(r.body);
+  // Not a ?: — its common type is a const copy, so the body would be copied, never moved.
+  if (r.shared_body)
+    res.body() = *r.shared_body;
+  else
+    res.body() = std::move(r.body);
   res.prepare_payload();
   if (head) res.body().clear();  // Content-Length stays that of the GET answer
   return res;
