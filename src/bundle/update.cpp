@@ -1,10 +1,7 @@
 // `citysafe update`'s steps (update.hpp): verify → install → switch → restart → health, and
 // the way back when the new release does not come up.
 #include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,8 +15,6 @@
 #include "css/bundle/update.hpp"
 #include "css/edge_health/watchdog.hpp"
 #include "layout.hpp"
-
-extern char** environ;
 
 namespace css::bundle {
 namespace {
@@ -58,7 +53,7 @@ std::pair<bool, std::string> wait_healthy(const std::string& url, double timeout
 
 // The restart step: true if the command exited 0.
 bool restart(const UpdateOptions& o, const StepLog& log, std::string& why) {
-  const int rc = run_shell_bounded(o.restart_cmd, o.restart_timeout_s);
+  const int rc = edge_health::run_action(o.restart_cmd, o.restart_timeout_s);
   log("restart: '" + o.restart_cmd + "' exited " + std::to_string(rc));
   if (rc == 0) return true;
   why = "the restart command exited " + std::to_string(rc);
@@ -133,34 +128,6 @@ Result<Manifest> verify_into(const UpdateOptions& o, const fs::path& staging, co
 }
 
 }  // namespace
-
-int run_shell_bounded(const std::string& command, double timeout_s) {
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  pid_t pid = 0;
-  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
-  const int rc =
-      ::posix_spawn(&pid, "/bin/sh", nullptr, &attr, const_cast<char* const*>(argv), environ);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return -1;
-  const auto t0 = Clock::now();
-  int signal_sent = 0;
-  for (;;) {  // bounded: SIGKILL 2 s after SIGTERM
-    int status = 0;
-    const pid_t w = ::waitpid(pid, &status, WNOHANG);
-    if (w == pid) {
-      if (WIFEXITED(status)) return WEXITSTATUS(status);
-      return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
-    }
-    if (w < 0 && errno != EINTR) return -1;
-    const double t = since(t0);
-    if (signal_sent == 0 && t > timeout_s) signal_sent = (::kill(-pid, SIGTERM), SIGTERM);
-    if (signal_sent == SIGTERM && t > timeout_s + 2) signal_sent = (::kill(-pid, SIGKILL), SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
 
 Result<UpdateReport> update(const UpdateOptions& o, const StepLog& log) {
   std::error_code ec;

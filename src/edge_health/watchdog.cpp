@@ -1,5 +1,6 @@
 #include "css/edge_health/watchdog.hpp"
 
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -73,18 +74,55 @@ PollOutcome poll_health(const std::string& url, double timeout_s) {
           inference_age_field(res->body)};
 }
 
-int run_action(const std::string& command) {
+namespace {
+
+// `/bin/sh -c command`, in a process group of its own when `own_group`; 0 if it cannot start.
+pid_t spawn_shell(const std::string& command, bool own_group) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  if (own_group) {
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
   pid_t pid = 0;
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
-  if (::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) !=
-      0)
-    return -1;
+  const int rc =
+      ::posix_spawn(&pid, "/bin/sh", nullptr, &attr, const_cast<char* const*>(argv), environ);
+  posix_spawnattr_destroy(&attr);
+  return rc == 0 ? pid : 0;
+}
+
+int exit_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+
+}  // namespace
+
+int run_action(const std::string& command) {
+  const pid_t pid = spawn_shell(command, false);
+  if (pid == 0) return -1;
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return -1;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+  return exit_code(status);
+}
+
+int run_action(const std::string& command, double timeout_s) {
+  const pid_t pid = spawn_shell(command, true);
+  if (pid == 0) return -1;
+  const auto t0 = std::chrono::steady_clock::now();
+  int signal_sent = 0;
+  for (;;) {  // bounded: SIGKILL 2 s after SIGTERM
+    int status = 0;
+    const pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid) return exit_code(status);
+    if (w < 0 && errno != EINTR) return -1;
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (signal_sent == 0 && t > timeout_s) signal_sent = (::kill(-pid, SIGTERM), SIGTERM);
+    if (signal_sent == SIGTERM && t > timeout_s + 2) signal_sent = (::kill(-pid, SIGKILL), SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 WatchdogSummary run_watchdog(const WatchdogOptions& o, const std::atomic<bool>& stop,

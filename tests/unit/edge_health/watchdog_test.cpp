@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -95,6 +96,16 @@ TEST(Watchdog, ActionExitStatus) {
   EXPECT_EQ(run_action("exit 0"), 0);
   EXPECT_EQ(run_action("exit 3"), 3);
   EXPECT_EQ(run_action("kill -TERM $$"), 128 + 15);
+}
+
+// The bounded form (`citysafe update`'s restart command): a hang ends in SIGTERM, and a
+// command that ignores SIGTERM in SIGKILL 2 s later.
+TEST(Watchdog, BoundedActionIsStoppedAfterItsTimeout) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(run_action("sleep 30", 0.3), 128 + 15);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(run_action("exit 7", 5), 7);
+  EXPECT_EQ(run_action("trap '' TERM; sleep 30", 0.3), 128 + 9);
 }
 
 }  // namespace

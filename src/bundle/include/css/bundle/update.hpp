@@ -68,8 +68,4 @@ Result<UpdateReport> update(const UpdateOptions& options, const StepLog& log);
 Result<std::optional<std::string>> linked_version(const std::filesystem::path& root,
                                                   const std::string& link);
 
-// Runs `/bin/sh -c command` in its own process group; after timeout_s the group gets SIGTERM,
-// then SIGKILL. Its exit status, 128+N if killed by signal N, -1 if it could not start.
-int run_shell_bounded(const std::string& command, double timeout_s);
-
 }  // namespace css::bundle

@@ -48,5 +48,8 @@ WatchdogSummary run_watchdog(const WatchdogOptions& options, const std::atomic<b
 // Runs `/bin/sh -c command` and waits; returns its exit status (128+N if killed by signal N,
 // -1 if it could not start).
 int run_action(const std::string& command);
+// The same in its own process group, bounded: after timeout_s the group gets SIGTERM, 2 s
+// later SIGKILL (a restart command that hangs must not hang `citysafe update`).
+int run_action(const std::string& command, double timeout_s);
 
 }  // namespace css::edge_health
