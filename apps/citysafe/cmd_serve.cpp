@@ -28,6 +28,7 @@ struct ServeArgs {
   std::size_t max_body = 16 * 1024;
   std::size_t max_connections = 256;
   std::size_t threads = 0;  // 0: one per core
+  std::size_t answer_cache_mb = 16;
 };
 
 void log_line(const std::string& line) {
@@ -55,6 +56,7 @@ std::filesystem::path find_dir(const std::string& flag_value, const std::string&
 
 int run(ServeArgs a) {
   a.api.store_url = a.db;
+  a.api.answer_cache_bytes = a.answer_cache_mb << 20;
   a.api.log = log_line;
   a.api.web_dir = find_dir(a.web, "web");
   a.api.npm_dir = find_dir(a.npm, "node_modules");
@@ -136,6 +138,11 @@ void add_serve(CLI::App& root, Runner& run_cmd) {
                       "); each holds its own store connection while it answers")
       ->capture_default_str()
       ->check(CLI::Range(0, 256));
+  cmd->add_option("--answer-cache-mb", a->answer_cache_mb,
+                  "Memory for repeated /api/v1/events pages, served while the SQLite store is "
+                  "unchanged (exact: any commit empties it; 0 = off; PostgreSQL: never cached)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 4096));
   cmd->add_option(
       "--city", a->city,
       "City for /api/v1/hotspots and /flows: a name in cities/ (sao-paulo) or a .toml file "

@@ -3,6 +3,9 @@
 // API benchmark, the dashboard's end-to-end test and `make demo`.
 // Usage: api_seed DB_URL CITY_TOML [DEVICES=40] [DAYS=2] [EVENTS_PER_DEVICE_DAY=20]
 //        api_seed DB_URL --event LAT LON   (one event now; prints its id)
+//        api_seed DB_URL --live COMMITS_PER_S SECONDS   (a live ingest: one new event per
+//                  commit, as `citysafe ingest` commits its batches, for the benchmark's
+//                  "events while ingest writes" run; prints how many it stored)
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -11,6 +14,7 @@
 #include <random>
 #include <span>
 #include <string>
+#include <thread>
 
 #include "css/geo/city.hpp"
 #include "css/geo/simulate.hpp"
@@ -46,6 +50,37 @@ int one_event(const char* db, double lat, double lon) {
   std::printf("%s\n", e.id.c_str());
   return 0;
 }
+
+int live(const char* db, double rate, double seconds) {
+  if (!(rate > 0 && rate <= 10000 && seconds > 0 && seconds <= 3600))
+    return fail("--live: need 0 < COMMITS_PER_S <= 10000 and 0 < SECONDS <= 3600", 2);
+  auto store = css::store::open_store(db);
+  if (!store) return fail(store.error().message, 1);
+  std::mt19937_64 rng(7);
+  const auto start = std::chrono::steady_clock::now();
+  const auto period = std::chrono::duration<double>(1.0 / rate);
+  std::size_t n = 0;
+  for (; n < static_cast<std::size_t>(rate * seconds); ++n) {
+    std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              period * static_cast<double>(n)));
+    std::array<std::uint8_t, 16> rnd{};
+    for (auto& b : rnd) b = static_cast<std::uint8_t>(rng());
+    css::Event e;
+    e.id = css::make_uuid_v4(rnd);
+    e.device = "live-node";
+    e.seq = n;
+    e.timestamp = now_s();
+    e.probability = 0.9;
+    e.vector = {0.5, -2.0, 9.0};
+    e.lat = -23.55;
+    e.lon = -46.63;
+    e.model = css::geo::kSimulatedModel;
+    if (auto r = (*store)->append_events(std::span(&e, 1), e.timestamp); !r)
+      return fail(r.error().message, 1);
+  }
+  std::printf("%zu\n", n);
+  return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -54,6 +89,8 @@ int main(int argc, char** argv) {
                 2);
   if (std::string(argv[2]) == "--event" && argc == 5)
     return one_event(argv[1], std::atof(argv[3]), std::atof(argv[4]));
+  if (std::string(argv[2]) == "--live" && argc == 5)
+    return live(argv[1], std::atof(argv[3]), std::atof(argv[4]));
   const auto city = css::geo::load_city_file(argv[2]);
   if (!city) return fail(city.error().message, 2);
   css::geo::SimCityConfig cfg;

@@ -204,6 +204,12 @@ void add_ops(Api::Impl& api) {
                 std::to_string(api.metrics.rate_limited) + "\n";
          out += "# TYPE css_api_unauthorized_total counter\ncss_api_unauthorized_total " +
                 std::to_string(api.metrics.unauthorized) + "\n";
+         out += "# TYPE css_api_answer_cache_hits_total counter\ncss_api_answer_cache_hits_total " +
+                std::to_string(api.answers->hits()) + "\n";
+         out +=
+             "# TYPE css_api_answer_cache_misses_total counter\n"
+             "css_api_answer_cache_misses_total " +
+             std::to_string(api.answers->misses()) + "\n";
          out += "# TYPE css_api_stream_clients gauge\ncss_api_stream_clients " +
                 std::to_string(api.live->clients) + "\n";
          out += "# TYPE css_fleet_devices_offline gauge\ncss_fleet_devices_offline " +
@@ -287,6 +293,7 @@ Result<std::unique_ptr<Api>> Api::create(ApiOptions options) {
   auto pool = StorePool::open(api.options.store_url);
   if (!pool) return pool.error();
   api.stores = std::move(*pool);
+  api.answers = std::make_unique<AnswerCache>(api.options.answer_cache_bytes);
   auto feed_store = api.stores->open_one();
   if (!feed_store) return feed_store.error();
   if (!api.options.tokens_file.empty()) {

@@ -90,6 +90,41 @@ json embedded(const std::string& text) {
 const char* kEventSchema =
     R"({"type":"object","required":["id","device","seq","timestamp","event","probability"]})";
 
+std::string events_json(const store::EventPage& page) {
+  std::string body;
+  body.reserve(64 + 320 * page.events.size());  // an event is ~300 bytes
+  body += "{\"events\":[";
+  for (std::size_t i = 0; i < page.events.size(); ++i) {
+    if (i) body += ',';
+    append_event_json(body, page.events[i]);
+  }
+  body += "],\"next_cursor\":";
+  body += page.next_cursor ? "\"" + http::json_escape(*page.next_cursor) + "\"" : "null";
+  body += "}\n";
+  return body;
+}
+
+// The checked parameters in one canonical text (Query::values is sorted by name). Values are
+// length-prefixed, so no two different queries share a key whatever bytes they hold.
+std::string answer_key(const Query& q) {
+  std::string key;
+  for (const auto& [name, value] : q.values) {
+    key += name;
+    key += '=';
+    key += std::to_string(value.size());
+    key += ':';
+    key += value;
+    key += '&';
+  }
+  return key;
+}
+
+http::Response shared_json(std::shared_ptr<const std::string> body) {
+  http::Response r = http::Response::json(200, "");
+  r.shared_body = std::move(body);
+  return r;
+}
+
 void add_events(Api::Impl& api) {
   auto params = filter_params();
   params.push_back(
@@ -127,19 +162,17 @@ void add_events(Api::Impl& api) {
          }
          auto db = api.stores->lease();
          if (!db) return store_error(db.error());
+         // The answer is a function of the checked parameters and the store's contents.
+         auto generation = api.answers->observe(**db, db->seen());
+         if (!generation) return store_error(generation.error());
+         const std::string key = answer_key(q);
+         if (*generation)
+           if (auto body = api.answers->find(key, **generation)) return shared_json(body);
          auto page = (*db)->events(eq);
          if (!page) return store_error(page.error());
-         std::string body;
-         body.reserve(64 + 320 * page->events.size());  // an event is ~300 bytes
-         body += "{\"events\":[";
-         for (std::size_t i = 0; i < page->events.size(); ++i) {
-           if (i) body += ',';
-           append_event_json(body, page->events[i]);
-         }
-         body += "],\"next_cursor\":";
-         body += page->next_cursor ? "\"" + http::json_escape(*page->next_cursor) + "\"" : "null";
-         body += "}\n";
-         return http::Response::json(200, std::move(body));
+         auto body = std::make_shared<std::string>(events_json(*page));
+         if (*generation) api.answers->put(key, **generation, body);
+         return shared_json(std::move(body));
        }});
 }
 

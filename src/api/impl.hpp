@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "answer_cache.hpp"
 #include "css/api/api.hpp"
 #include "css/api/tokens.hpp"
 #include "css/geo/city.hpp"
@@ -81,17 +82,20 @@ class StorePool {
  public:
   class Lease {
    public:
-    Lease(StorePool& pool, std::unique_ptr<store::EventStore> s)
-        : pool_(&pool), store_(std::move(s)) {}
+    Lease(StorePool& pool, std::unique_ptr<store::EventStore> s, std::optional<std::uint64_t> seen)
+        : pool_(&pool), store_(std::move(s)), seen_(seen) {}
     Lease(Lease&&) = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     store::EventStore* operator->() const { return store_.get(); }
     store::EventStore& operator*() const { return *store_; }
+    // The connection's change counter as last read (AnswerCache::observe keeps it).
+    std::optional<std::uint64_t>& seen() { return seen_; }
 
    private:
     StorePool* pool_;
     std::unique_ptr<store::EventStore> store_;
+    std::optional<std::uint64_t> seen_;
   };
 
   // Opens the first connection (its error is create()'s error).
@@ -102,8 +106,12 @@ class StorePool {
  private:
   explicit StorePool(std::string url) : url_(std::move(url)) {}
   std::string url_;
+  struct Idle {
+    std::unique_ptr<store::EventStore> store;
+    std::optional<std::uint64_t> seen;
+  };
   std::mutex mu_;
-  std::vector<std::unique_ptr<store::EventStore>> idle_;
+  std::vector<Idle> idle_;
 };
 
 // Live events and fleet alerts, fanned out to every SSE client from a ring of messages.
@@ -184,6 +192,8 @@ struct Api::Impl {
   // GeoJSON answers by query text, kept for a couple of seconds.
   std::mutex geo_mu;  // guards geo_cache
   std::map<std::string, GeoAnswer> geo_cache;
+  // Event pages while the store is unchanged (exact; see answer_cache.hpp). Set in create().
+  std::unique_ptr<AnswerCache> answers;
 
   double now() const { return options.clock(); }
   void log(const std::string& line) const { options.log(line); }

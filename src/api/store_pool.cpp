@@ -9,7 +9,7 @@ Result<std::unique_ptr<StorePool>> StorePool::open(std::string url) {
   std::unique_ptr<StorePool> pool(new StorePool(std::move(url)));
   auto first = pool->open_one();
   if (!first) return first.error();
-  pool->idle_.push_back(std::move(*first));
+  pool->idle_.push_back({std::move(*first), std::nullopt});
   return pool;
 }
 
@@ -24,20 +24,20 @@ Result<StorePool::Lease> StorePool::lease() {
   {
     std::lock_guard lock(mu_);
     if (!idle_.empty()) {
-      auto s = std::move(idle_.back());
+      Idle s = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(*this, std::move(s));
+      return Lease(*this, std::move(s.store), s.seen);
     }
   }
   auto s = open_one();  // outside the lock: opening may touch the disk
   if (!s) return s.error();
-  return Lease(*this, std::move(*s));
+  return Lease(*this, std::move(*s), std::nullopt);
 }
 
 StorePool::Lease::~Lease() {
   if (!store_) return;
   std::lock_guard lock(pool_->mu_);
-  pool_->idle_.push_back(std::move(store_));
+  pool_->idle_.push_back({std::move(store_), seen_});
 }
 
 }  // namespace css::api

@@ -131,6 +131,12 @@ Result<int> SqliteStore::schema_version() {
   return static_cast<int>(*v);
 }
 
+Result<std::optional<std::uint64_t>> SqliteStore::change_counter() {
+  auto v = pragma_int(db(), "PRAGMA data_version");
+  if (!v) return v.error();
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(*v));
+}
+
 Result<int> SqliteStore::migrate() {
   for (const Migration& m : migrations()) {
     // Re-read inside the transaction: another process may have migrated meanwhile.

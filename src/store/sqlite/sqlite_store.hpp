@@ -31,6 +31,7 @@ class SqliteStore final : public EventStore {
   Result<std::vector<DeadLetter>> dead_letters(std::size_t limit,
                                                std::optional<std::int64_t> before_id) override;
   Result<StoreStats> stats() override;
+  Result<std::optional<std::uint64_t>> change_counter() override;
 
  private:
   Result<AppendResult> append_in_transaction(const Batch& batch);

@@ -332,6 +332,58 @@ TEST_F(ApiFixture, ConcurrentClientsGetWholeAnswersAndExactCounts) {
       << metrics.body;
 }
 
+// The events answer cache (answer_cache.hpp) is exact: after an append returns, no request
+// is answered from before it, whichever of the four threads' connections answered the
+// cached page; and repeated pages of an unchanged store are served from the cache.
+TEST_F(ApiFixture, CachedEventPagesNeverPrecedeAReturnedAppend) {
+  const auto port = serve(options(), 4);
+  auto counter = [&](const std::string& name) {
+    const std::string body = fetch(port, "/metrics", read_token).body;
+    const auto at = body.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(body.substr(at + name.size() + 2));
+  };
+  const double hits_before = counter("css_api_answer_cache_hits_total");
+  ASSERT_GE(hits_before, 0.0);
+  int stale = 0, answered = 0;
+  for (std::uint64_t n = 2000; n < 2030; ++n) {
+    store::testing::EventSpec spec;
+    spec.n = n;
+    spec.timestamp = t0 + static_cast<double>(n);  // newest of all: first on the page
+    const Event e = store::testing::make_event(spec);
+    ASSERT_TRUE(writer->append_events(std::span(&e, 1), now_s()));
+    std::vector<std::thread> clients;
+    std::atomic<int> wrong{0}, ok{0};
+    for (int c = 0; c < 4; ++c)
+      clients.emplace_back([&] {
+        for (int i = 0; i < 3; ++i) {
+          const Reply r = fetch(port, "/api/v1/events?limit=1", read_token);
+          const auto j = r.json();
+          const bool newest = r.status == 200 && j.is_object() && j["events"].size() == 1 &&
+                              j["events"][0]["id"] == e.id;
+          (newest ? ok : wrong)++;
+        }
+      });
+    for (auto& t : clients) t.join();
+    stale += wrong;
+    answered += ok;
+  }
+  EXPECT_EQ(stale, 0);
+  EXPECT_EQ(answered, 30 * 12);
+  // 12 requests per append over at most 4 connections: most are answered from the cache.
+  EXPECT_GT(counter("css_api_answer_cache_hits_total") - hits_before, 30 * 4);
+}
+
+TEST_F(ApiFixture, AnswerCacheOffServesTheSamePages) {
+  ApiOptions o = options();
+  o.answer_cache_bytes = 0;
+  const auto port = serve(o);
+  const Reply a = fetch(port, "/api/v1/events?limit=5&order=asc", read_token);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(fetch(port, "/api/v1/events?order=asc&limit=5", read_token).body, a.body);
+  const std::string metrics = fetch(port, "/metrics", read_token).body;
+  EXPECT_NE(metrics.find("\ncss_api_answer_cache_hits_total 0\n"), std::string::npos) << metrics;
+}
+
 // The events answer's encoder writes css::to_json's content — the same keys in the same order,
 // every number the same double — on the fast path (plain strings) and on the fallback
 // (strings that need escaping), for awkward numbers too.

@@ -50,6 +50,9 @@ struct ApiOptions {
   double heartbeat_allowance_s = 90.0;    // silence before a device counts as offline
   std::string alert_webhook;              // http://… to POST alerts to; empty: none
   std::chrono::milliseconds poll_interval{250};
+  // Exact cache of /api/v1/events answers while the store is unchanged (SQLite only; see
+  // docs/api.md "Answer cache"); 0 = off.
+  std::size_t answer_cache_bytes = 16u << 20;
   std::function<double()> clock;                // Unix s; default: system clock (tests inject)
   std::function<void(const std::string&)> log;  // one line per notable thing; default stderr
 };

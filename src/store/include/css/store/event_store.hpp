@@ -70,6 +70,15 @@ class EventStore {
                                                        std::optional<std::int64_t> before_id) = 0;
   virtual Result<StoreStats> stats() = 0;
 
+  // ---- change detection ----
+  // A number that differs from this object's previous answer whenever another connection
+  // committed in between (SQLite's PRAGMA data_version); equal answers mean no commit by
+  // anyone else since the previous call. nullopt: the backend cannot tell cheaply
+  // (PostgreSQL), so callers must not cache answers. Lets a reader cache query answers exactly.
+  virtual Result<std::optional<std::uint64_t>> change_counter() {
+    return std::optional<std::uint64_t>{};
+  }
+
   // Convenience: a batch of events only, received now.
   Result<AppendResult> append_events(std::span<const Event> events, double received_at);
 
