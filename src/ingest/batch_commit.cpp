@@ -32,6 +32,12 @@ struct BatchCommitter::Committed {
   std::array<std::uint64_t, kReasonCount> dead{};
   double lag_max = 0.0, lag_sum = 0.0;
 
+  void add_lag(const store::Batch& b, double now) {
+    for (const auto& e : b.events) {
+      lag_max = std::max(lag_max, now - e.timestamp);
+      lag_sum += now - e.timestamp;
+    }
+  }
   void count_dead(const store::Batch& b) {
     for (const auto& d : b.dead_letters) {
       for (std::size_t i = 0; i < kReasonCount; ++i) {
@@ -53,10 +59,7 @@ Result<BatchCommitter::Committed> BatchCommitter::commit(const std::vector<Incom
   Committed c;
   c.result = *r;
   c.count_dead(b);
-  for (const auto& e : b.events) {
-    c.lag_max = std::max(c.lag_max, now - e.timestamp);
-    c.lag_sum += now - e.timestamp;
-  }
+  c.add_lag(b, now);
   return c;
 }
 
@@ -80,7 +83,7 @@ Result<BatchCommitter::Committed> BatchCommitter::commit_one_by_one(
     if (!r) return r.error();
     add(c.result, *r);
     c.count_dead(b);
-    for (const auto& e : b.events) c.lag_sum += now - e.timestamp;
+    c.add_lag(b, now);
   }
   return c;
 }

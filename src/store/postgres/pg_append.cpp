@@ -1,10 +1,13 @@
-// PostgreSQL appends and retention (pg_store.hpp). A batch is one transaction. Events go in as
-// one prepared multi-row upsert: each column is one array parameter, unnested server-side,
-// ON CONFLICT (id) DO NOTHING, RETURNING the ids stored (the rest were duplicates). Rows are
-// sorted by id first: two writers with overlapping batches then lock keys in the same order
-// and cannot deadlock each other.
+// PostgreSQL appends and retention (pg_store.hpp). A batch is one transaction. Events, flow
+// summaries and telemetry each go in as one prepared multi-row upsert: each column is one array
+// parameter, unnested server-side, ON CONFLICT DO NOTHING, RETURNING a row per record stored
+// (the rest were duplicates). Rows are sorted by key first (stably: of two records with one key
+// in a batch, the first wins, as row by row): two writers with overlapping batches then lock
+// keys in the same order and cannot deadlock each other.
 #include <algorithm>
+#include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "../checks.hpp"
@@ -46,12 +49,15 @@ constexpr const char* kInsertEvents =
     "$7::double precision[], $8::double precision[], $9::double precision[], "
     "$10::double precision[], $11::double precision[], $12::text[], $13::integer[]) AS u "
     "ON CONFLICT (id) DO NOTHING RETURNING 1";
-constexpr const char* kInsertFlow =
+constexpr const char* kInsertFlows =
     "INSERT INTO flows (device, start, period, velocity_seconds, velocity_east, velocity_north, "
-    "body) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device, start) DO NOTHING";
+    "body) SELECT * FROM unnest($1::text[], $2::double precision[], $3::double precision[], "
+    "$4::bigint[], $5::double precision[], $6::double precision[], $7::text[]) "
+    "ON CONFLICT (device, start) DO NOTHING RETURNING 1";
 constexpr const char* kInsertTelemetry =
-    "INSERT INTO telemetry (device, start, period_s, quantities, errors) VALUES ($1, $2, $3, $4, "
-    "$5) ON CONFLICT (device, start) DO NOTHING";
+    "INSERT INTO telemetry (device, start, period_s, quantities, errors) SELECT * FROM "
+    "unnest($1::text[], $2::double precision[], $3::double precision[], $4::text[], $5::text[]) "
+    "ON CONFLICT (device, start) DO NOTHING RETURNING 1";
 // A status older than the stored one (messages can arrive out of order) leaves it as it is.
 constexpr const char* kUpsertStatus =
     "INSERT INTO device_status (device, online, last_seen, last_payload) VALUES ($1, $2, $3, $4) "
@@ -68,13 +74,28 @@ void count(bool stored, std::size_t& yes, std::size_t& no) {
   ++(stored ? yes : no);
 }
 
+// The records in key order; equal keys keep their batch order.
+template <typename T, typename Key>
+std::vector<const T*> sorted_by(const std::vector<T>& rows, Key key) {
+  std::vector<const T*> out;
+  out.reserve(rows.size());
+  for (const T& r : rows) out.push_back(&r);
+  std::stable_sort(out.begin(), out.end(), [&](auto* x, auto* y) { return key(*x) < key(*y); });
+  return out;
+}
+
+// The columns as the statement's first parameters.
+Params column_params(std::span<const ArrayText> cols) {
+  Params p;
+  for (const ArrayText& c : cols) p.add_raw(c.done());
+  return p;
+}
+
 void insert_events(PgStore& s, pqxx::transaction_base& tx, const Batch& b, AppendResult& out) {
   if (b.events.empty()) return;
-  std::vector<const Event*> sorted;
-  for (const Event& e : b.events) sorted.push_back(&e);
-  std::sort(sorted.begin(), sorted.end(), [](auto* x, auto* y) { return x->id < y->id; });
   ArrayText cols[13];
-  for (const Event* e : sorted) {
+  for (const Event* e :
+       sorted_by(b.events, [](const Event& e) { return std::string_view(e.id); })) {
     cols[0].add(e->id);
     cols[1].add(e->device);
     cols[2].add(static_cast<std::int64_t>(e->seq));
@@ -87,39 +108,46 @@ void insert_events(PgStore& s, pqxx::transaction_base& tx, const Batch& b, Appen
     cols[11].add(pg_text(e->model));
     cols[12].add(static_cast<std::int64_t>(e->schema));
   }
-  Params p;
-  for (const ArrayText& c : cols) p.add_raw(c.done());
+  Params p = column_params(cols);
   p.add(b.received_at);
   const std::size_t stored = s.run(tx, kInsertEvents, p).size();
   out.events_stored += stored;
   out.events_duplicate += b.events.size() - stored;
 }
 
+// Text goes through pg_text as Params::add would take it (valid UTF-8, no NUL).
 void insert_flows(PgStore& s, pqxx::transaction_base& tx, const Batch& b, AppendResult& out) {
-  for (const FlowSummary& f : b.flows) {
-    Params p;
-    p.add(f.device);
-    p.add(f.start);
-    p.add(f.period);
-    p.add(static_cast<std::int64_t>(f.velocity_seconds));
-    p.add(f.velocity_east);
-    p.add(f.velocity_north);
-    p.add(to_json(f));
-    count(s.run(tx, kInsertFlow, p).affected_rows() > 0, out.flows_stored, out.flows_duplicate);
+  if (b.flows.empty()) return;
+  ArrayText cols[7];
+  const auto key = [](const FlowSummary& f) { return std::tie(f.device, f.start); };
+  for (const FlowSummary* f : sorted_by(b.flows, key)) {
+    cols[0].add(pg_text(f->device));
+    cols[1].add(f->start);
+    cols[2].add(f->period);
+    cols[3].add(static_cast<std::int64_t>(f->velocity_seconds));
+    cols[4].add(f->velocity_east);
+    cols[5].add(f->velocity_north);
+    cols[6].add(pg_text(to_json(*f)));
   }
+  const std::size_t stored = s.run(tx, kInsertFlows, column_params(cols)).size();
+  out.flows_stored += stored;
+  out.flows_duplicate += b.flows.size() - stored;
 }
 
 void insert_telemetry(PgStore& s, pqxx::transaction_base& tx, const Batch& b, AppendResult& out) {
-  for (const TelemetryRecord& t : b.telemetry) {
-    Params p;
-    p.add(t.device);
-    p.add(t.start);
-    p.add(t.period_s);
-    p.add(t.quantities_json);
-    p.add(t.errors_json);
-    count(s.run(tx, kInsertTelemetry, p).affected_rows() > 0, out.telemetry_stored,
-          out.telemetry_duplicate);
+  if (b.telemetry.empty()) return;
+  ArrayText cols[5];
+  const auto key = [](const TelemetryRecord& t) { return std::tie(t.device, t.start); };
+  for (const TelemetryRecord* t : sorted_by(b.telemetry, key)) {
+    cols[0].add(pg_text(t->device));
+    cols[1].add(t->start);
+    cols[2].add(t->period_s);
+    cols[3].add(pg_text(t->quantities_json));
+    cols[4].add(pg_text(t->errors_json));
   }
+  const std::size_t stored = s.run(tx, kInsertTelemetry, column_params(cols)).size();
+  out.telemetry_stored += stored;
+  out.telemetry_duplicate += b.telemetry.size() - stored;
 }
 
 void insert_statuses(PgStore& s, pqxx::transaction_base& tx, const Batch& b, AppendResult& out) {

@@ -1,8 +1,9 @@
 // The PostgreSQL/PostGIS backend of EventStore (private to css_store; docs/storage.md,
 // "PostgreSQL"). One libpqxx connection per object; every statement is prepared once per
 // connection (cached by its SQL text); one transaction per batch, retried on a deadlock or a
-// serialization failure (a batch is idempotent, so a retry cannot double-store). Events go in
-// as one multi-row upsert per batch (arrays unnested server-side, ON CONFLICT DO NOTHING);
+// serialization failure (a batch is idempotent, so a retry cannot double-store). Events, flow
+// summaries and telemetry each go in as one multi-row upsert per batch (arrays unnested
+// server-side, ON CONFLICT DO NOTHING);
 // their position is also a geography(Point) with a GiST index that bounding-box queries use.
 #pragma once
 

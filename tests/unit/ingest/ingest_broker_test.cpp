@@ -164,7 +164,8 @@ TEST_F(IngestBroker, ARepeatedEventIdIsStoredOnceAndCountedAsDuplicate) {
   const auto port = css::testing::free_loopback_port();
   auto worker = start_worker("ingest-dup", port);
   auto dev = device("dev-a", "pw-a");
-  const std::string e = event_json("dev-a", 42, now_s());
+  // Five seconds old when published: the lag gauge (batch time − event timestamp) is then ≥ 5 s.
+  const std::string e = event_json("dev-a", 42, now_s() - 5.0);
   publish(*dev, "citysafesense/events/dev-a", e);
   publish(*dev, "citysafesense/events/dev-a", e);
   ASSERT_TRUE(
@@ -172,6 +173,10 @@ TEST_F(IngestBroker, ARepeatedEventIdIsStoredOnceAndCountedAsDuplicate) {
   EXPECT_EQ(stats_of(db_url_).events, 1u);
   EXPECT_EQ(metric(port, "citysafe_ingest_received_total"), 2);
   EXPECT_EQ(metric(port, "citysafe_ingest_events_stored_total"), 1);
+  const double lag = metric(port, "citysafe_ingest_lag_seconds");
+  EXPECT_GE(lag, 5.0);
+  EXPECT_LT(lag, 65.0);
+  EXPECT_GE(metric(port, "citysafe_ingest_lag_seconds_sum"), 5.0);
 }
 
 // The durability property: kill -9 at random moments while events stream in, restart with

@@ -299,6 +299,27 @@ TEST_P(StoreConformance, FlowsAreKeyedByDeviceAndStart) {
   EXPECT_EQ(store_->flows({.limit = 1})->size(), 1u);
 }
 
+// Two records with one key in a single batch: the first (in batch order) is stored, the other
+// counted as a duplicate, on both backends (PostgreSQL sorts a batch by key before its
+// multi-row upsert).
+TEST_P(StoreConformance, InBatchDuplicateFlowsAndTelemetryKeepTheFirst) {
+  Batch b;
+  b.received_at = kT0;
+  FlowSummary second = make_flow("c", kT0);
+  second.unclassified = 7;
+  b.flows = {make_flow("d", kT0), make_flow("c", kT0), second};
+  const TelemetryRecord first{"c", kT0, 60, R"({"first":1})", "{}"};
+  b.telemetry = {first, {"c", kT0, 60, R"({"second":2})", "{}"}};
+  auto r = store_->append(b);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->flows_stored, 2u);
+  EXPECT_EQ(r->flows_duplicate, 1u);
+  EXPECT_EQ(r->telemetry_stored, 1u);
+  EXPECT_EQ(r->telemetry_duplicate, 1u);
+  EXPECT_EQ(*store_->flows({.device = "c"}), std::vector<FlowSummary>{make_flow("c", kT0)});
+  EXPECT_EQ(*store_->telemetry({}), std::vector<TelemetryRecord>{first});
+}
+
 TEST_P(StoreConformance, TelemetryIsKeyedByDeviceAndStart) {
   Batch b;
   const TelemetryRecord t1{"a", kT0, 60,
