@@ -416,7 +416,10 @@ class Demo {
       figures.push_back(e.path().string());
     std::sort(figures.begin(), figures.end());
     for (const auto& f : figures) std::cout << "   " << f << "\n";
-    std::cout << "   " << dir("logs").string() << "/ (one log per child process)" << std::endl;
+    std::cout << "   " << dir("logs").string() << "/ (one log per child process)\n"
+              << "hot spot map of the simulated São Paulo: the dashboard above (\"Hot spots and "
+                 "flows\"), or open "
+              << dir("hotspots.geojson").string() << " in QGIS or https://geojson.io" << std::endl;
   }
 
   // The city stays up until Ctrl-C / SIGTERM, --duration, or a service that ends by itself.

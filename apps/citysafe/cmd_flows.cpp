@@ -1,6 +1,7 @@
 // citysafe flows: flow summaries → a flow field per cell (mean velocity, speed, count,
 // divergence, curl) for a time window, and optionally flow anomalies of one hour against the
-// same hour of previous days (robust z). GeoJSON (RFC 7946) or CSV; anomalies as CSV.
+// same hour of previous days (robust z, Benjamini–Hochberg FDR over the hour's tests unless
+// --no-fdr). GeoJSON (RFC 7946) or CSV; anomalies as CSV.
 // Summaries come from a JSON-lines file (--flows) or a store (--db); a stored summary has no
 // position, so its device's comes from --device-positions or its newest positioned event.
 #include <CLI/CLI.hpp>
@@ -25,6 +26,7 @@ struct FlowOptions {
   int k = geo::kDefaultKAnonymity;
   double cell_size_m = 0.0;
   geo::AnomalyConfig anomaly;
+  bool no_fdr = false;
 };
 
 // device,lat,lon CSV → positions (for node flow lines that carry no position).
@@ -76,6 +78,23 @@ Result<std::vector<geo::FlowRecord>> load_flows(const FlowOptions& o, store::Eve
   return flows;
 }
 
+void print_summary(const FlowOptions& o, const geo::FlowField& field, std::size_t n_anomalies,
+                   const geo::AnomalyTests& tests) {
+  std::printf("%zu flow summaries in the window -> %zu cells (%zu suppressed, k = %d) -> %s",
+              field.records_used, field.cells.size(), field.cells_suppressed, o.k,
+              o.out.string().c_str());
+  if (!o.anomalies_out.empty()) {
+    char how[64];
+    if (o.no_fdr)
+      std::snprintf(how, sizeof how, "no FDR correction");
+    else
+      std::snprintf(how, sizeof how, "BH FDR q = %g", o.anomaly.fdr_q);
+    std::printf("; %zu anomalies of %zu cell tests (%s) -> %s", n_anomalies, tests.tests, how,
+                o.anomalies_out.string().c_str());
+  }
+  std::printf("\n");
+}
+
 int run_flows(FlowOptions& o) {
   if (o.flows.empty() == o.db.empty())
     return report(make_error(ErrorCode::kInvalidArgument, "give one of --flows FILE or --db URL"));
@@ -123,6 +142,7 @@ int run_flows(FlowOptions& o) {
       !st)
     return report(st.error());
   std::size_t n_anomalies = 0;
+  geo::AnomalyTests tests;
   if (!o.anomalies_out.empty()) {
     double hour = std::floor((w.end - 1e-6) / 3600.0) * 3600.0;
     if (!o.anomaly_hour.empty()) {
@@ -131,7 +151,8 @@ int run_flows(FlowOptions& o) {
       hour = *t;
     }
     o.anomaly.min_devices = o.k;
-    auto an = geo::flow_anomalies(*city, *flows, hour, o.anomaly);
+    o.anomaly.fdr = !o.no_fdr;
+    auto an = geo::flow_anomalies(*city, *flows, hour, o.anomaly, &tests);
     if (!an) return report(an.error());
     n_anomalies = an->size();
     if (auto st = set.stage_text(o.anomalies_out,
@@ -140,12 +161,7 @@ int run_flows(FlowOptions& o) {
       return report(st.error());
   }
   if (auto st = set.commit(); !st) return report(st.error());
-  std::printf("%zu flow summaries in the window -> %zu cells (%zu suppressed, k = %d) -> %s",
-              field->records_used, field->cells.size(), field->cells_suppressed, o.k,
-              o.out.string().c_str());
-  if (!o.anomalies_out.empty())
-    std::printf("; %zu anomalies -> %s", n_anomalies, o.anomalies_out.string().c_str());
-  std::printf("\n");
+  print_summary(o, *field, n_anomalies, tests);
   return kExitOk;
 }
 
@@ -157,7 +173,9 @@ void add_flows(CLI::App& root, Runner& run) {
       "flows",
       "Turn flow summaries into a flow field per cell: mean velocity (m/s east/north), speed,\n"
       "count, divergence and curl (1/s; divergence > 0 = dispersal). With --anomalies-out, cells\n"
-      "whose flow in one hour departs from the same hour of previous days (robust z >= 3.5).\n"
+      "whose flow in one hour departs from the same hour of previous days: robust z >= 3.5 and,\n"
+      "unless --no-fdr, p (normal tail of z, approximate) within the Benjamini-Hochberg FDR\n"
+      "cut-off at q = 0.05 over all the hour's cell tests (hundreds of tests, few chance alarms).\n"
       "Example: citysafe flows --flows flows.jsonl --city sao-paulo --window 1h --out "
       "flows.geojson\n"
       "           --anomalies-out anomalies.csv --baseline-days 14\n"
@@ -191,6 +209,12 @@ void add_flows(CLI::App& root, Runner& run) {
       ->capture_default_str();
   cmd->add_option("--anomaly-z", o->anomaly.z_threshold, "Robust z threshold, (0, 99]")
       ->capture_default_str();
+  cmd->add_option("--fdr-q", o->anomaly.fdr_q,
+                  "False discovery rate of the anomalies, (0, 1) (Benjamini-Hochberg)")
+      ->capture_default_str();
+  cmd->add_flag("--no-fdr", o->no_fdr,
+                "Flag every |z| >= --anomaly-z, no multiple-testing correction (more chance "
+                "alarms)");
   cmd->callback([o, &run] { run = [o] { return run_flows(*o); }; });
 }
 

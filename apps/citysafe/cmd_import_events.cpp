@@ -36,9 +36,9 @@ int run_import(ImportOptions& o) {
           make_error(ErrorCode::kInvalidArgument, "--utc-offset: expected -12..14 hours"));
     o.opts.utc_offset_h = *o.utc_offset_h;
   } else if (!o.city.empty()) {
-    auto city = find_city_flag(o.city);
+    auto city = find_city_flag(o.city);  // warns when the tz database lacks its zone
     if (!city) return report(city.error());
-    o.opts.utc_offset_h = city->utc_offset_h;
+    o.opts.city = std::move(*city);
   }
   auto bytes = io::read_file(o.csv);
   if (!bytes) return report(make_error(bytes.error().code, "--csv: " + bytes.error().message));
@@ -68,9 +68,9 @@ void add_import_events(CLI::App& root, Runner& run) {
       "Import incidents from a CSV (',' or ';', quoted fields, decimal comma in ';' files) as "
       "events\n"
       "(JSON lines) for `citysafe hotspots`. Times: Unix s, ISO 8601 or DD/MM/YYYY HH:MM[:SS];\n"
-      "times without a zone are local (--utc-offset, or the --city's). Rows without a position "
-      "are\n"
-      "skipped and counted; any other bad cell stops the import with its line and column.\n"
+      "times without a zone are local: at --utc-offset, or in the --city's time zone (daylight\n"
+      "saving time counts), else UTC. Rows without a position are skipped and counted; any\n"
+      "other bad cell stops the import with its line and column.\n"
       "Example: citysafe import-events --csv ocorrencias.csv --lat-col LATITUDE --lon-col "
       "LONGITUDE\n"
       "           --time-col DATAOCORRENCIA --city sao-paulo --out events.jsonl");
@@ -86,8 +86,10 @@ void add_import_events(CLI::App& root, Runner& run) {
   cmd->add_option("--device", o->opts.device, "Device name recorded in each event")
       ->capture_default_str();
   cmd->add_option("--utc-offset", o->utc_offset_h,
-                  "Hours from UTC of zone-less times (default 0, or --city's)");
-  cmd->add_option("--city", o->city, "Take the UTC offset from this city");
+                  "Fixed hours from UTC of zone-less times (default: --city's zone, else 0)");
+  cmd->add_option("--city", o->city,
+                  "Zone-less times are local in this city's time_zone (cities/NAME.toml or a "
+                  ".toml file)");
   cmd->add_option("--out", o->out, "Events, JSON lines")->required();
   cmd->callback([o, &run] { run = [o] { return run_import(*o); }; });
 }

@@ -225,7 +225,8 @@ Result<CsvImport> import_events_csv(std::string_view text, const CsvImportOption
     if (!lon || *lon < -180 || *lon > 180)
       return bad(row_line, "column '" + o.lon_col + "': '" + std::string(lon_s.substr(0, 64)) +
                                "' is not a longitude in [-180, 180]");
-    auto t = parse_time_text((*rec)[*t_i], o.utc_offset_h);
+    auto t = o.city ? parse_time_text((*rec)[*t_i], *o.city)
+                    : parse_time_text((*rec)[*t_i], o.utc_offset_h);
     if (!t) return bad(row_line, "column '" + o.time_col + "': " + t.error().message);
     // FNV-1a over the row's bytes and line number, twice with different bases: a stable id.
     std::array<std::uint8_t, 16> id{};

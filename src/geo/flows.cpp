@@ -2,10 +2,14 @@
 #include "css/geo/flows.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <set>
 #include <string_view>
+
+#include "css/geo/stats.hpp"
 
 namespace css::geo {
 namespace {
@@ -139,12 +143,23 @@ double robust_z(double x, std::vector<double> b, double* median_out, double* mad
   return x == med ? 0.0 : (x > med ? 99.0 : -99.0);
 }
 
+double robust_z_p(double z, std::size_t n) {
+  if (n == 0 || std::isnan(z)) return 1.0;
+  const double nd = static_cast<double>(n);
+  const double t = std::abs(z) / std::sqrt(1.0 + std::numbers::pi / (2.0 * nd));
+  const boost::math::students_t dist(std::max(1.0, 0.367 * nd));
+  return std::min(1.0, 2.0 * boost::math::cdf(boost::math::complement(dist, t)));
+}
+
 Result<std::vector<FlowAnomaly>> flow_anomalies(const City& city, std::span<const FlowRecord> flows,
-                                                double hour_start, const AnomalyConfig& cfg) {
+                                                double hour_start, const AnomalyConfig& cfg,
+                                                AnomalyTests* tests) {
   if (cfg.baseline_days < 1 || cfg.baseline_days > 366)
     return make_error(ErrorCode::kInvalidArgument, "baseline days: expected 1–366");
   if (!(cfg.z_threshold > 0 && cfg.z_threshold <= 99))  // |robust z| is capped at 99
     return make_error(ErrorCode::kInvalidArgument, "anomaly z threshold: expected (0, 99]");
+  if (cfg.fdr && !(cfg.fdr_q > 0 && cfg.fdr_q < 1))
+    return make_error(ErrorCode::kInvalidArgument, "anomaly FDR q: expected (0, 1)");
   auto now = flow_field(city, flows, {hour_start, hour_start + 3600.0}, cfg.min_devices);
   if (!now) return now.error();
   // Per cell id, the baseline values of each metric.
@@ -161,7 +176,7 @@ Result<std::vector<FlowAnomaly>> flow_anomalies(const City& city, std::span<cons
           v[2].push_back(static_cast<double>(c.records));
     }
   }
-  std::vector<FlowAnomaly> out;
+  std::vector<FlowAnomaly> tested;
   for (const auto& c : now->cells) {
     const auto it = base.find(cell_id(c.cell));
     if (it == base.end() || static_cast<int>(it->second[2].size()) < cfg.min_baseline) continue;
@@ -169,9 +184,17 @@ Result<std::vector<FlowAnomaly>> flow_anomalies(const City& city, std::span<cons
     for (int m = 0; m < 3; ++m) {
       FlowAnomaly a{c.cell, static_cast<FlowMetric>(m), values[m], 0, 0, 0};
       a.robust_z = robust_z(values[m], it->second[static_cast<std::size_t>(m)], &a.median, &a.mad);
-      if (std::abs(a.robust_z) >= cfg.z_threshold) out.push_back(a);
+      a.p = robust_z_p(a.robust_z, it->second[static_cast<std::size_t>(m)].size());
+      tested.push_back(a);
     }
   }
+  std::vector<double> p(tested.size());
+  for (std::size_t i = 0; i < tested.size(); ++i) p[i] = tested[i].p;
+  const double cut = cfg.fdr ? bh_threshold(p, cfg.fdr_q) : 1.0;
+  if (tests) *tests = {tested.size(), cut};
+  std::vector<FlowAnomaly> out;
+  for (const auto& a : tested)
+    if (std::abs(a.robust_z) >= cfg.z_threshold && a.p <= cut) out.push_back(a);
   std::sort(out.begin(), out.end(), [](const FlowAnomaly& a, const FlowAnomaly& b) {
     return std::abs(a.robust_z) > std::abs(b.robust_z);
   });

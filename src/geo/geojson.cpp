@@ -139,12 +139,12 @@ std::string flows_csv(const FlowField& f) {
 
 std::string anomalies_csv(const Grid& g, const LocalProjection& proj,
                           std::span<const FlowAnomaly> a) {
-  std::string out = "cell,lon,lat,metric,value,median,mad,robust_z\n";
+  std::string out = "cell,lon,lat,metric,value,median,mad,robust_z,p\n";
   for (const auto& x : a) {
     const LonLat q = proj.inverse(g.centre(x.cell));
     out += g.cell_text(x.cell) + "," + num(q.lon, 7) + "," + num(q.lat, 7) + "," +
            std::string(to_string(x.metric)) + "," + p_text(x.value) + "," + p_text(x.median) + "," +
-           p_text(x.mad) + "," + num(x.robust_z, 3) + "\n";
+           p_text(x.mad) + "," + num(x.robust_z, 3) + "," + p_text(x.p) + "\n";
   }
   return out;
 }

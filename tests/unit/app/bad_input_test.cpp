@@ -149,6 +149,8 @@ TEST_F(BadInputTest, GeoWindowsAndThresholdsOutOfRange) {
                         " --anomalies-out " + (dir_ / "a.csv").string();
   for (const char* z : {"nan", "-5"})
     expect_refused(f + " --anomaly-z " + z, "anomaly z threshold: expected (0, 99]");
+  for (const char* q : {"0", "1", "nan"})
+    expect_refused(f + " --fdr-q " + q, "anomaly FDR q: expected (0, 1)");
   write(dir_ / "pos.csv", "device,lat,lon\nsim-node-0001,nan,-46.6\n");
   expect_refused(f + " --device-positions " + (dir_ / "pos.csv").string(),
                  "--device-positions line 2: expected device,lat,lon with lat in [-90, 90]");

@@ -133,6 +133,10 @@ TEST_F(DemoTest, DurationRunWritesEveryArtefactAndLeavesNothingRunning) {
     EXPECT_TRUE(doc.contains("features") && doc["features"].is_array()) << name;
   }
   EXPECT_FALSE(nlohmann::json::parse(slurp(out / "hotspots.geojson"))["features"].empty());
+  // Issue 17: the demo says where to open the hot spot map.
+  EXPECT_NE(log.find("or open " + (out / "hotspots.geojson").string() + " in QGIS"),
+            std::string::npos)
+      << log;
   for (const char* name : {"whitepaper.pdf", "checklist.pdf"}) {
     expect_nonempty(out / name);
     EXPECT_EQ(slurp(out / name).substr(0, 5), "%PDF-") << name;

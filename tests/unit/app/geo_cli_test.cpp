@@ -3,10 +3,13 @@
 // store (a SQLite file in the test's temp dir).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli_runner.hpp"
 
@@ -47,6 +50,14 @@ TEST_F(GeoCli, SimulateThenMapHotspotsAndFlows) {
                    " --anomalies-out " + p("an.csv") + " --k 1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_FALSE(nlohmann::json::parse(read(p("fl.geojson"))).at("features").empty());
+  EXPECT_NE(r.out.find("cell tests (BH FDR q = 0.05)"), std::string::npos) << r.out;
+  EXPECT_EQ(read(p("an.csv")).rfind("cell,lon,lat,metric,value,median,mad,robust_z,p\n", 0), 0u);
+  const auto with_fdr = css::testing::line_count(read(p("an.csv")));
+  r = run_citysafe("flows --flows " + p("f.jsonl") + " --window 1h --out " + p("fl.geojson") +
+                   " --anomalies-out " + p("an.csv") + " --k 1 --no-fdr");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("cell tests (no FDR correction)"), std::string::npos) << r.out;
+  EXPECT_GE(css::testing::line_count(read(p("an.csv"))), with_fdr);
 }
 
 // simulate-city writes the same events and flows to files and into a store; hotspots and flows
@@ -93,18 +104,41 @@ TEST_F(GeoCli, StoreGivesTheSameMapsAsFiles) {
   EXPECT_NE(r.out.find(": 0 events and 0 flow summaries stored"), std::string::npos) << r.out;
 }
 
+// Zone-less times are local in the --city's time zone: 2024-05-17 11:03 is UTC−3, 2018-11-15
+// 10:00 was UTC−2 (daylight saving time, abolished in 2019). Without the zone in $TZDIR the
+// city's fixed utc_offset_h is used, with a warning; --utc-offset overrides both.
 TEST_F(GeoCli, ImportEventsFromCsv) {
-  std::ofstream(p("in.csv"))
-      << "LATITUDE;LONGITUDE;DATA\n-23,5503;-46,6339;17/05/2024 11:03\n;;17/05/2024 12:00\n";
-  const auto r = run_citysafe(
-      "import-events --csv " + p("in.csv") +
-      " --lat-col LATITUDE --lon-col LONGITUDE --time-col DATA --city sao-paulo --out " +
-      p("e.jsonl"));
+  std::ofstream(p("in.csv")) << "LATITUDE;LONGITUDE;DATA\n-23,5503;-46,6339;17/05/2024 11:03\n"
+                                ";;17/05/2024 12:00\n-23,5503;-46,6339;15/11/2018 10:00\n";
+  const std::string cmd = "import-events --csv " + p("in.csv") +
+                          " --lat-col LATITUDE --lon-col LONGITUDE --time-col DATA --city "
+                          "sao-paulo --out " +
+                          p("e.jsonl");
+  auto times = [&] {
+    std::vector<double> t;
+    std::istringstream in(read(p("e.jsonl")));
+    for (std::string line; std::getline(in, line);)
+      t.push_back(nlohmann::json::parse(line).at("timestamp").get<double>());
+    return t;
+  };
+  auto r = run_citysafe(cmd);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("1 rows without latitude/longitude skipped"), std::string::npos) << r.out;
-  const auto e = nlohmann::json::parse(read(p("e.jsonl")));
-  EXPECT_EQ(e.at("timestamp"), 1715954580.0);
-  EXPECT_EQ(e.at("lat"), -23.5503);
+  EXPECT_EQ(r.out.find("warning"), std::string::npos) << r.out;
+  const std::string lines = read(p("e.jsonl"));
+  EXPECT_EQ(nlohmann::json::parse(lines.substr(0, lines.find('\n'))).at("lat"), -23.5503);
+  EXPECT_EQ(times(), (std::vector<double>{1715954580.0, 1542283200.0}));
+  std::filesystem::create_directories(dir_ / "zoneinfo/America");
+  ::setenv("TZDIR", (dir_ / "zoneinfo").c_str(), 1);
+  r = run_citysafe(cmd);
+  ::unsetenv("TZDIR");
+  std::filesystem::remove_all(dir_ / "zoneinfo");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("using the fixed utc_offset_h = -3"), std::string::npos) << r.out;
+  EXPECT_EQ(times(), (std::vector<double>{1715954580.0, 1542283200.0 + 3600}));
+  r = run_citysafe(cmd + " --utc-offset 0");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(times(), (std::vector<double>{1715943780.0, 1542276000.0}));
 }
 
 TEST_F(GeoCli, BadInputIsExitTwoWithOneLine) {

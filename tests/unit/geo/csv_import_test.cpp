@@ -1,5 +1,10 @@
 // CSV import: separators, quoting, times, skipped rows and errors.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include "css/geo/csv_import.hpp"
 
@@ -43,6 +48,46 @@ TEST(CsvImport, SemicolonFileWithDecimalCommaAndLocalTimes) {
   ASSERT_EQ(r->events.size(), 1u);
   EXPECT_EQ(*r->events[0].lat, -23.55);
   EXPECT_EQ(r->events[0].timestamp, 1715954580.0);  // 11:03 local (UTC−3) = 14:03Z
+}
+
+// Issue 17: zone-less times follow the city's tz database zone, not a fixed offset. São Paulo
+// kept daylight saving time until 2019: 10:00 on 2018-11-15 is UTC−2 (12:00Z), the same wall
+// clock on 2026-11-15 is UTC−3 (13:00Z); a time with its own zone or Unix seconds is kept.
+// Without the zone in the database the city's fixed utc_offset_h (−3) is used for both.
+TEST(CsvImport, LocalTimesInTheCitysTimeZone) {
+  const std::vector<std::filesystem::path> dirs = {std::string(CSS_SOURCE_DIR) + "/cities"};
+  const std::string csv =
+      "lat;lon;when\n"
+      "-23,55;-46,63;15/11/2018 10:00\n"
+      "-23,55;-46,63;2026-11-15 10:00\n"
+      "-23,55;-46,63;2018-11-15T10:00:00Z\n"
+      "-23,55;-46,63;1542283200\n";
+  auto city = find_city("sao-paulo", dirs, "/usr/share/zoneinfo");
+  ASSERT_TRUE(city.ok()) << city.error().message;
+  ASSERT_TRUE(city->zone.has_value());
+  CsvImportOptions o = opts();
+  o.utc_offset_h = 5;  // ignored once a city is given
+  o.city = *city;
+  auto r = import_events_csv(csv, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->events.size(), 4u);
+  EXPECT_EQ(r->events[0].timestamp, 1542283200.0);  // 2018-11-15T12:00:00Z
+  EXPECT_EQ(r->events[1].timestamp, 1794747600.0);  // 2026-11-15T13:00:00Z
+  EXPECT_EQ(r->events[2].timestamp, 1542276000.0);  // its own zone: 10:00Z
+  EXPECT_EQ(r->events[3].timestamp, 1542283200.0);
+
+  const auto empty =
+      std::filesystem::temp_directory_path() / ("css-csv-tz-empty-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(empty / "America");
+  auto fixed = find_city("sao-paulo", dirs, empty);
+  std::filesystem::remove_all(empty);
+  ASSERT_TRUE(fixed.ok()) << fixed.error().message;
+  ASSERT_FALSE(fixed->zone.has_value());
+  o.city = *fixed;
+  r = import_events_csv(csv, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->events[0].timestamp, 1542283200.0 + 3600);  // fixed UTC−3: 13:00Z
+  EXPECT_EQ(r->events[1].timestamp, 1794747600.0);
 }
 
 TEST(CsvImport, TimeForms) {

@@ -3,7 +3,9 @@
 // (detected from the header line), a decimal comma accepted in ';' files; columns chosen by
 // header name. Times: Unix seconds, ISO 8601 ("2024-05-17T14:03:00Z", "2024-05-17 14:03",
 // an offset "+02:00"/"-0300", or a date alone) or day-first "17/05/2024 14:03[:00]"; times
-// without a zone are local to `utc_offset_h`.
+// without a zone are local: wall-clock time in `city`'s time zone when set (daylight saving
+// time counts, City::to_utc; its fixed utc_offset_h when the tz database lacks the zone), else
+// at the fixed `utc_offset_h`.
 // Rows with an empty latitude or longitude are skipped and counted (open data often lacks
 // them); any other bad cell is an error naming the line, the column and the value.
 // Each event id is a UUID derived from the row's text and line number (re-importing the same
@@ -12,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +30,7 @@ struct CsvImportOptions {
   EventKind kind = EventKind::kSuddenDisplacement;
   std::string device = "import";
   double utc_offset_h = 0.0;
+  std::optional<City> city;  // when set, decides zone-less times instead of utc_offset_h
 };
 
 struct CsvImport {
