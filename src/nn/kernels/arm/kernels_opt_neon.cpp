@@ -98,27 +98,62 @@ inline int32x4_t requantize4(const ConvQ& p, int o, int32x4_t acc) {
   return offset_clamp4(v, p.out_zp, p.act_min, p.act_max);
 }
 
+// The last r lanes all ones, the others zero: 16 bytes at kTailMask + r, or 8 bytes at
+// kTailMask + 8 + r (r <= 8).
+constexpr std::uint8_t kTailMask[32] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+// Stores 4 requantised channels [o, o + 4).
+inline void store4(const ConvQ& p, int o, int32x4_t acc, std::int8_t* out) {
+  const int32x4_t y = requantize4(p, o, acc);
+  const int8x8_t y8 = vmovn_s16(vcombine_s16(vmovn_s32(y), vdup_n_s16(0)));
+  vst1_lane_s32(reinterpret_cast<std::int32_t*>(out + o), vreinterpret_s32_s8(y8), 0);
+}
+
+// First channel of group g of 4 channels: a last group of fewer than 4 channels is recomputed
+// overlapping the previous one (the same values written twice; out never aliases x).
+inline int group_start(const ConvQ& p, int g) {
+  return g + 4 <= p.out_ch ? g : p.out_ch - 4;
+}
+
+// Rows of 8..15 bytes (a kernel-1 conv on few channels): two 8-byte halves, the second the
+// row's last 8 bytes with the lanes the first covered zeroed.
+void row_outputs_narrow(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
+  const int n = p.kernel * p.in_ch;
+  const int8x8_t x_lo = vld1_s8(x);
+  const int8x8_t x_hi = vand_s8(vld1_s8(x + n - 8), vreinterpret_s8_u8(vld1_u8(kTailMask + n)));
+  for (int g = 0; g < p.out_ch; g += 4) {
+    const int o = group_start(p, g);
+    int32x4_t acc[4];
+    for (int k = 0; k < 4; ++k) {
+      const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o + k) * n;
+      acc[k] =
+          vpadalq_s16(vpaddlq_s16(vmull_s8(vld1_s8(w), x_lo)), vmull_s8(vld1_s8(w + n - 8), x_hi));
+    }
+    store4(p, o, horizontal_sums4(acc[0], acc[1], acc[2], acc[3]), out);
+  }
+}
+
 // Output channels in groups of 4 sharing each 16-byte load of the row; a partial last chunk
 // is the row's last 16 bytes with the already counted lanes of x zeroed (weights rows are n
-// bytes apart, so that load stays inside the row). A last group of fewer than 4 channels is
-// recomputed overlapping the previous one (same values written twice).
+// bytes apart, so that load stays inside the row).
 void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
   const int n = p.kernel * p.in_ch;
-  if (n < 16 || p.out_ch < 4) {
+  if (n < 8 || p.out_ch < 4) {
     row_outputs_scalar(p, x, out, 0, p.out_ch);
     return;
   }
-  // kTailMask + r: lanes [0, 16 - r) zero, [16 - r, 16) all ones.
-  static constexpr std::uint8_t kTailMask[32] = {0,    0,    0,    0,    0,    0,    0,    0,
-                                                 0,    0,    0,    0,    0,    0,    0,    0,
-                                                 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-                                                 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  if (n < 16) {
+    row_outputs_narrow(p, x, out);
+    return;
+  }
   const int full = n & ~15;
   const int rest = n - full;
   const int8x16_t x_tail =
       vandq_s8(vld1q_s8(x + n - 16), vreinterpretq_s8_u8(vld1q_u8(kTailMask + rest)));
-  for (int group = 0; group < p.out_ch; group += 4) {
-    const int o = group + 4 <= p.out_ch ? group : p.out_ch - 4;
+  for (int g = 0; g < p.out_ch; g += 4) {
+    const int o = group_start(p, g);
     const std::int8_t* w0 = p.weights + static_cast<std::ptrdiff_t>(o) * n;
     const std::int8_t* w1 = w0 + n;
     const std::int8_t* w2 = w1 + n;
@@ -137,9 +172,7 @@ void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
       a2 = mac16(a2, vld1q_s8(w2 + n - 16), x_tail);
       a3 = mac16(a3, vld1q_s8(w3 + n - 16), x_tail);
     }
-    const int32x4_t y = requantize4(p, o, horizontal_sums4(a0, a1, a2, a3));
-    const int8x8_t y8 = vmovn_s16(vcombine_s16(vmovn_s32(y), vdup_n_s16(0)));
-    vst1_lane_s32(reinterpret_cast<std::int32_t*>(out + o), vreinterpret_s32_s8(y8), 0);
+    store4(p, o, horizontal_sums4(a0, a1, a2, a3), out);
   }
 }
 
@@ -158,7 +191,7 @@ void conv_window_opt(const ConvQ& p, int dilation, const std::int8_t* in, int st
                            [&p](const std::int8_t* x, std::int8_t* y) { row_outputs(p, x, y); });
 }
 
-// add_ref on 8 lanes at a time (the remainder < 8 through add_ref itself): the same three
+// add_ref on 8 lanes at a time (n < 8 through add_ref itself): the same three
 // requantisations (multiply_by_quantized_multiplier4) and the saturated int32 sum (vqadd is
 // exactly the clamp of the int64 sum). Each chunk is read before it is written, so out may
 // equal a or b.
@@ -176,15 +209,22 @@ void add_opt(const AddQ& p, const std::int8_t* a, const std::int8_t* b, int n, s
     return offset_clamp4(multiply_by_quantized_multiplier4(sum, out_mult, out_shift), p.out_zp,
                          p.act_min, p.act_max);
   };
-  int i = 0;
-  for (; i + 8 <= n; i += 8) {
+  const auto chunk = [&](int i) {
     const int16x8_t xa = vmovl_s8(vld1_s8(a + i));
     const int16x8_t xb = vmovl_s8(vld1_s8(b + i));
     const int32x4_t lo = half(vget_low_s16(xa), vget_low_s16(xb));
     const int32x4_t hi = half(vget_high_s16(xa), vget_high_s16(xb));
-    vst1_s8(out + i, vmovn_s16(vcombine_s16(vmovn_s32(lo), vmovn_s32(hi))));
+    return vmovn_s16(vcombine_s16(vmovn_s32(lo), vmovn_s32(hi)));
+  };
+  if (n < 8) {
+    add_ref(p, a, b, n, out);
+    return;
   }
-  if (i < n) add_ref(p, a + i, b + i, n - i, out + i);
+  // A partial last chunk is the last 8 elements, computed before anything is written (out
+  // may be a or b) and stored last (its overlap gets the same values again).
+  const int8x8_t last = chunk(n - 8);
+  for (int i = 0; i + 8 <= n; i += 8) vst1_s8(out + i, chunk(i));
+  if (n % 8 != 0) vst1_s8(out + n - 8, last);
 }
 
 }  // namespace css::nn::kernels
