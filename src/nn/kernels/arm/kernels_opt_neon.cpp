@@ -1,6 +1,10 @@
 // Optimised int8 conv kernels with NEON intrinsics (aarch64 / ARMv7 with NEON). Same contract
 // and gather scheme as kernels_opt_int8.cpp, which is built instead on non-NEON targets.
 // vmull_s8 gives exact int16 products (|w*x| <= 2^14), vpadalq_s16 accumulates pairs in int32.
+// The conv computes four output channels per pass over the gathered row and requantises them
+// on 4 lanes; add_opt runs 8 lanes. Both are bit-exact with the reference kernels
+// (tests/unit/nn, run under qemu-aarch64 by scripts/cross-check, which also counts their
+// instructions per MAC: docs/engine.md, "Performance").
 #if defined(__ARM_NEON)
 
 #include <arm_neon.h>
@@ -54,7 +58,11 @@ void row_outputs_scalar(const ConvQ& p, const std::int8_t* x, std::int8_t* out, 
 // acc += w * x over 16 int8 lanes (exact: int16 products, pairwise into int32).
 inline int32x4_t mac16(int32x4_t acc, int8x16_t w, int8x16_t x) {
   acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(w), vget_low_s8(x)));
+#if defined(__aarch64__)
+  return vpadalq_s16(acc, vmull_high_s8(w, x));  // smull2: no move of the high halves
+#else
   return vpadalq_s16(acc, vmull_s8(vget_high_s8(w), vget_high_s8(x)));
+#endif
 }
 
 // {sum(a0), sum(a1), sum(a2), sum(a3)}.
@@ -119,7 +127,8 @@ inline int group_start(const ConvQ& p, int g) {
 
 // Rows of 8..15 bytes (a kernel-1 conv on few channels): two 8-byte halves, the second the
 // row's last 8 bytes with the lanes the first covered zeroed.
-void row_outputs_narrow(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
+void row_outputs_narrow(const ConvQ& params, const std::int8_t* x, std::int8_t* out) {
+  const ConvQ p = params;  // a local copy: the int8 stores to out cannot change its fields
   const int n = p.kernel * p.in_ch;
   const int8x8_t x_lo = vld1_s8(x);
   const int8x8_t x_hi = vand_s8(vld1_s8(x + n - 8), vreinterpret_s8_u8(vld1_u8(kTailMask + n)));
@@ -138,7 +147,8 @@ void row_outputs_narrow(const ConvQ& p, const std::int8_t* x, std::int8_t* out) 
 // Output channels in groups of 4 sharing each 16-byte load of the row; a partial last chunk
 // is the row's last 16 bytes with the already counted lanes of x zeroed (weights rows are n
 // bytes apart, so that load stays inside the row).
-void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
+void row_outputs(const ConvQ& params, const std::int8_t* x, std::int8_t* out) {
+  const ConvQ p = params;  // a local copy: the int8 stores to out cannot change its fields
   const int n = p.kernel * p.in_ch;
   if (n < 8 || p.out_ch < 4) {
     row_outputs_scalar(p, x, out, 0, p.out_ch);
@@ -158,7 +168,7 @@ void row_outputs(const ConvQ& p, const std::int8_t* x, std::int8_t* out) {
     const std::int8_t* w1 = w0 + n;
     const std::int8_t* w2 = w1 + n;
     const std::int8_t* w3 = w2 + n;
-    int32x4_t a0 = vdupq_n_s32(0), a1 = a0, a2 = a0, a3 = a0;
+    int32x4_t a0 = vdupq_n_s32(0), a1 = vdupq_n_s32(0), a2 = vdupq_n_s32(0), a3 = vdupq_n_s32(0);
     for (int i = 0; i < full; i += 16) {
       const int8x16_t xv = vld1q_s8(x + i);
       a0 = mac16(a0, vld1q_s8(w0 + i), xv);
