@@ -13,7 +13,10 @@
  * Debian's QEMU 7.2 ships no qemu-plugin.h, so the handful of API entry points used here are
  * declared below from the documented QEMU 7.2 plugin API (plugin API version 1; see
  * docs/devel/tcg-plugins.rst in the QEMU 7.2 sources). Single vCPU: the counters are plain
- * globals, which is exact for the Cortex-M machines this is used with. */
+ * globals, which is exact for the Cortex-M machines this is used with and for single-threaded
+ * programs under user-mode QEMU (qemu-aarch64 runs each guest thread on its own host thread,
+ * so a multi-threaded guest would race on them). User mode loads a PIE at a QEMU-chosen base:
+ * link the guest -no-pie so that `nm` addresses are the guest addresses counted here. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
