@@ -12,6 +12,7 @@
 #include "css/core/file_io.hpp"
 #include "css/eval/real_figures.hpp"
 #include "css/modelrun/engine_eval.hpp"
+#include "css/modelrun/window_runner.hpp"
 #include "css/nn/model.hpp"
 #include "css/onnx/export.hpp"
 #include "css/train/exporter.hpp"
@@ -141,8 +142,8 @@ int run_export(const ExportCliOptions& o) {
   std::vector<std::uint8_t> onnx_bytes;
   if (!o.onnx.empty()) {
     nn::Model model;
-    if (nn::Model::parse(ex->csm, model) != nn::Status::kOk)
-      return report(make_error(ErrorCode::kIo, "exported model does not parse (a bug)"));
+    if (auto st = modelrun::parse_model(ex->csm, "exported model", model); !st)
+      return report(make_error(ErrorCode::kIo, st.error().message + " (a bug)"));
     auto bytes = onnx::export_onnx(model);
     if (!bytes) return report(make_error(bytes.error().code, "--onnx: " + bytes.error().message));
     onnx_bytes = std::move(*bytes);

@@ -1,5 +1,5 @@
 // citysafe update: install a signed release bundle on a node and roll back by itself when the
-// new release does not answer /health (css::bundle; docs/edge-deployment.md, "Updating a
+// new release does not answer /health (css::bundle; docs/deploy-raspberry-pi.md, "Updating a
 // node"). --check verifies only. Exit 0 updated (or already current), 1 rolled back or a
 // run-time failure, 2 a bad bundle (ROOT left exactly as it was).
 #include <CLI/CLI.hpp>

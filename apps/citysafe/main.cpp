@@ -2,7 +2,8 @@
 // libraries; each subcommand lives in its own cmd_*.cpp.
 //
 // Whatever a command does, citysafe ends with an exit code and at most one error line:
-// a closed pipe is a write error (SIGPIPE ignored), an exception escaping a command is
+// a closed pipe is a write error (SIGPIPE ignored), so is a file-size limit (`ulimit -f`,
+// SIGXFSZ ignored: the write fails with EFBIG like a full disk), an exception escaping a command is
 // reported and exits 1 (never a backtrace), and a failed write to stdout exits 1.
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -58,6 +59,10 @@ int main(int argc, char** argv) {
   // A reader that goes away (`citysafe ... | head`) makes writes fail with EPIPE, which the
   // stdout check below reports, instead of killing the process with a signal.
   std::signal(SIGPIPE, SIG_IGN);
+  // Past a file-size limit (`ulimit -f`, a quota-like cap) the kernel would kill the process
+  // with SIGXFSZ mid-write, leaving the temporary file behind; ignored, the write fails with
+  // EFBIG and the one writer (css/core/file_io.hpp) reports it and removes its temporary.
+  std::signal(SIGXFSZ, SIG_IGN);
 
 #ifdef CSS_EDGE_BINARY
   // citysafe-edge: the node's own binary (apps/citysafe/CMakeLists.txt): only what runs on

@@ -167,8 +167,8 @@ int bench(const css::nn::Model& m, int iters, int warmup) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // glibc returns freed blocks to the OS between calls and faults them back in (MACHINE-NOTES,
-  // LibTorch): keep them.
+  // glibc returns freed blocks to the OS between calls and faults them back in (3x slower
+  // epochs, docs/training.md): keep them.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   const std::vector<std::string> args(argv + 1, argv + argc);

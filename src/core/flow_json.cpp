@@ -5,11 +5,10 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <numbers>
-#include <set>
-#include <vector>
 
 #include "css/core/device_id.hpp"
 #include "css/core/event.hpp"
+#include "css/core/json_keys.hpp"
 
 namespace css {
 namespace {
@@ -67,21 +66,11 @@ std::string to_json(const FlowSummary& f) {
 Result<FlowSummary> flow_from_json(std::string_view text) {
   if (text.size() > kMaxFlowJsonBytes)
     return make_error(ErrorCode::kInvalidArgument, "flow JSON larger than 4096 bytes");
-  // nlohmann keeps the last of duplicate keys; the callback sees every key and rejects repeats.
-  bool duplicate = false;
-  std::vector<std::set<std::string>> keys;
-  const json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
-    if (ev == json::parse_event_t::object_start) keys.emplace_back();
-    if (ev == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
-    if (ev == json::parse_event_t::key && !keys.empty() &&
-        !keys.back().insert(parsed.get<std::string>()).second)
-      duplicate = true;
-    return true;
-  };
-  json j = json::parse(text.begin(), text.end(), cb, false);
+  json j = json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object())
     return make_error(ErrorCode::kParse, "flow JSON: malformed or not an object");
-  if (duplicate) return make_error(ErrorCode::kParse, "flow JSON: duplicate key");
+  if (!first_duplicate_json_key(text).empty())
+    return make_error(ErrorCode::kParse, "flow JSON: duplicate key");
   FlowSummary f;
   auto schema = get_number(j, "schema", 1, 1);
   if (!schema) return schema.error();

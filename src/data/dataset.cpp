@@ -141,6 +141,9 @@ Result<Dataset> read_dataset(const fs::path& npy_path) {
   const fs::path json_path = sidecar_path_for(npy_path);
   for (const fs::path& p : {npy_path, labels_path, json_path}) {
     std::error_code ec;
+    if (fs::exists(p, ec) && !fs::is_regular_file(p, ec))
+      return make_error(ErrorCode::kInvalidArgument,
+                        "dataset file " + p.string() + " is not a regular file (a folder?)");
     if (!fs::is_regular_file(p, ec)) {
       return make_error(ErrorCode::kNotFound, "dataset file " + p.string() + " is missing");
     }

@@ -2,9 +2,8 @@
 // css::sensors::to_json in src/sensors/telemetry_json.cpp). nlohmann-json stays in here.
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <set>
-#include <vector>
 
+#include "css/core/json_keys.hpp"
 #include "css/ingest/validate.hpp"
 #include "css/sensors/environment.hpp"
 
@@ -72,20 +71,11 @@ Result<json> quantity(const json& q, const std::string& name, Range range) {
 }
 
 Result<json> parse_object(std::string_view text) {
-  bool duplicate = false;
-  std::vector<std::set<std::string>> keys;
-  const json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
-    if (ev == json::parse_event_t::object_start) keys.emplace_back();
-    if (ev == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
-    if (ev == json::parse_event_t::key && !keys.empty() &&
-        !keys.back().insert(parsed.get<std::string>()).second)
-      duplicate = true;
-    return true;
-  };
-  json j = json::parse(text.begin(), text.end(), cb, false);
+  json j = json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded()) return make_error(ErrorCode::kParse, "telemetry JSON: malformed");
   if (!j.is_object()) return make_error(ErrorCode::kParse, "telemetry JSON must be an object");
-  if (duplicate) return make_error(ErrorCode::kInvalidArgument, "telemetry JSON: duplicate key");
+  if (const std::string key = first_duplicate_json_key(text); !key.empty())
+    return make_error(ErrorCode::kInvalidArgument, "telemetry JSON: duplicate key '" + key + "'");
   return j;
 }
 

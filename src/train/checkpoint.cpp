@@ -7,6 +7,7 @@
 
 #include "css/core/file_io.hpp"
 #include "css/nn/sha256.hpp"
+#include "zip_check.hpp"
 
 namespace css::train {
 
@@ -75,6 +76,10 @@ Status read_archive(torch::serialize::InputArchive& archive, const std::filesyst
     return make_error(ErrorCode::kInvalidArgument,
                       what + " " + quoted(path) +
                           " is corrupted or not a citysafe file (no checksum, not a LibTorch zip)");
+  } else if (const std::string problem = zip_crc_problem(bytes); !problem.empty()) {
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        what + " " + quoted(path) + " is corrupted (no checksum; zip: " + problem + ")");
   }
   try {
     archive.load_from(reinterpret_cast<const char*>(bytes.data()), bytes.size());

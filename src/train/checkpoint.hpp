@@ -11,7 +11,8 @@
 // zip's CRCs, so without it a flipped byte loads silently as a different model. Reading
 // verifies the trailer first (a mismatch is kInvalidArgument "... is corrupted (checksum
 // mismatch)"); a plain LibTorch zip without a trailer (written before the trailer existed) is
-// still read, unverified. Writing goes through css::io (temp file, fsync, rename).
+// still read once every member's zip CRC-32 checks out (zip_check.hpp). Writing goes through
+// css::io (temp file, fsync, rename).
 #pragma once
 
 #include <torch/torch.h>

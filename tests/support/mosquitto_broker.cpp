@@ -78,7 +78,7 @@ Result<std::string> derive_config(const fs::path& dir, const fs::path& certs, st
       out << line << '\n';
     }
   }
-  out << "user root\n";  // MACHINE-NOTES: else it drops to 'mosquitto' and cannot read the key
+  out << "user root\n";  // else it drops to 'mosquitto' before reading the root-owned 0600 key
   return out.str();
 }
 

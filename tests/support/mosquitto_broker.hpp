@@ -1,7 +1,8 @@
 // MosquittoBroker: a real /usr/sbin/mosquitto for tests, set up the way deploy/ sets up a
 // production broker: certificates from deploy/certs/make-certs.sh, a password file made with
 // mosquitto_passwd, the config derived line by line from deploy/mosquitto/mosquitto.conf
-// (paths, port and persistence changed; `user root` so it can read the 0600 key, MACHINE-NOTES)
+// (paths, port and persistence changed; `user root`: started as root, Mosquitto 2.0 drops to
+// user `mosquitto` before it reads the TLS key, and a root-owned 0600 key is then unreadable)
 // and deploy/mosquitto/acl used as it is. It listens on a free loopback port.
 //
 // Ownership: the broker owns a temp folder (removed by the destructor) and its child process,

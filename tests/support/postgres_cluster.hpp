@@ -1,6 +1,6 @@
 // PostgresCluster: a real PostgreSQL 15 (+ PostGIS) for tests, private to the test run: initdb
 // in a temp folder, listening on a free loopback port with its unix socket inside that folder.
-// As root it runs as the `postgres` user (PostgreSQL refuses root; MACHINE-NOTES). A template
+// As root it runs as the `postgres` user (initdb and postgres refuse to run as root). A template
 // database with PostGIS installed makes each fresh_database() a fast copy.
 //
 // Ownership: the cluster owns its folder (removed by the destructor) and its server, which

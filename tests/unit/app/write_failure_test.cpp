@@ -41,8 +41,10 @@ struct RunOptions {
   std::optional<rlim_t> max_file_bytes;  // RLIMIT_FSIZE: a "full disk" for files we write
 };
 
-// fork + exec of the real binary (no shell), so the child can get its own file-size limit
-// (with SIGXFSZ ignored, write() then fails with EFBIG just as it fails with ENOSPC).
+// fork + exec of the real binary (no shell), so the child can get its own file-size limit.
+// SIGXFSZ is left at its default, as `ulimit -f` in a shell leaves it: citysafe itself must
+// ignore it so that write() fails with EFBIG just as it fails with ENOSPC (otherwise the
+// kernel kills it mid-write and its temporary file stays behind).
 Outcome run_citysafe(const std::vector<std::string>& args, const RunOptions& opt = {}) {
   int out_pipe[2];
   int dead_pipe[2] = {-1, -1};
@@ -64,8 +66,8 @@ Outcome run_citysafe(const std::vector<std::string>& args, const RunOptions& opt
     }
     ::close(out_pipe[0]);
     ::signal(SIGPIPE, SIG_DFL);  // as a shell would start it
+    ::signal(SIGXFSZ, SIG_DFL);
     if (opt.max_file_bytes) {
-      ::signal(SIGXFSZ, SIG_IGN);
       const rlimit limit{*opt.max_file_bytes, *opt.max_file_bytes};
       ::setrlimit(RLIMIT_FSIZE, &limit);
     }
@@ -336,6 +338,27 @@ TEST_F(ExportAllOrNone, ALaterFailingOutputLeavesNoCsm) {
   expect_one_line_error(r, 1, "--c-header: ");
   EXPECT_NE(r.out.find("File too large"), std::string::npos) << r.out;
   EXPECT_TRUE(listing(out_).empty()) << "left behind: " << *listing(out_).begin();
+}
+
+// train on a full disk (the file-size limit as `ulimit -f` sets it): one line, exit 1, no
+// checkpoint temporary left in --out (it once aborted with a backtrace and left last.pt.tmp).
+TEST_F(ExportAllOrNone, TrainOnAFullDiskIsExitOneWithNoTemporary) {
+  RunOptions full;
+  full.max_file_bytes = 4096;  // a checkpoint of even this small model is larger
+  const Outcome r = run_citysafe({"train",     "-q",
+                                  "--out",     out_.string(),
+                                  "--data",    (dir_ / "d.npy").string(),
+                                  "--epochs",  "1",
+                                  "--threads", "1",
+                                  "--set",     "train.model.width=8",
+                                  "--set",     "train.samples_per_epoch=64",
+                                  "--set",     "train.batch_size=64",
+                                  "--set",     "train.calibration_windows=16",
+                                  "--set",     "train.real="},
+                                 full);
+  expect_one_line_error(r, 1, "File too large");
+  for (const auto& name : listing(out_))
+    EXPECT_EQ(name.find(".tmp"), std::string::npos) << "left behind: " << name;
 }
 
 TEST_F(ExportAllOrNone, AnOutputInAMissingFolderIsRefusedBeforeExporting) {

@@ -121,6 +121,20 @@ TEST(Dataset, MissingCompanionFileIsNamed) {
   EXPECT_NE(ds.error().message.find("x.labels.npy"), std::string::npos);
 }
 
+// A folder where a dataset file should be is named as such, not reported as missing.
+TEST(Dataset, FolderInPlaceOfAFileIsNamedAsAFolder) {
+  TempDir dir;
+  const std::vector<Recording> recs = two_recordings();
+  ASSERT_TRUE(write_dataset(dir / "x.npy", recs, DatasetMeta{}).ok());
+  std::filesystem::remove(dir / "x.json");
+  std::filesystem::create_directory(dir / "x.json");
+  Result<Dataset> ds = read_dataset(dir / "x.npy");
+  ASSERT_FALSE(ds.ok());
+  EXPECT_EQ(ds.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(ds.error().message.find("x.json is not a regular file"), std::string::npos)
+      << ds.error().message;
+}
+
 TEST(Dataset, LabelOutOfRangeNamesRowAndValue) {
   TempDir dir;
   const std::vector<Recording> recs = two_recordings();

@@ -91,7 +91,7 @@ TEST(IngestTelemetry, RefusesWhatIsWrongNamingTheField) {
             std::string::npos);
   EXPECT_EQ(with(R"("schema":1)", R"("schema":2)").error().code, ErrorCode::kUnsupported);
   EXPECT_EQ(with(R"("start")", R"("start":1,"start")").error().message,
-            "telemetry JSON: duplicate key");
+            "telemetry JSON: duplicate key 'start'");
   EXPECT_EQ(telemetry_from_json("[1]").error().code, ErrorCode::kParse);
   // A quantity this build does not know is ignored, as docs/event-schema.md says.
   auto newer = with(R"("quantities":{)", R"("quantities":{"co2_ppm":{"n":1,"mean":400},)");

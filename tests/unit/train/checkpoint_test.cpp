@@ -158,6 +158,34 @@ TEST_F(CheckpointTest, PlainLibTorchArchiveStillLoads) {
   EXPECT_EQ(ck->meta_json, R"({"epoch":3})");
 }
 
+// ... but not when a byte of a tensor in it changed: LibTorch itself ignores the zip CRCs,
+// so without this check the legacy file would load as a different model.
+TEST_F(CheckpointTest, PlainLibTorchArchiveWithAFlippedTensorByteIsRefused) {
+  const fs::path with_trailer = dir_ / "new.pt";
+  ASSERT_TRUE(save(with_trailer).ok());
+  const std::string bytes = slurp(with_trailer);
+  const std::string zip = bytes.substr(0, bytes.size() - kArchiveTrailerBytes);
+  // The first member's data: after its 30-byte local header, name and extra field.
+  const auto u16 = [&zip](std::size_t at) {
+    return static_cast<std::size_t>(static_cast<unsigned char>(zip[at])) |
+           static_cast<std::size_t>(static_cast<unsigned char>(zip[at + 1])) << 8;
+  };
+  ASSERT_EQ(zip.substr(0, 4), std::string("PK\x03\x04", 4));
+  const std::size_t data = 30 + u16(26) + u16(28);
+  const fs::path legacy = dir_ / "old.pt";
+  for (const std::size_t i : {data, data + 1, data + 7}) {
+    std::string copy = zip;
+    copy[i] = static_cast<char>(copy[i] ^ 0x40);
+    put(legacy, copy);
+    auto ck = load_checkpoint(legacy);
+    ASSERT_FALSE(ck.ok()) << "byte " << i << " flipped, still loaded";
+    EXPECT_EQ(ck.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(ck.error().message.find("is corrupted (no checksum; zip: entry '"), std::string::npos)
+        << ck.error().message;
+    EXPECT_NE(ck.error().message.find("CRC mismatch"), std::string::npos) << ck.error().message;
+  }
+}
+
 TEST_F(CheckpointTest, SavingOverAnExistingCheckpointReplacesItWhole) {
   const fs::path p = dir_ / "last.pt";
   put(p, "previous");

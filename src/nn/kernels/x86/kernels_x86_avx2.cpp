@@ -4,26 +4,13 @@
 // to int16 rows padded to an even channel count, weights are packed as int16 pairs per lane.
 // (vpmaddubsw would be cheaper but saturates: 255 * 127 * 2 > 32767.) Every sum is exact.
 // Requantisation: the 32-bit-lane evaluation of fixed_point.hpp (bit-exact).
-// GCC 12 reports its own intrinsic headers' _mm*_undefined_* operands as (maybe-)uninitialized;
-// silenced here, before they are included, so every build that compiles this file agrees.
-#if !defined(__clang__)  // clang has no -Wmaybe-uninitialized and does not warn here
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-
 #include <cstring>
 
 #include "kernels/kernel_table.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
-// GCC takes the target pragma; clang (the asan preset) needs its own form.
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#endif
+#define CSS_X86_TARGET "avx2,fma"
+#include "kernels/x86/x86_target_begin.hpp"  // last include: AVX2 code from here on
 
 #include "kernels/x86/avx2_requant.hpp"  // inside the region: its functions are AVX2 code
 
@@ -388,8 +375,4 @@ const KernelTable kAvxVnniTable{Isa::kAvxVnni,
 
 }  // namespace css::nn::detail
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "kernels/x86/x86_target_end.hpp"

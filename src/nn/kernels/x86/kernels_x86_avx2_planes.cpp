@@ -1,23 +1,11 @@
 // The plane window kernels for the AVX2 (vpmaddubsw + vpmaddwd + vpaddd, exact by construction at
 // pack time) path: one instantiation of planes_avx2_impl.hpp, compiled for exactly that instruction
-// set. GCC 12 reports its own intrinsic headers' _mm*_undefined_* operands as
-// (maybe-)uninitialized; silenced here, before they are included, so every build that compiles this
-// file agrees.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-
+// set (x86_target_begin.hpp).
 #include "kernels/kernel_table.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#endif
+#define CSS_X86_TARGET "avx2,fma"
+#include "kernels/x86/x86_target_begin.hpp"  // last include: AVX2 code from here on
 
 #include "kernels/x86/planes_avx2_impl.hpp"  // inside the region: its functions are avx2 code
 
@@ -31,8 +19,4 @@ const PlaneSet256 kPlanesAvx2{Avx2Planes::packed_bytes,
 
 }  // namespace css::nn::detail
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "kernels/x86/x86_target_end.hpp"

@@ -1,22 +1,10 @@
 // The plane window kernels for the AVX-VNNI (vpdpbusd ymm) path: one instantiation of
-// planes_avx2_impl.hpp, compiled for exactly that instruction set. GCC 12 reports its own intrinsic
-// headers' _mm*_undefined_* operands as (maybe-)uninitialized; silenced here, before they are
-// included, so every build that compiles this file agrees.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-
+// planes_avx2_impl.hpp, compiled for exactly that instruction set (x86_target_begin.hpp).
 #include "kernels/kernel_table.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma,avxvnni"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,avxvnni")
-#endif
+#define CSS_X86_TARGET "avx2,fma,avxvnni"
+#include "kernels/x86/x86_target_begin.hpp"  // last include: AVX-VNNI code from here on
 
 #include "kernels/x86/planes_avx2_impl.hpp"  // inside the region: its functions are avxvnni code
 
@@ -30,8 +18,4 @@ const PlaneSet256 kPlanesAvxVnni{AvxVnniPlanes::packed_bytes,
 
 }  // namespace css::nn::detail
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "kernels/x86/x86_target_end.hpp"

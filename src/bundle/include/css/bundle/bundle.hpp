@@ -1,7 +1,8 @@
 // Signed release bundles: reading, verifying and extracting citysafe-<version>.tar.gz
 // (issue 21 item 5; scripts/release writes them, `citysafe update` installs them).
 //
-// Contract (the format is fixed; docs/edge-deployment.md, "Updating a node"):
+// Contract (the format is fixed; docs/releases.md, "The bundle format"; installing it:
+// docs/deploy-raspberry-pi.md, "Updating a node"):
 //  - A gzip'd tar (ustar, pax or GNU; an uncompressed tar is read too, any other compression
 //    is refused) whose entries all live under one top folder `citysafe-<version>/`. Only
 //    regular files and directories: a symlink, hard link, device, FIFO, absolute path, `..`,

@@ -69,7 +69,7 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
 Result<std::vector<float>> checkpoint_values(const std::filesystem::path& checkpoint);
 
 // Makes repeated allocations cheap: glibc otherwise returns freed batch memory to
-// the OS and page-faults it back every step (3× slower epochs, MACHINE-NOTES).
+// the OS and page-faults it back every step (3× slower epochs, docs/training.md).
 void tune_malloc_for_training();
 
 }  // namespace css::train
