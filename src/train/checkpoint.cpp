@@ -39,8 +39,8 @@ void from_tensor(const torch::Tensor& t, std::array<float, features::kChannelCou
 }
 }  // namespace
 
-Status write_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path,
-                     const std::string& what) {
+Result<std::string> archive_bytes(torch::serialize::OutputArchive& archive,
+                                  const std::filesystem::path& path, const std::string& what) {
   std::ostringstream zip;
   try {
     archive.save_to(zip);
@@ -52,7 +52,14 @@ Status write_archive(torch::serialize::OutputArchive& archive, const std::filesy
   const auto digest = digest_of(std::as_bytes(std::span<const char>(bytes)));
   bytes.append(kArchiveTrailerMagic, sizeof kArchiveTrailerMagic);
   bytes.append(reinterpret_cast<const char*>(digest.data()), digest.size());
-  return css::io::write_text(path, bytes);
+  return bytes;
+}
+
+Status write_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path,
+                     const std::string& what) {
+  auto bytes = archive_bytes(archive, path, what);
+  if (!bytes) return bytes.error();
+  return css::io::write_text(path, *bytes);
 }
 
 Status read_archive(torch::serialize::InputArchive& archive, const std::filesystem::path& path,

@@ -36,8 +36,11 @@ struct Checkpoint {
 inline constexpr char kArchiveTrailerMagic[8] = {'C', 'S', 'S', 'S', 'H', 'A', '2', '1'};
 inline constexpr std::size_t kArchiveTrailerBytes = sizeof kArchiveTrailerMagic + 32;
 
-// Serialises `archive` in memory, appends the trailer and writes it through css::io.
-// `what` names the file in errors ("checkpoint", "evaluation windows").
+// Serialises `archive` in memory and appends the trailer: the bytes of the file.
+// `what` and `path` name the file in errors ("checkpoint", "evaluation windows").
+Result<std::string> archive_bytes(torch::serialize::OutputArchive& archive,
+                                  const std::filesystem::path& path, const std::string& what);
+// archive_bytes, written through css::io.
 Status write_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path,
                      const std::string& what);
 // Reads `path`, verifies its trailer and loads it into `archive`.

@@ -71,8 +71,9 @@ modelrun::ConfusionMatrix evaluate_torch(Tcn& model, const modelrun::WindowSet& 
   return cm;
 }
 
-Status save_eval_windows(const std::filesystem::path& path, const modelrun::WindowSet& set,
-                         const features::Normalization& norm, std::size_t context) {
+Result<std::string> eval_windows_bytes(const std::filesystem::path& path,
+                                       const modelrun::WindowSet& set,
+                                       const features::Normalization& norm, std::size_t context) {
   std::vector<std::size_t> idx(set.windows.size());
   std::vector<std::int64_t> labels(set.windows.size());
   for (std::size_t i = 0; i < idx.size(); ++i) {
@@ -87,7 +88,7 @@ Status save_eval_windows(const std::filesystem::path& path, const modelrun::Wind
     return make_error(ErrorCode::kIo,
                       "cannot write '" + path.string() + "': " + e.what_without_backtrace());
   }
-  return write_archive(a, path, "eval windows file");
+  return archive_bytes(a, path, "eval windows file");
 }
 
 Result<EvalWindows> load_eval_windows(const std::filesystem::path& path) {

@@ -37,8 +37,11 @@ struct EvalWindows {
   torch::Tensor x;
   torch::Tensor y;
 };
-Status save_eval_windows(const std::filesystem::path& path, const modelrun::WindowSet& set,
-                         const features::Normalization& norm, std::size_t context);
+// The bytes of an evaluation-windows file (`path` names it in errors), for the caller to
+// write with its other outputs (train writes its result files all or none).
+Result<std::string> eval_windows_bytes(const std::filesystem::path& path,
+                                       const modelrun::WindowSet& set,
+                                       const features::Normalization& norm, std::size_t context);
 Result<EvalWindows> load_eval_windows(const std::filesystem::path& path);
 
 }  // namespace css::train

@@ -181,10 +181,6 @@ std::string summary_text(Tcn& model) {
   return out.str();
 }
 
-Status write_text(const std::filesystem::path& p, const std::string& text) {
-  return css::io::write_text(p, text);
-}
-
 }  // namespace
 
 void tune_malloc_for_training() {
@@ -477,11 +473,16 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
   rep.test_table = cm.format(kLabelNames);
   rep.seconds = seconds_since(t0);
 
-  if (auto st = save_eval_windows(out_dir / "eval.pt", *test_set, norm, c.context); !st)
+  // The four result files appear together or not at all (best.pt and last.pt were written
+  // during training, each atomically).
+  css::io::OutputSet results;
+  auto eval_file = eval_windows_bytes(out_dir / "eval.pt", *test_set, norm, c.context);
+  if (!eval_file) return eval_file.error();
+  if (auto st = results.stage_text(out_dir / "eval.pt", *eval_file); !st) return st.error();
+  if (auto st = results.stage_text(out_dir / "model.json", c.model.to_json() + "\n"); !st)
     return st.error();
-  if (auto st = write_text(out_dir / "model.json", c.model.to_json() + "\n"); !st)
+  if (auto st = results.stage_text(out_dir / "summary.txt", summary_text(model)); !st)
     return st.error();
-  if (auto st = write_text(out_dir / "summary.txt", summary_text(model)); !st) return st.error();
   nlohmann::json hist = nlohmann::json::array();
   for (const auto& e : rep.history)
     hist.push_back({{"epoch", e.epoch},
@@ -498,8 +499,9 @@ Result<TrainReport> train_on(std::span<const Recording> recordings, const TrainC
                       {"seconds", rep.seconds},
                       {"threads", c.threads},
                       {"history", hist}};
-  if (auto st = write_text(out_dir / "train_metrics.json", m.dump(2) + "\n"); !st)
+  if (auto st = results.stage_text(out_dir / "train_metrics.json", m.dump(2) + "\n"); !st)
     return st.error();
+  if (auto st = results.commit(); !st) return st.error();
   return rep;
 }
 
