@@ -69,6 +69,13 @@ int main(int argc, char** argv) {
   // the pole, without the training stack (LibTorch and its libraries cost ~150 MB resident).
   CLI::App app{"CitySafeSense edge node: the commands a node runs (see docs/edge.md).",
                "citysafe-edge"};
+#elif defined(CSS_SERVER_BINARY)
+  // citysafe-server: what the server runs (ingest, the API, the store, the geo commands),
+  // without the training stack, like citysafe-edge (docs/architecture.md "Binaries").
+  CLI::App app{
+      "CitySafeSense server: ingest, the API, the event store and the geo commands "
+      "(see docs/architecture.md).",
+      "citysafe-server"};
 #else
   CLI::App app{
       "CitySafeSense: privacy-preserving edge AI for urban safety.\n"
@@ -82,7 +89,16 @@ int main(int argc, char** argv) {
       "failure, 2 bad input.");
 
   css::cli::Runner run;
-#ifndef CSS_EDGE_BINARY
+#ifdef CSS_SERVER_BINARY
+  css::cli::add_store(app, run);
+  css::cli::add_simulate_city(app, run);
+  css::cli::add_hotspots(app, run);
+  css::cli::add_flows(app, run);
+  css::cli::add_import_events(app, run);
+  css::cli::add_serve(app, run);
+  css::cli::add_token(app, run);
+  css::cli::add_ingest(app, run);
+#elif !defined(CSS_EDGE_BINARY)
   css::cli::add_generate(app, run);
   css::cli::add_dataset(app, run);
   css::cli::add_model(app, run);
@@ -106,9 +122,11 @@ int main(int argc, char** argv) {
   css::cli::add_ingest(app, run);
   css::cli::add_demo(app, run);
 #endif
+#ifndef CSS_SERVER_BINARY
   css::cli::add_watchdog(app, run);
   css::cli::add_edge(app, run);
-#ifdef CSS_HAVE_UPDATE
+#endif
+#if defined(CSS_HAVE_UPDATE) && !defined(CSS_SERVER_BINARY)
   css::cli::add_update(app, run);  // when css::bundle is built (apps/citysafe/CMakeLists.txt)
 #endif
 

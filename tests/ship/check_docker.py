@@ -11,7 +11,8 @@ There is no Docker engine on our machines, so nothing is built. Checked instead:
   and is not excluded by its .dockerignore; each --from= names an earlier stage; each RUN,
   CMD, ENTRYPOINT and HEALTHCHECK command names only repo scripts, make rules, presets,
   build targets and citysafe subcommands/flags that exist (shiplib.check_command);
-- the compose commands of the citysafe services against `citysafe SUB --help`.
+- the compose commands of the citysafe services against `citysafe SUB --help` (and, for the
+  citysafe-server image, the subcommands `citysafe-server --help` lists).
 """
 
 import fnmatch
@@ -133,6 +134,21 @@ IMAGE_FILES = {
 }
 
 
+def check_server_command(args, where):
+    """`citysafe-server ARGS`: a command that binary offers (its --help), with the flags of
+    the same command in `citysafe` (app_server_cli_test: the help texts are equal)."""
+    exe = shiplib.build_dir() / "bin" / "citysafe-server"
+    if not exe.is_file():
+        return [f"{where}: cannot check `citysafe-server {' '.join(args[:1])}`: {exe} is not built"]
+    r = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=False,
+                       timeout=30)
+    subs = shiplib.subcommands(r.stdout)
+    if args and not args[0].startswith("-") and args[0] not in subs:
+        return [f"{where}: `citysafe-server {args[0]}`: no such subcommand "
+                f"(have: {', '.join(sorted(subs))})"]
+    return shiplib.check_command(["citysafe"] + args, where)
+
+
 def check_image_command(words, where):
     """A command run inside an image: our binaries by their installed path."""
     if not words:
@@ -140,6 +156,8 @@ def check_image_command(words, where):
     cmd = words[0]
     if cmd in ("/usr/local/bin/citysafe", "/usr/local/bin/citysafe-edge"):
         return shiplib.check_command(["citysafe"] + words[1:], where)
+    if cmd == "/usr/local/bin/citysafe-server":
+        return check_server_command(words[1:], where)
     if cmd in IMAGE_FILES:
         f = ROOT / IMAGE_FILES[cmd]
         return [] if f.is_file() else [f"{where}: {cmd} comes from {f}, which is missing"]
@@ -200,6 +218,8 @@ def check_compose(stages_by_file):
         image = svc.get("image", "")
         if isinstance(cmd, list) and image.startswith("citysafe:"):
             errors += shiplib.check_command(["citysafe"] + [str(c) for c in cmd], where)
+        elif isinstance(cmd, list) and image.startswith("citysafe-server:"):
+            errors += check_server_command([str(c) for c in cmd], where)
         elif isinstance(cmd, list):
             errors += check_image_command([str(c) for c in cmd], where)
         test = (svc.get("healthcheck") or {}).get("test")
