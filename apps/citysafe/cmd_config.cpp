@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli_support.hpp"
+#include "css/api/settings.hpp"
 #include "css/core/file_io.hpp"
 #include "css/core/settings.hpp"
 #include "css/edge/settings.hpp"
@@ -31,6 +32,8 @@ std::vector<SettingsTable> all_tables() {
       {"store", "src/store/settings.cpp",
        "`citysafe store` (--config, --set, --store); the server commands that open a store",
        store::store_settings()},
+      {"api", "src/api/settings.cpp", "`citysafe serve` (--config, --set, its flags)",
+       api::api_settings()},
   };
 }
 

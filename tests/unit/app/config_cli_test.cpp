@@ -2,6 +2,7 @@
 // docs/configuration.md byte for byte (regenerate with the command at the top of that file).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -46,6 +47,51 @@ TEST(ConfigCli, ListAndMarkdownTogetherAreBadInput) {
   const auto r = run_citysafe("config --list --markdown");
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_EQ(css::testing::line_count(r.out), 1) << r.out;
+}
+
+// `citysafe serve` reads the api.* table: --config FILE ([api], [store]), --set, then its flags.
+// Every case below ends before the server starts, on a value the table refuses or on a city
+// the file named, so no port is opened.
+class ServeConfigCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        std::filesystem::temp_directory_path() / ("css-serve-config-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    db_ = "serve --db " + (dir_ / "none.db").string() + " ";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string toml(const std::string& text) {
+    const auto path = dir_ / "serve.toml";
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  void expect_refused(const std::string& args, const std::string& message) {
+    const auto r = run_citysafe(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+    EXPECT_EQ(css::testing::line_count(r.out), 1) << r.out;
+    EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
+  }
+  std::filesystem::path dir_;
+  std::string db_;
+};
+
+TEST_F(ServeConfigCli, BadValuesExitTwoNamingTheKey) {
+  expect_refused(db_ + "--set api.port=70000", "--set: setting 'api.port' = 70000 is outside");
+  expect_refused(db_ + "--set api.burst=0", "setting 'api.burst'");
+  expect_refused(db_ + "--set api.rate_limt=5", "did you mean 'api.rate_limit'");
+  expect_refused(db_ + "--config " + toml("[api]\nthreads = 999\n"), "setting 'api.threads'");
+  expect_refused(db_ + "--port 70000", "--port: setting 'api.port' = 70000 is outside");
+  expect_refused(db_ + "--max-body -1", "--max-body: setting 'api.max_body'");
+}
+
+TEST_F(ServeConfigCli, FileThenSetThenFlagsReachTheCommand) {
+  // The city is looked up before the server starts: which one failed shows which source won.
+  const std::string file = "--config " + toml("[api]\ncity = \"from-file\"\n") + " ";
+  expect_refused(db_ + file, "--city: city 'from-file' not found");
+  expect_refused(db_ + file + "--set api.city=from-set", "--city: city 'from-set' not found");
+  expect_refused(db_ + file + "--set api.city=from-set --city from-flag",
+                 "--city: city 'from-flag' not found");
 }
 
 }  // namespace
