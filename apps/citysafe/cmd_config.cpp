@@ -10,6 +10,7 @@
 #include "css/core/file_io.hpp"
 #include "css/core/settings.hpp"
 #include "css/edge/settings.hpp"
+#include "css/ingest/settings.hpp"
 #include "css/node/settings.hpp"
 #include "css/sim/settings.hpp"
 #include "css/store/settings.hpp"
@@ -34,6 +35,8 @@ std::vector<SettingsTable> all_tables() {
        store::store_settings()},
       {"api", "src/api/settings.cpp", "`citysafe serve` (--config, --set, its flags)",
        api::api_settings()},
+      {"ingest", "src/ingest/settings.cpp", "`citysafe ingest` (--config, --set, its flags)",
+       ingest::ingest_settings()},
   };
 }
 

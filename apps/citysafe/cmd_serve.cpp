@@ -129,23 +129,6 @@ int run(const ServeArgs& args) {
   return kExitOk;
 }
 
-// "DOC (api.NAME, default D UNIT)" from the table, so flag help and `config` agree.
-std::string setting_help(const char* setting) {
-  const auto tables = serve_tables();
-  for (const SettingsTable& t : tables)
-    for (const SettingSpec& spec : t.specs) {
-      if (spec.name != setting) continue;
-      std::string help(spec.doc);
-      help += " (" + std::string(spec.name);
-      if (!spec.default_value.empty()) {
-        help += ", default " + std::string(spec.default_value);
-        if (!spec.unit.empty()) help += " " + std::string(spec.unit);
-      }
-      return help + ")";
-    }
-  return setting;
-}
-
 }  // namespace
 
 void add_serve(CLI::App& root, Runner& run_cmd) {
@@ -167,8 +150,8 @@ void add_serve(CLI::App& root, Runner& run_cmd) {
       "https://ops.example.org\n"
       "  citysafe serve --config serve.toml --set api.rate_limit=50");
   for (std::size_t i = 0; i < kAliases.size(); ++i) {
-    auto* opt =
-        cmd->add_option(kAliases[i].flag, a->alias_values[i], setting_help(kAliases[i].setting));
+    auto* opt = cmd->add_option(kAliases[i].flag, a->alias_values[i],
+                                setting_help(serve_tables(), kAliases[i].setting));
     // NaN and inf fail here, in CLI11's words, before the setting's own range check.
     const std::string_view flag(kAliases[i].flag);
     if (flag == "--rate-limit") opt->check(finite_range(0.0, 1e6));

@@ -94,4 +94,19 @@ TEST_F(ServeConfigCli, FileThenSetThenFlagsReachTheCommand) {
                  "--city: city 'from-flag' not found");
 }
 
+// `citysafe ingest` reads the ingest.* table the same way; each case ends before a broker or a
+// store is touched.
+TEST_F(ServeConfigCli, IngestReadsItsTable) {
+  expect_refused("ingest --set ingest.max_batch=0",
+                 "--set: setting 'ingest.max_batch' = 0 messages is outside [1, 65535]");
+  expect_refused("ingest --max-batch 70000", "--max-batch: setting 'ingest.max_batch'");
+  expect_refused("ingest --config " + toml("[ingest]\nmax_bach = 5\n"),
+                 "did you mean 'ingest.max_batch'");
+  // The MQTT-only check sees a file as it sees the flag.
+  expect_refused("ingest --amqp 127.0.0.1:1 --config " + toml("[ingest]\ngroup = \"g2\"\n"),
+                 "--group, --client-id and --session-expiry are MQTT settings");
+  expect_refused("ingest --config " + toml("[ingest]\nmqtt = \"127.0.0.1:1\"\n"),
+                 "--tls-cert is required");
+}
+
 }  // namespace
