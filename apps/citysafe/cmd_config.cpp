@@ -10,6 +10,7 @@
 #include "css/core/file_io.hpp"
 #include "css/core/settings.hpp"
 #include "css/edge/settings.hpp"
+#include "css/geo/settings.hpp"
 #include "css/ingest/settings.hpp"
 #include "css/node/settings.hpp"
 #include "css/sim/settings.hpp"
@@ -37,6 +38,8 @@ std::vector<SettingsTable> all_tables() {
        api::api_settings()},
       {"ingest", "src/ingest/settings.cpp", "`citysafe ingest` (--config, --set, its flags)",
        ingest::ingest_settings()},
+      {"geo", "src/geo/settings.cpp", "`citysafe hotspots` (--config, --set, its flags)",
+       geo::geo_settings()},
   };
 }
 

@@ -109,4 +109,16 @@ TEST_F(ServeConfigCli, IngestReadsItsTable) {
                  "--tls-cert is required");
 }
 
+// `citysafe hotspots` reads geo.hotspots.*: a bad value exits 2 naming the key before any
+// event is read, and the file's window reaches the command (a bad one is refused by name).
+TEST_F(ServeConfigCli, HotspotsReadsItsTable) {
+  const std::string cmd = "hotspots --events " + (dir_ / "none.jsonl").string() + " --out " +
+                          (dir_ / "h.geojson").string() + " ";
+  expect_refused(cmd + "--set geo.hotspots.k=0", "--set: setting 'geo.hotspots.k' = 0 events");
+  expect_refused(cmd + "--k-ring 51", "--k-ring: setting 'geo.hotspots.k_ring' = 51 is outside");
+  expect_refused(cmd + "--config " + toml("[geo.hotspots]\nweights = \"queen\"\n"),
+                 "geo.hotspots.weights: 'queen': expected kring or band");
+  expect_refused(cmd + "--weights band", "geo.hotspots.band_m: weights = band needs a band");
+}
+
 }  // namespace
