@@ -19,10 +19,12 @@ TEST(ConfigCli, ListShowsEveryTableWithDefaultRangeAndDoc) {
   const auto r = run_citysafe("config --list");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   for (const char* heading : {"sim (src/sim/settings.cpp", "train (src/train/train_config.cpp",
-                              "detector (src/edge/settings.cpp"})
+                              "detector (src/edge/settings.cpp", "api (src/api/settings.cpp",
+                              "ingest (src/ingest/settings.cpp", "geo (src/geo/settings.cpp"})
     EXPECT_NE(r.out.find(heading), std::string::npos) << heading << "\n" << r.out;
   // One row each: name, type, default, unit, range, doc.
-  for (const char* row : {"sim.devices", "train.epochs", "detector.enter_threshold"})
+  for (const char* row : {"sim.devices", "train.epochs", "detector.enter_threshold",
+                          "api.rate_limit", "ingest.max_batch", "geo.hotspots.k_ring"})
     EXPECT_NE(r.out.find(row), std::string::npos) << row;
   EXPECT_NE(r.out.find("(0, 604800]"), std::string::npos);
   EXPECT_NE(r.out.find("Simulated time per device."), std::string::npos);
@@ -52,7 +54,7 @@ TEST(ConfigCli, ListAndMarkdownTogetherAreBadInput) {
 // `citysafe serve` reads the api.* table: --config FILE ([api], [store]), --set, then its flags.
 // Every case below ends before the server starts, on a value the table refuses or on a city
 // the file named, so no port is opened.
-class ServeConfigCli : public ::testing::Test {
+class ConfigCliCommands : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ =
@@ -76,7 +78,7 @@ class ServeConfigCli : public ::testing::Test {
   std::string db_;
 };
 
-TEST_F(ServeConfigCli, BadValuesExitTwoNamingTheKey) {
+TEST_F(ConfigCliCommands, BadValuesExitTwoNamingTheKey) {
   expect_refused(db_ + "--set api.port=70000", "--set: setting 'api.port' = 70000 is outside");
   expect_refused(db_ + "--set api.burst=0", "setting 'api.burst'");
   expect_refused(db_ + "--set api.rate_limt=5", "did you mean 'api.rate_limit'");
@@ -85,7 +87,7 @@ TEST_F(ServeConfigCli, BadValuesExitTwoNamingTheKey) {
   expect_refused(db_ + "--max-body -1", "--max-body: setting 'api.max_body'");
 }
 
-TEST_F(ServeConfigCli, FileThenSetThenFlagsReachTheCommand) {
+TEST_F(ConfigCliCommands, FileThenSetThenFlagsReachTheCommand) {
   // The city is looked up before the server starts: which one failed shows which source won.
   const std::string file = "--config " + toml("[api]\ncity = \"from-file\"\n") + " ";
   expect_refused(db_ + file, "--city: city 'from-file' not found");
@@ -96,7 +98,7 @@ TEST_F(ServeConfigCli, FileThenSetThenFlagsReachTheCommand) {
 
 // `citysafe ingest` reads the ingest.* table the same way; each case ends before a broker or a
 // store is touched.
-TEST_F(ServeConfigCli, IngestReadsItsTable) {
+TEST_F(ConfigCliCommands, IngestReadsItsTable) {
   expect_refused("ingest --set ingest.max_batch=0",
                  "--set: setting 'ingest.max_batch' = 0 messages is outside [1, 65535]");
   expect_refused("ingest --max-batch 70000", "--max-batch: setting 'ingest.max_batch'");
@@ -111,7 +113,7 @@ TEST_F(ServeConfigCli, IngestReadsItsTable) {
 
 // `citysafe hotspots` reads geo.hotspots.*: a bad value exits 2 naming the key before any
 // event is read, and the file's window reaches the command (a bad one is refused by name).
-TEST_F(ServeConfigCli, HotspotsReadsItsTable) {
+TEST_F(ConfigCliCommands, HotspotsReadsItsTable) {
   const std::string cmd = "hotspots --events " + (dir_ / "none.jsonl").string() + " --out " +
                           (dir_ / "h.geojson").string() + " ";
   expect_refused(cmd + "--set geo.hotspots.k=0", "--set: setting 'geo.hotspots.k' = 0 events");
