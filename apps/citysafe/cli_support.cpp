@@ -9,6 +9,7 @@
 
 #include "css/core/config.hpp"
 #include "css/core/file_io.hpp"
+#include "css/core/settings.hpp"
 #include "css/data/dataset.hpp"
 #include "css/data/import_real.hpp"
 
@@ -74,6 +75,20 @@ Status apply_aliases(Config& cfg, std::span<const FlagAlias> aliases,
       return make_error(st.error().code, std::string(aliases[i].flag) + ": " + st.error().message);
   }
   return Ok{};
+}
+
+std::string setting_help(std::span<const SettingsTable> tables, std::string_view setting) {
+  for (const SettingsTable& t : tables)
+    for (const SettingSpec& spec : t.specs) {
+      if (spec.name != setting) continue;
+      std::string help = std::string(spec.doc) + " (" + std::string(spec.name);
+      if (!spec.default_value.empty()) {
+        help += ", default " + std::string(spec.default_value);
+        if (!spec.unit.empty()) help += " " + std::string(spec.unit);
+      }
+      return help + ")";
+    }
+  return std::string(setting);
 }
 
 Error name_flag(Error error, std::span<const FlagAlias> flags) {

@@ -10,13 +10,15 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "css/core/result.hpp"
 
 namespace css {
 class Config;
-}
+struct SettingsTable;
+}  // namespace css
 
 namespace CLI {
 class App;
@@ -62,6 +64,10 @@ struct FlagAlias {
 // Sets every alias that has a value (values[i] belongs to aliases[i]), in order.
 Status apply_aliases(Config& cfg, std::span<const FlagAlias> aliases,
                      std::span<const std::optional<std::string>> values);
+
+// A flag's help from the setting it stands for, so `--help` and `citysafe config` agree:
+// "DOC (NAME, default VALUE UNIT)"; the setting name alone if no table declares it.
+std::string setting_help(std::span<const SettingsTable> tables, std::string_view setting);
 
 // A library error about a field ("duration_s: …", "heldout.devices: …") retold with the flag
 // that set it: "--duration (duration_s): …". `flags` pairs each flag with the field (or

@@ -6,9 +6,12 @@
 #include <memory>
 
 #include "cli_support.hpp"
+#include "css/api/settings.hpp"
 #include "css/core/file_io.hpp"
 #include "css/core/settings.hpp"
 #include "css/edge/settings.hpp"
+#include "css/geo/settings.hpp"
+#include "css/ingest/settings.hpp"
 #include "css/node/settings.hpp"
 #include "css/sim/settings.hpp"
 #include "css/store/settings.hpp"
@@ -31,6 +34,12 @@ std::vector<SettingsTable> all_tables() {
       {"store", "src/store/settings.cpp",
        "`citysafe store` (--config, --set, --store); the server commands that open a store",
        store::store_settings()},
+      {"api", "src/api/settings.cpp", "`citysafe serve` (--config, --set, its flags)",
+       api::api_settings()},
+      {"ingest", "src/ingest/settings.cpp", "`citysafe ingest` (--config, --set, its flags)",
+       ingest::ingest_settings()},
+      {"geo", "src/geo/settings.cpp", "`citysafe hotspots` (--config, --set, its flags)",
+       geo::geo_settings()},
   };
 }
 

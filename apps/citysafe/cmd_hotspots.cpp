@@ -3,30 +3,68 @@
 // k-anonymity and optional Laplace noise. GeoJSON (RFC 7946) or CSV; never raw points.
 // Events come from a JSON-lines file (--events) or a store (--db: only the window is read).
 #include <CLI/CLI.hpp>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli_support.hpp"
+#include "css/core/config.hpp"
 #include "css/core/file_io.hpp"
+#include "css/core/settings.hpp"
 #include "css/geo/event_files.hpp"
 #include "css/geo/geojson.hpp"
 #include "css/geo/hotspots.hpp"
+#include "css/geo/settings.hpp"
 #include "geo_support.hpp"
 
 namespace css::cli {
 namespace {
 
+constexpr std::array kAliases = {
+    FlagAlias{"--city", "geo.hotspots.city"},
+    FlagAlias{"--window", "geo.hotspots.window"},
+    FlagAlias{"--weights", "geo.hotspots.weights"},
+    FlagAlias{"--k-ring", "geo.hotspots.k_ring"},
+    FlagAlias{"--band", "geo.hotspots.band_m"},
+    FlagAlias{"--kde-bandwidth", "geo.hotspots.kde_bandwidth_m"},
+    FlagAlias{"--k", "geo.hotspots.k"},
+    FlagAlias{"--dp-epsilon", "geo.hotspots.dp_epsilon"},
+    FlagAlias{"--dp-sensitivity", "geo.hotspots.dp_sensitivity"},
+    FlagAlias{"--seed", "geo.hotspots.seed"},
+};
+
 struct HotspotOptions {
   std::filesystem::path events, out, profile_out;
-  std::string db, city = "sao-paulo", window = "7d", until, format, grid, weights = "kring";
+  std::string db, until, format, grid;
   double cell_size_m = 0.0;
   bool no_fdr = false;
-  geo::HotspotConfig cfg;
-  double dp_epsilon = 0.0;
+  std::string config_file;
+  std::vector<std::string> sets;
+  std::array<std::optional<std::string>, kAliases.size()> alias_values;
 };
+
+std::array<SettingsTable, 1> hotspot_tables() {
+  return {SettingsTable{"geo", "src/geo/settings.cpp", "`citysafe hotspots`", geo::geo_settings()}};
+}
+
+// The file, then --set, then the flags: later sources override earlier ones.
+Result<geo::HotspotSettings> collect(const HotspotOptions& o) {
+  const auto tables = hotspot_tables();
+  Config cfg(concat_settings(tables));
+  if (!o.config_file.empty())
+    if (auto st = cfg.load_toml_file(o.config_file); !st) return st.error();
+  for (const auto& s : o.sets)
+    if (auto st = cfg.set_assignment(s); !st) return st.error();
+  if (auto st = apply_aliases(cfg, kAliases, o.alias_values); !st) return st.error();
+  if (o.no_fdr)
+    if (auto st = cfg.set("geo.hotspots.fdr", "false"); !st) return st.error();
+  return geo::hotspot_settings_from(cfg);
+}
 
 Status apply_grid(const HotspotOptions& o, geo::City& city) {
   if (o.grid == "hex")
@@ -41,11 +79,6 @@ Status apply_grid(const HotspotOptions& o, geo::City& city) {
       return make_error(ErrorCode::kInvalidArgument, "--cell-size: expected 10–100000 m");
     city.cell_size_m = o.cell_size_m;
   }
-  if (o.weights != "kring" && o.weights != "band")
-    return make_error(ErrorCode::kInvalidArgument,
-                      "--weights '" + o.weights + "': expected kring or band");
-  if (o.weights == "band" && !(o.cfg.band_m > 0))
-    return make_error(ErrorCode::kInvalidArgument, "--weights band needs --band METRES (> 0)");
   return Ok{};
 }
 
@@ -96,7 +129,9 @@ Result<std::vector<geo::EventPoint>> load_events(const HotspotOptions& o, store:
   return points;
 }
 
-int run_hotspots(HotspotOptions& o) {
+int run_hotspots(const HotspotOptions& o) {
+  auto settings = collect(o);
+  if (!settings) return report(settings.error());
   if (o.events.empty() == o.db.empty())
     return report(make_error(ErrorCode::kInvalidArgument, "give one of --events FILE or --db URL"));
   std::vector<OutputArg> outs = {{"--out", o.out}};
@@ -112,10 +147,10 @@ int run_hotspots(HotspotOptions& o) {
   if (auto st = check_outputs(outs, inputs); !st) return report(st.error());
   auto csv = wants_csv(o.format, o.out);
   if (!csv) return report(csv.error());
-  auto city = find_city_flag(o.city);
+  auto city = find_city_flag(settings->city);
   if (!city) return report(city.error());
   if (auto st = apply_grid(o, *city); !st) return report(st.error());
-  auto length = geo::parse_duration(o.window);
+  auto length = geo::parse_duration(settings->window);
   if (!length)
     return report(make_error(length.error().code, "--window: " + length.error().message));
   std::optional<double> until;
@@ -127,10 +162,7 @@ int run_hotspots(HotspotOptions& o) {
   geo::Window w;
   auto points = load_events(o, db.get(), *length, until, &w);
   if (!points) return report(points.error());
-  if (o.dp_epsilon != 0.0) o.cfg.privacy.dp_epsilon = o.dp_epsilon;
-  o.cfg.fdr = !o.no_fdr;
-  if (o.weights == "kring") o.cfg.band_m = 0.0;
-  auto map = geo::compute_hotspots(*city, *points, w, o.cfg);
+  auto map = geo::compute_hotspots(*city, *points, w, settings->config);
   if (!map) return report(map.error());
   io::OutputSet set(inputs);
   if (auto st = set.stage_text(o.out, *csv ? geo::hotspots_csv(*map) : geo::hotspots_geojson(*map));
@@ -157,6 +189,8 @@ void add_hotspots(CLI::App& root, Runner& run) {
       "Gi* z and p and hot/cold classes at 90/95/99 % (Benjamini-Hochberg FDR unless --no-fdr).\n"
       "Cells with 1..k-1 events are suppressed (k-anonymity); --dp-epsilon adds Laplace noise.\n"
       "docs/hotspots.md explains the statistics, docs/privacy.md the guarantees.\n"
+      "Settings: geo.hotspots.* (`citysafe config`), from --config FILE ([geo.hotspots]), then\n"
+      "--set NAME=VALUE, then the flags below, later ones winning.\n"
       "Example: citysafe hotspots --events events.jsonl --city sao-paulo --window 7d --out "
       "hotspots.geojson\n"
       "         citysafe hotspots --events events.jsonl --window 30d --format csv --out "
@@ -169,31 +203,18 @@ void add_hotspots(CLI::App& root, Runner& run) {
                   "Or read the window's events from a store: sqlite:///abs/path.db, path.db, "
                   "postgresql://… (citysafe ingest, simulate-city --db)")
       ->excludes(events);
-  cmd->add_option("--city", o->city, "City name (cities/NAME.toml) or a .toml file")
-      ->capture_default_str();
-  cmd->add_option("--window", o->window, "Time window: 24h, 7d, 30d, 90m, 3600s ...")
-      ->capture_default_str();
   cmd->add_option("--until", o->until,
                   "Window end, Unix s or ISO 8601 (default: just after the latest event)");
   cmd->add_option("--grid", o->grid, "hex or square (default: the city file's)");
   cmd->add_option("--cell-size", o->cell_size_m,
                   "Hexagon edge / square side, m (default: the city file's, 250)");
-  cmd->add_option("--weights", o->weights, "Gi* neighbourhood: kring or band")
-      ->capture_default_str();
-  cmd->add_option("--k-ring", o->cfg.kring, "k of the k-ring (with --weights kring)")
-      ->capture_default_str();
-  cmd->add_option("--band", o->cfg.band_m, "Distance band, m (with --weights band)");
-  cmd->add_flag("--no-fdr", o->no_fdr, "Classes from nominal p (0.10/0.05/0.01) instead of BH FDR");
-  cmd->add_option("--kde-bandwidth", o->cfg.kde_bandwidth_m,
-                  "KDE bandwidth, m (default: Silverman/ArcGIS rule)");
-  cmd->add_option("--k", o->cfg.privacy.k, "k-anonymity: suppress cells with 1..k-1 events")
-      ->capture_default_str();
-  cmd->add_option("--dp-epsilon", o->dp_epsilon,
-                  "Differential privacy: Laplace noise with epsilon (off when 0)");
-  cmd->add_option("--dp-sensitivity", o->cfg.privacy.dp_sensitivity,
-                  "Events one person can add to one cell in the window")
-      ->capture_default_str();
-  cmd->add_option("--seed", o->cfg.privacy.seed, "Seed of the DP noise")->capture_default_str();
+  cmd->add_flag("--no-fdr", o->no_fdr,
+                "Classes from nominal p (0.10/0.05/0.01) instead of BH FDR (geo.hotspots.fdr)");
+  for (std::size_t i = 0; i < kAliases.size(); ++i)
+    cmd->add_option(kAliases[i].flag, o->alias_values[i],
+                    setting_help(hotspot_tables(), kAliases[i].setting));
+  cmd->add_option("--config", o->config_file, "TOML file of geo.hotspots.* settings");
+  cmd->add_option("--set", o->sets, "NAME=VALUE of a geo.hotspots.* setting; repeatable");
   cmd->add_option("--format", o->format, "geojson or csv (default: from --out's extension)");
   cmd->add_option("--out", o->out, "Output file (.geojson or .csv)")->required();
   cmd->add_option("--profile-out", o->profile_out,

@@ -8,39 +8,87 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli_support.hpp"
+#include "css/core/config.hpp"
 #include "css/core/file_io.hpp"
+#include "css/core/settings.hpp"
 #include "css/ingest/amqp_worker.hpp"
 #include "css/ingest/endpoint.hpp"
+#include "css/ingest/settings.hpp"
 #include "css/ingest/worker.hpp"
 #include "css/mqtt/broker_address.hpp"
 #include "css/store/event_store.hpp"
+#include "css/store/settings.hpp"
 #include "css/store/store_url.hpp"
 
 namespace css::cli {
 namespace {
 
-struct IngestOptions {
-  std::string mqtt, ca, client_cert, client_key, username = "ingest", password_file;
-  std::string amqp, amqp_queue = std::string(ingest::kDefaultAmqpQueue), amqp_user = "ingest",
-                    amqp_password_file;
-  bool mqtt_only_given = false;  // --group, --client-id or --session-expiry on the command line
-  std::string db = std::string(store::kDefaultStoreUrl);
-  std::string group = "ingest";
-  std::string client_id;
-  std::string topic_root = std::string(ingest::kDefaultTopicRoot);
-  std::string metrics;
-  std::size_t max_batch = 1000;
-  std::uint32_t max_delay_ms = 20;
-  std::uint32_t session_expiry_s = 7 * 24 * 3600;
+constexpr std::array kAliases = {
+    FlagAlias{"--mqtt", "ingest.mqtt"},
+    FlagAlias{"--amqp", "ingest.amqp"},
+    FlagAlias{"--amqp-queue", "ingest.amqp_queue"},
+    FlagAlias{"--amqp-user", "ingest.amqp_user"},
+    FlagAlias{"--amqp-password-file", "ingest.amqp_password_file"},
+    FlagAlias{"--tls-cert", "ingest.tls_cert"},
+    FlagAlias{"--client-cert", "ingest.client_cert"},
+    FlagAlias{"--client-key", "ingest.client_key"},
+    FlagAlias{"--username", "ingest.username"},
+    FlagAlias{"--password-file", "ingest.password_file"},
+    FlagAlias{"--db", "store.url"},
+    FlagAlias{"--group", "ingest.group"},
+    FlagAlias{"--client-id", "ingest.client_id"},
+    FlagAlias{"--topic-root", "ingest.topic_root"},
+    FlagAlias{"--max-batch", "ingest.max_batch"},
+    FlagAlias{"--max-delay-ms", "ingest.max_delay_ms"},
+    FlagAlias{"--session-expiry", "ingest.session_expiry_s"},
+    FlagAlias{"--metrics", "ingest.metrics"},
+};
+
+struct IngestArgs {
+  std::string config_file;
+  std::vector<std::string> sets;
+  std::array<std::optional<std::string>, kAliases.size()> alias_values;
   bool report = false;
   bool verbose = false;
 };
+
+// What the command runs with: the ingest.* settings and the store URL.
+struct IngestOptions : ingest::IngestSettings {
+  std::string db;
+  bool verbose = false;
+};
+
+std::array<SettingsTable, 2> ingest_tables() {
+  return {SettingsTable{"ingest", "src/ingest/settings.cpp", "`citysafe ingest`",
+                        ingest::ingest_settings()},
+          SettingsTable{"store", "src/store/settings.cpp", "`citysafe ingest`",
+                        store::store_settings()}};
+}
+
+// The file, then --set, then the flags: later sources override earlier ones.
+Result<IngestOptions> collect(const IngestArgs& a) {
+  const auto tables = ingest_tables();
+  Config cfg(concat_settings(tables));
+  if (!a.config_file.empty())
+    if (auto st = cfg.load_toml_file(a.config_file); !st) return st.error();
+  for (const auto& s : a.sets)
+    if (auto st = cfg.set_assignment(s); !st) return st.error();
+  if (auto st = apply_aliases(cfg, kAliases, a.alias_values); !st) return st.error();
+  IngestOptions o;
+  static_cast<ingest::IngestSettings&>(o) = ingest::ingest_settings_from(cfg);
+  o.db = cfg.get_string("store.url");
+  o.verbose = a.verbose;
+  return o;
+}
 
 std::string default_client_id(const std::string& group) {
   char host[256] = {};
@@ -52,9 +100,7 @@ Result<ingest::WorkerOptions> worker_options(const IngestOptions& o) {
   if (o.mqtt.empty())
     return make_error(ErrorCode::kInvalidArgument,
                       "--mqtt is required (or --amqp HOST:PORT for a RabbitMQ cluster)");
-  if (o.ca.empty()) return make_error(ErrorCode::kInvalidArgument, "--tls-cert is required");
-  if (o.max_batch < 1 || o.max_batch > 65535)
-    return make_error(ErrorCode::kInvalidArgument, "--max-batch: must be in [1, 65535]");
+  if (o.tls_cert.empty()) return make_error(ErrorCode::kInvalidArgument, "--tls-cert is required");
   auto brokers = mqtt::parse_broker_list(o.mqtt);
   if (!brokers) return make_error(brokers.error().code, "--mqtt: " + brokers.error().message);
   auto pw = io::read_secret_line(o.password_file, "--password-file");
@@ -62,7 +108,7 @@ Result<ingest::WorkerOptions> worker_options(const IngestOptions& o) {
   ingest::WorkerOptions w;
   w.mqtt.client_id = o.client_id.empty() ? default_client_id(o.group) : o.client_id;
   w.mqtt.brokers = std::move(*brokers);
-  w.mqtt.ca_file = o.ca;
+  w.mqtt.ca_file = o.tls_cert;
   w.mqtt.cert_file = o.client_cert;
   w.mqtt.key_file = o.client_key;
   w.mqtt.username = o.username;
@@ -80,15 +126,13 @@ Result<ingest::AmqpOptions> amqp_options(const IngestOptions& o) {
   if (!o.mqtt.empty())
     return make_error(ErrorCode::kInvalidArgument,
                       "--mqtt and --amqp exclude each other: one ingest process reads one source");
-  if (o.mqtt_only_given)
+  if (o.mqtt_only_set)
     return make_error(ErrorCode::kInvalidArgument,
                       "--group, --client-id and --session-expiry are MQTT settings; with --amqp, "
                       "workers share the one --amqp-queue");
-  if (o.max_batch < 1 || o.max_batch > 65535)
-    return make_error(ErrorCode::kInvalidArgument, "--max-batch: must be in [1, 65535]");
   if (o.amqp_queue.empty() || o.amqp_queue.size() > 255)
     return make_error(ErrorCode::kInvalidArgument, "--amqp-queue: must be 1-255 bytes");
-  auto nodes = ingest::parse_amqp_nodes(o.amqp, !o.ca.empty());
+  auto nodes = ingest::parse_amqp_nodes(o.amqp, !o.tls_cert.empty());
   if (!nodes) return make_error(nodes.error().code, "--amqp: " + nodes.error().message);
   auto pw = io::read_secret_line(o.amqp_password_file, "--amqp-password-file");
   if (!pw) return pw.error();
@@ -97,7 +141,7 @@ Result<ingest::AmqpOptions> amqp_options(const IngestOptions& o) {
   a.queue = o.amqp_queue;
   a.username = o.amqp_user;
   a.password = *pw;
-  a.ca_file = o.ca;
+  a.ca_file = o.tls_cert;
   a.cert_file = o.client_cert;
   a.key_file = o.client_key;
   a.topic_root = o.topic_root;
@@ -163,8 +207,11 @@ Status consume(const IngestOptions& o, store::EventStore& db, ingest::IngestMetr
   return worker.run(stop);
 }
 
-int run_ingest(const IngestOptions& o) {
-  if (o.report) return print_report(o.db);
+int run_ingest(const IngestArgs& args) {
+  auto collected = collect(args);
+  if (!collected) return report(collected.error());
+  const IngestOptions& o = *collected;
+  if (args.report) return print_report(o.db);
   // Bad arguments are reported before the store is opened (and possibly created).
   if (!o.amqp.empty()) {
     if (auto a = amqp_options(o); !a) return report(a.error());
@@ -195,7 +242,7 @@ int run_ingest(const IngestOptions& o) {
 }  // namespace
 
 void add_ingest(CLI::App& root, Runner& run) {
-  auto o = std::make_shared<IngestOptions>();
+  auto o = std::make_shared<IngestArgs>();
   auto* cmd = root.add_subcommand(
       "ingest",
       "Store what edge nodes publish: MQTT v5 shared subscription (QoS 1, persistent session)\n"
@@ -209,54 +256,18 @@ void add_ingest(CLI::App& root, Runner& run) {
       "failing over between the nodes; edge nodes publish MQTT 3.1.1 to any node's MQTT plugin:\n"
       "  citysafe ingest --amqp mq1:5671,mq2:5671,mq3:5671 --tls-cert certs/ca.pem \\\n"
       "  --amqp-user ingest --amqp-password-file /etc/citysafe/amqp.pw --db postgresql://…\n"
-      "Report: citysafe ingest --report --db sqlite://data/citysafe.db");
-  cmd->add_option("--mqtt", o->mqtt, "Broker HOST:PORT, or a comma-separated failover list");
-  cmd->add_option("--amqp", o->amqp,
-                  "Instead of --mqtt: RabbitMQ nodes HOST[:PORT][,HOST[:PORT]...] in failover "
-                  "order (port default: 5671 with --tls-cert, else 5672 plain AMQP)");
-  cmd->add_option("--amqp-queue", o->amqp_queue,
-                  "Quorum queue to declare (idempotent), bind to amq.topic for "
-                  "<root>.{events,flows,status,telemetry}.* and consume; workers sharing it "
-                  "split the load (default: citysafe-ingest)");
-  cmd->add_option("--amqp-user", o->amqp_user, "AMQP user name (default: ingest)");
-  cmd->add_option("--amqp-password-file", o->amqp_password_file,
-                  "File whose first line is the AMQP password");
-  cmd->add_option("--tls-cert", o->ca,
-                  "PEM CA that signed the broker certificate (MQTT: required, TLS is always on; "
-                  "AMQP: makes it AMQPS with peer verification)");
-  cmd->add_option("--client-cert", o->client_cert, "Optional client certificate (PEM)");
-  cmd->add_option("--client-key", o->client_key, "Optional client key (PEM)");
-  cmd->add_option("--username", o->username, "MQTT user name (default: ingest)");
-  cmd->add_option("--password-file", o->password_file, "File whose first line is the password");
-  cmd->add_option("--db", o->db,
-                  "Store URL: sqlite:///abs/path.db, sqlite://rel/path.db or postgresql://… "
-                  "(default: sqlite://data/citysafe.db)");
-  auto* group =
-      cmd->add_option("--group", o->group,
-                      "Shared-subscription group: workers of one group split the messages "
-                      "(default: ingest)");
-  auto* client_id =
-      cmd->add_option("--client-id", o->client_id,
-                      "MQTT client id; it names the persistent session, keep it stable across "
-                      "restarts and unique per worker (default: ingest-<group>-<hostname>)");
-  cmd->add_option("--topic-root", o->topic_root, "First topic level (default: citysafesense)");
-  cmd->add_option("--max-batch", o->max_batch,
-                  "Messages per store transaction, at most; also the AMQP prefetch (1-65535; "
-                  "default: 1000)");
-  cmd->add_option("--max-delay-ms", o->max_delay_ms,
-                  "ms from a batch's first message to its commit, at most (default: 20)");
-  auto* expiry =
-      cmd->add_option("--session-expiry", o->session_expiry_s,
-                      "s the broker keeps this worker's session and queues its share while it is "
-                      "down (default: 604800 = 7 days)");
-  cmd->add_option("--metrics", o->metrics,
-                  "Serve /metrics and /health on HOST:PORT (e.g. 127.0.0.1:9108; port 0 = any)");
+      "Report: citysafe ingest --report --db sqlite://data/citysafe.db\n"
+      "Settings: ingest.* and store.url (`citysafe config`), from --config FILE ([ingest],\n"
+      "[store]), then --set NAME=VALUE, then the flags below, later ones winning:\n"
+      "  citysafe ingest --config /etc/citysafe/ingest.toml --set ingest.max_batch=200");
+  for (std::size_t i = 0; i < kAliases.size(); ++i)
+    cmd->add_option(kAliases[i].flag, o->alias_values[i],
+                    setting_help(ingest_tables(), kAliases[i].setting));
+  cmd->add_option("--config", o->config_file, "TOML file of ingest.* and store.* settings");
+  cmd->add_option("--set", o->sets, "NAME=VALUE of an ingest.* or store.* setting; repeatable");
   cmd->add_flag("--report", o->report, "Print what the --db store holds and exit");
   cmd->add_flag("-v,--verbose", o->verbose, "Log connection changes and store retries");
-  cmd->callback([o, &run, group, client_id, expiry] {
-    o->mqtt_only_given = group->count() + client_id->count() + expiry->count() > 0;
-    run = [o] { return run_ingest(*o); };
-  });
+  cmd->callback([o, &run] { run = [o] { return run_ingest(*o); }; });
 }
 
 }  // namespace css::cli
