@@ -165,7 +165,7 @@ void add_events(Api::Impl& api) {
          // The answer is a function of the checked parameters and the store's contents.
          auto generation = api.answers->observe(**db, db->seen());
          if (!generation) return store_error(generation.error());
-         const std::string key = answer_key(q);
+         const std::string key = *generation ? answer_key(q) : std::string();  // none: uncached
          if (*generation)
            if (auto body = api.answers->find(key, **generation)) return shared_json(body);
          auto page = (*db)->events(eq);

@@ -122,8 +122,7 @@ ServeOptions serve_options_from(const Config& c) {
   o.api.rate_per_s = c.get_double("api.rate_limit");
   o.api.rate_burst = c.get_double("api.burst");
   o.api.heartbeat_allowance_s = c.get_double("api.heartbeat_allowance_s");
-  o.answer_cache_mb = size_of(c, "api.answer_cache_mb");
-  o.api.answer_cache_bytes = o.answer_cache_mb << 20;
+  o.api.answer_cache_bytes = size_of(c, "api.answer_cache_mb") << 20;
   o.threads = size_of(c, "api.threads");
   o.max_body = size_of(c, "api.max_body");
   o.max_connections = size_of(c, "api.max_connections");

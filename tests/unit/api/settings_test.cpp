@@ -25,7 +25,6 @@ TEST(ApiSettings, DefaultsAreTheOptionStructsDefaults) {
   EXPECT_EQ(from_table.max_body, defaults.max_body);
   EXPECT_EQ(from_table.max_connections, defaults.max_connections);
   EXPECT_EQ(from_table.threads, defaults.threads);
-  EXPECT_EQ(from_table.answer_cache_mb, defaults.answer_cache_mb);
   EXPECT_EQ(from_table.city, defaults.city);
 }
 

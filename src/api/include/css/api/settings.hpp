@@ -21,13 +21,12 @@ std::span<const SettingSpec> api_settings();
 
 // Everything the table sets: the API's own options and the HTTP server's.
 struct ServeOptions {
-  ApiOptions api;                     // rate_per_s, rate_burst, heartbeat_allowance_s, ...
+  ApiOptions api;                     // rate_per_s, rate_burst, answer_cache_bytes, ...
   std::string bind = "127.0.0.1";     // api.bind
   std::uint16_t port = 8080;          // api.port
   std::size_t max_body = 16 * 1024;   // api.max_body (bytes)
   std::size_t max_connections = 256;  // api.max_connections
   std::size_t threads = 0;            // api.threads (0: one per core)
-  std::size_t answer_cache_mb = 16;   // api.answer_cache_mb (MiB; api.answer_cache_bytes)
   std::string city;                   // api.city: a name in cities/ or a .toml; empty: none
   ServeOptions() { api.tokens_file = "data/api-tokens"; }
 };
