@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${CSS_BUILD_DIR:-$root/build}
 skip() { echo "SKIPPED: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
-for b in citysafe citysafe-edge; do [ -x "$build/bin/$b" ] || skip "$build/bin/$b is not built"; done
+for b in citysafe citysafe-server citysafe-edge; do [ -x "$build/bin/$b" ] || skip "$build/bin/$b is not built"; done
 command -v openssl >/dev/null || skip "openssl is not installed (base group)"
 [ "$(uname -m)" = x86_64 ] || skip "the x86_64 bundle is built on x86_64 only"
 
@@ -54,18 +54,22 @@ mkdir "$x"
 tar -xzf "$tgz" -C "$x"
 t=$x/$top
 [ "$(cat "$t/VERSION")" = "$version" ] || fail "VERSION '$(cat "$t/VERSION")' is not the folder's suffix '$version'"
-for f in bin/x86_64/citysafe bin/x86_64/citysafe-edge models/default.csm README.md LICENSE \
+for f in bin/x86_64/citysafe bin/x86_64/citysafe-server bin/x86_64/citysafe-edge models/default.csm README.md LICENSE \
          deploy/systemd/citysafe-edge.service deploy/edge.toml deploy/ansible/site.yml \
          deploy/mosquitto/mosquitto.conf deploy/docker/Dockerfile docs/index.md; do
   [ -f "$t/$f" ] || fail "the bundle has no $f"
 done
 [ -e "$t/bin/aarch64" ] && fail "--arch x86_64 shipped aarch64 binaries"
 [ -e "$t/docs/site" ] && fail "--no-site shipped docs/site"
-for f in bin/x86_64/citysafe bin/x86_64/citysafe-edge; do
+for f in bin/x86_64/citysafe bin/x86_64/citysafe-server bin/x86_64/citysafe-edge; do
   [ -x "$t/$f" ] || fail "$f is not executable"
   readelf -h "$t/$f" | grep -q 'Machine:.*X86-64' || fail "$f is not an x86-64 ELF"
 done
 "$t/bin/x86_64/citysafe-edge" --help >/dev/null || fail "the shipped citysafe-edge does not run"
+"$t/bin/x86_64/citysafe-server" --help >/dev/null || fail "the shipped citysafe-server does not run"
+# The server binary exists so a server host needs no LibTorch: it must not link it.
+readelf -d "$t/bin/x86_64/citysafe-server" | grep -qi 'libtorch' \
+  && fail "the shipped citysafe-server links LibTorch"
 cmp -s "$t/models/default.csm" "$root/models/default.csm" || fail "models/default.csm differs from the repo's"
 
 # SHA256SUMS: every other file exactly once, itself and the .sig never.
