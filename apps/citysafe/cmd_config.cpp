@@ -38,8 +38,8 @@ std::vector<SettingsTable> all_tables() {
        api::api_settings()},
       {"ingest", "src/ingest/settings.cpp", "`citysafe ingest` (--config, --set, its flags)",
        ingest::ingest_settings()},
-      {"geo", "src/geo/settings.cpp", "`citysafe hotspots` (--config, --set, its flags)",
-       geo::geo_settings()},
+      {"geo", "src/geo/settings.cpp",
+       "`citysafe hotspots`, `citysafe flows` (--config, --set, their flags)", geo::geo_settings()},
   };
 }
 

@@ -5,29 +5,66 @@
 // Summaries come from a JSON-lines file (--flows) or a store (--db); a stored summary has no
 // position, so its device's comes from --device-positions or its newest positioned event.
 #include <CLI/CLI.hpp>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli_support.hpp"
+#include "css/core/config.hpp"
 #include "css/core/file_io.hpp"
+#include "css/core/settings.hpp"
 #include "css/geo/event_files.hpp"
 #include "css/geo/geojson.hpp"
+#include "css/geo/settings.hpp"
 #include "geo_support.hpp"
 
 namespace css::cli {
 namespace {
 
+constexpr std::array kAliases = {
+    FlagAlias{"--city", "geo.flows.city"},
+    FlagAlias{"--window", "geo.flows.window"},
+    FlagAlias{"--cell-size", "geo.flows.cell_size_m"},
+    FlagAlias{"--k", "geo.flows.k"},
+    FlagAlias{"--baseline-days", "geo.flows.baseline_days"},
+    FlagAlias{"--anomaly-z", "geo.flows.anomaly_z"},
+    FlagAlias{"--fdr-q", "geo.flows.fdr_q"},
+};
+
 struct FlowOptions {
   std::filesystem::path flows, out, anomalies_out, device_positions;
-  std::string db, city = "sao-paulo", window = "24h", until, format, anomaly_hour;
-  int k = geo::kDefaultKAnonymity;
-  double cell_size_m = 0.0;
-  geo::AnomalyConfig anomaly;
+  std::string db, until, format, anomaly_hour;
   bool no_fdr = false;
+  std::string config_file;
+  std::vector<std::string> sets;
+  std::array<std::optional<std::string>, kAliases.size()> alias_values;
+  geo::FlowSettings s;  // collected from the above
 };
+
+std::array<SettingsTable, 1> flow_tables() {
+  return {SettingsTable{"geo", "src/geo/settings.cpp", "`citysafe flows`", geo::geo_settings()}};
+}
+
+// The file, then --set, then the flags: later sources override earlier ones.
+Status collect(FlowOptions& o) {
+  Config cfg(concat_settings(flow_tables()));
+  if (!o.config_file.empty())
+    if (auto st = cfg.load_toml_file(o.config_file); !st) return st;
+  for (const auto& s : o.sets)
+    if (auto st = cfg.set_assignment(s); !st) return st;
+  if (auto st = apply_aliases(cfg, kAliases, o.alias_values); !st) return st;
+  if (o.no_fdr)
+    if (auto st = cfg.set("geo.flows.fdr", "false"); !st) return st;
+  auto s = geo::flow_settings_from(cfg);
+  if (!s) return s.error();
+  o.s = std::move(*s);
+  return Ok{};
+}
 
 // device,lat,lon CSV → positions (for node flow lines that carry no position).
 Result<geo::DevicePositions> read_positions(const std::filesystem::path& path) {
@@ -81,14 +118,14 @@ Result<std::vector<geo::FlowRecord>> load_flows(const FlowOptions& o, store::Eve
 void print_summary(const FlowOptions& o, const geo::FlowField& field, std::size_t n_anomalies,
                    const geo::AnomalyTests& tests) {
   std::printf("%zu flow summaries in the window -> %zu cells (%zu suppressed, k = %d) -> %s",
-              field.records_used, field.cells.size(), field.cells_suppressed, o.k,
+              field.records_used, field.cells.size(), field.cells_suppressed, o.s.k,
               o.out.string().c_str());
   if (!o.anomalies_out.empty()) {
     char how[64];
-    if (o.no_fdr)
+    if (!o.s.anomaly.fdr)
       std::snprintf(how, sizeof how, "no FDR correction");
     else
-      std::snprintf(how, sizeof how, "BH FDR q = %g", o.anomaly.fdr_q);
+      std::snprintf(how, sizeof how, "BH FDR q = %g", o.s.anomaly.fdr_q);
     std::printf("; %zu anomalies of %zu cell tests (%s) -> %s", n_anomalies, tests.tests, how,
                 o.anomalies_out.string().c_str());
   }
@@ -96,6 +133,7 @@ void print_summary(const FlowOptions& o, const geo::FlowField& field, std::size_
 }
 
 int run_flows(FlowOptions& o) {
+  if (auto st = collect(o); !st) return report(st.error());
   if (o.flows.empty() == o.db.empty())
     return report(make_error(ErrorCode::kInvalidArgument, "give one of --flows FILE or --db URL"));
   std::vector<OutputArg> outs = {{"--out", o.out}};
@@ -112,14 +150,10 @@ int run_flows(FlowOptions& o) {
   if (auto st = check_outputs(outs, inputs); !st) return report(st.error());
   auto csv = wants_csv(o.format, o.out);
   if (!csv) return report(csv.error());
-  auto city = find_city_flag(o.city);
+  auto city = find_city_flag(o.s.city);
   if (!city) return report(city.error());
-  if (o.cell_size_m != 0.0) {
-    if (!(o.cell_size_m >= 10 && o.cell_size_m <= 100000))
-      return report(make_error(ErrorCode::kInvalidArgument, "--cell-size: expected 10–100000 m"));
-    city->cell_size_m = o.cell_size_m;
-  }
-  auto length = geo::parse_duration(o.window);
+  if (o.s.cell_size_m != 0.0) city->cell_size_m = o.s.cell_size_m;
+  auto length = geo::parse_duration(o.s.window);
   if (!length)
     return report(make_error(length.error().code, "--window: " + length.error().message));
   auto positions = read_positions(o.device_positions);
@@ -135,7 +169,7 @@ int run_flows(FlowOptions& o) {
     until = *t;
   }
   const geo::Window w = geo::window_ending(starts, *length, until);
-  auto field = geo::flow_field(*city, *flows, w, o.k);
+  auto field = geo::flow_field(*city, *flows, w, o.s.k);
   if (!field) return report(field.error());
   io::OutputSet set(inputs);
   if (auto st = set.stage_text(o.out, *csv ? geo::flows_csv(*field) : geo::flows_geojson(*field));
@@ -150,9 +184,7 @@ int run_flows(FlowOptions& o) {
       if (!t) return report(t.error());
       hour = *t;
     }
-    o.anomaly.min_devices = o.k;
-    o.anomaly.fdr = !o.no_fdr;
-    auto an = geo::flow_anomalies(*city, *flows, hour, o.anomaly, &tests);
+    auto an = geo::flow_anomalies(*city, *flows, hour, o.s.anomaly, &tests);
     if (!an) return report(an.error());
     n_anomalies = an->size();
     if (auto st = set.stage_text(o.anomalies_out,
@@ -176,6 +208,8 @@ void add_flows(CLI::App& root, Runner& run) {
       "whose flow in one hour departs from the same hour of previous days: robust z >= 3.5 and,\n"
       "unless --no-fdr, p (normal tail of z, approximate) within the Benjamini-Hochberg FDR\n"
       "cut-off at q = 0.05 over all the hour's cell tests (hundreds of tests, few chance alarms).\n"
+      "Settings: geo.flows.* (`citysafe config`), from --config FILE ([geo.flows]), then\n"
+      "--set NAME=VALUE, then the flags below, later ones winning.\n"
       "Example: citysafe flows --flows flows.jsonl --city sao-paulo --window 1h --out "
       "flows.geojson\n"
       "           --anomalies-out anomalies.csv --baseline-days 14\n"
@@ -190,31 +224,21 @@ void add_flows(CLI::App& root, Runner& run) {
   cmd->add_option("--device-positions", o->device_positions,
                   "CSV device,lat,lon for summaries without a position (with --db: default is "
                   "the device's newest positioned event)");
-  cmd->add_option("--city", o->city, "City name (cities/NAME.toml) or a .toml file")
-      ->capture_default_str();
-  cmd->add_option("--window", o->window, "Time window: 1h, 24h, 7d ...")->capture_default_str();
   cmd->add_option("--until", o->until,
                   "Window end, Unix s or ISO 8601 (default: just after the latest summary)");
-  cmd->add_option("--cell-size", o->cell_size_m,
-                  "Cell size, m (default: the city file's; flows want coarser cells)");
-  cmd->add_option("--k", o->k,
-                  "k-anonymity: suppress cells with summaries from fewer than k devices")
-      ->capture_default_str();
+  for (std::size_t i = 0; i < kAliases.size(); ++i)
+    cmd->add_option(kAliases[i].flag, o->alias_values[i],
+                    setting_help(flow_tables(), kAliases[i].setting));
+  cmd->add_option("--config", o->config_file, "TOML file of geo.flows.* settings ([geo.flows])");
+  cmd->add_option("--set", o->sets, "NAME=VALUE of a geo.flows.* setting; repeatable");
   cmd->add_option("--format", o->format, "geojson or csv (default: from --out's extension)");
   cmd->add_option("--out", o->out, "Flow field output (.geojson or .csv)")->required();
   cmd->add_option("--anomalies-out", o->anomalies_out, "Flow anomalies, CSV");
   cmd->add_option("--anomaly-hour", o->anomaly_hour,
                   "Start of the hour tested (default: the window's last hour)");
-  cmd->add_option("--baseline-days", o->anomaly.baseline_days, "Days of baseline at the same hour")
-      ->capture_default_str();
-  cmd->add_option("--anomaly-z", o->anomaly.z_threshold, "Robust z threshold, (0, 99]")
-      ->capture_default_str();
-  cmd->add_option("--fdr-q", o->anomaly.fdr_q,
-                  "False discovery rate of the anomalies, (0, 1) (Benjamini-Hochberg)")
-      ->capture_default_str();
   cmd->add_flag("--no-fdr", o->no_fdr,
                 "Flag every |z| >= --anomaly-z, no multiple-testing correction (more chance "
-                "alarms)");
+                "alarms; geo.flows.fdr)");
   cmd->callback([o, &run] { run = [o] { return run_flows(*o); }; });
 }
 

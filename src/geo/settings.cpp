@@ -1,4 +1,4 @@
-// The geo.hotspots.* settings table (settings.hpp).
+// The geo.hotspots.* and geo.flows.* settings table (settings.hpp).
 #include "css/geo/settings.hpp"
 
 #include <array>
@@ -79,6 +79,59 @@ constexpr std::array kGeoSettings = {
                 .unit = "",
                 .doc = "Seed of the DP noise (same seed, same noise).",
                 .min = 0},
+    SettingSpec{.name = "geo.flows.city",
+                .type = T::kString,
+                .default_value = "sao-paulo",
+                .unit = "",
+                .doc = "City name (cities/NAME.toml) or a .toml file."},
+    SettingSpec{.name = "geo.flows.window",
+                .type = T::kString,
+                .default_value = "24h",
+                .unit = "",
+                .doc = "Time window of the flow field: 1h, 24h, 7d ..."},
+    SettingSpec{.name = "geo.flows.cell_size_m",
+                .type = T::kDouble,
+                .default_value = "0",
+                .unit = "m",
+                .doc = "Cell size, 10-100000 (0 = the city file's; flows want coarser cells).",
+                .min = 0,
+                .max = 100000},
+    SettingSpec{.name = "geo.flows.k",
+                .type = T::kInt,
+                .default_value = "5",
+                .unit = "devices",
+                .doc = "k-anonymity: suppress cells with summaries from fewer than k devices.",
+                .min = 1,
+                .max = 1000000},
+    SettingSpec{.name = "geo.flows.baseline_days",
+                .type = T::kInt,
+                .default_value = "14",
+                .unit = "days",
+                .doc = "Anomalies: days of baseline at the same hour.",
+                .min = 1,
+                .max = 366},
+    SettingSpec{.name = "geo.flows.anomaly_z",
+                .type = T::kDouble,
+                .default_value = "3.5",
+                .unit = "",
+                .doc = "Anomalies: robust z threshold (|z| is capped at 99).",
+                .min = 0,
+                .max = 99,
+                .min_exclusive = true},
+    SettingSpec{.name = "geo.flows.fdr",
+                .type = T::kBool,
+                .default_value = "true",
+                .unit = "",
+                .doc = "Anomalies: also require p within the Benjamini-Hochberg cut-off "
+                       "(false: every |z| over the threshold, more chance alarms)."},
+    SettingSpec{.name = "geo.flows.fdr_q",
+                .type = T::kDouble,
+                .default_value = "0.05",
+                .unit = "",
+                .doc = "Anomalies: false discovery rate (below 1).",
+                .min = 0,
+                .max = 1,
+                .min_exclusive = true},
 };
 
 Error bad(std::string message) {
@@ -110,6 +163,23 @@ Result<HotspotSettings> hotspot_settings_from(const Config& c) {
     h.privacy.dp_epsilon = eps;
   h.privacy.dp_sensitivity = c.get_double("geo.hotspots.dp_sensitivity");
   h.privacy.seed = static_cast<std::uint64_t>(c.get_int("geo.hotspots.seed"));
+  return s;
+}
+
+Result<FlowSettings> flow_settings_from(const Config& c) {
+  FlowSettings s;
+  s.city = c.get_string("geo.flows.city");
+  s.window = c.get_string("geo.flows.window");
+  s.cell_size_m = c.get_double("geo.flows.cell_size_m");
+  if (s.cell_size_m != 0.0 && s.cell_size_m < 10)
+    return bad("geo.flows.cell_size_m: expected 0 (the city's) or 10-100000 m");
+  s.k = static_cast<int>(c.get_int("geo.flows.k"));
+  s.anomaly.baseline_days = static_cast<int>(c.get_int("geo.flows.baseline_days"));
+  s.anomaly.z_threshold = c.get_double("geo.flows.anomaly_z");
+  s.anomaly.fdr = c.get_bool("geo.flows.fdr");
+  s.anomaly.fdr_q = c.get_double("geo.flows.fdr_q");
+  if (!(s.anomaly.fdr_q < 1)) return bad("geo.flows.fdr_q: expected a rate below 1");
+  s.anomaly.min_devices = s.k;
   return s;
 }
 

@@ -58,6 +58,19 @@ TEST_F(GeoCli, SimulateThenMapHotspotsAndFlows) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("cell tests (no FDR correction)"), std::string::npos) << r.out;
   EXPECT_GE(css::testing::line_count(read(p("an.csv"))), with_fdr);
+  // The same settings from a [geo.flows] file and --set (geo.flows.*), the flags winning.
+  std::ofstream(p("flows.toml")) << "[geo.flows]\nwindow = \"1h\"\nk = 1\nfdr = false\n";
+  r = run_citysafe("flows --flows " + p("f.jsonl") + " --config " + p("flows.toml") + " --out " +
+                   p("fl.geojson") + " --anomalies-out " + p("an.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("k = 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cell tests (no FDR correction)"), std::string::npos) << r.out;
+  r = run_citysafe("flows --flows " + p("f.jsonl") + " --config " + p("flows.toml") +
+                   " --set geo.flows.fdr=true --fdr-q 0.2 --k 2 --out " + p("fl.geojson") +
+                   " --anomalies-out " + p("an.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("k = 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cell tests (BH FDR q = 0.2)"), std::string::npos) << r.out;
 }
 
 // simulate-city writes the same events and flows to files and into a store; hotspots and flows
@@ -154,6 +167,10 @@ TEST_F(GeoCli, BadInputIsExitTwoWithOneLine) {
         "hotspots --db " + p("missing.db") + " --out " + p("h.geojson"),
         "hotspots --db " + p("e.jsonl") + " --out " + p("h.geojson"),
         "flows --db sqlite://" + p("missing.db") + " --out " + p("fl.geojson"),
+        "flows --flows " + p("e.jsonl") + " --set geo.flows.k=0 --out " + p("fl.geojson"),
+        "flows --flows " + p("e.jsonl") + " --cell-size 5 --out " + p("fl.geojson"),
+        "flows --flows " + p("e.jsonl") + " --fdr-q 1 --out " + p("fl.geojson"),
+        "flows --flows " + p("e.jsonl") + " --set geo.flows.speed=1 --out " + p("fl.geojson"),
         std::string("simulate-city --devices 3"), "simulate-city --devices 0 --out " + p("x.jsonl"),
         "import-events --csv " + p("e.jsonl") + " --lat-col a --lon-col b --time-col c --out " +
             p("y.jsonl")}) {

@@ -67,5 +67,47 @@ TEST(GeoSettings, BadValuesNameTheSetting) {
   EXPECT_NE(s.error().message.find("geo.hotspots.band_m"), std::string::npos);
 }
 
+TEST(GeoSettings, FlowDefaultsAreAnomalyConfigDefaults) {
+  auto s = flow_settings_from(Config(geo_settings()));
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const AnomalyConfig d;
+  EXPECT_EQ(s->anomaly.baseline_days, d.baseline_days);
+  EXPECT_EQ(s->anomaly.z_threshold, d.z_threshold);
+  EXPECT_EQ(s->anomaly.fdr, d.fdr);
+  EXPECT_EQ(s->anomaly.fdr_q, d.fdr_q);
+  EXPECT_EQ(s->anomaly.min_devices, d.min_devices);
+  const FlowSettings defaults;
+  EXPECT_EQ(s->k, defaults.k);
+  EXPECT_EQ(s->city, defaults.city);
+  EXPECT_EQ(s->window, defaults.window);
+  EXPECT_EQ(s->cell_size_m, defaults.cell_size_m);
+}
+
+TEST(GeoSettings, FlowSettingsFromTomlAndTheirBounds) {
+  Config c(geo_settings());
+  ASSERT_TRUE(c.load_toml_string("[geo.flows]\nk = 3\nbaseline_days = 7\nfdr_q = 0.1\n"
+                                 "cell_size_m = 500.0\n",
+                                 "flows.toml")
+                  .ok());
+  auto s = flow_settings_from(c);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->k, 3);
+  EXPECT_EQ(s->anomaly.min_devices, 3);  // the anomaly hour is k-anonymous too
+  EXPECT_EQ(s->anomaly.baseline_days, 7);
+  EXPECT_EQ(s->anomaly.fdr_q, 0.1);
+  EXPECT_EQ(s->cell_size_m, 500.0);
+  for (const char* bad : {"geo.flows.k=0", "geo.flows.baseline_days=367", "geo.flows.anomaly_z=0",
+                          "geo.flows.fdr_q=0"})
+    EXPECT_FALSE(c.set_assignment(bad).ok()) << bad;
+  for (const char* bad : {"geo.flows.cell_size_m=5", "geo.flows.fdr_q=1"}) {
+    ASSERT_TRUE(c.set_assignment(bad).ok()) << bad;
+    s = flow_settings_from(c);
+    ASSERT_FALSE(s.ok()) << bad;
+    const std::string name(bad, std::string_view(bad).find('='));
+    EXPECT_NE(s.error().message.find(name), std::string::npos) << s.error().message;
+    ASSERT_TRUE(c.set_assignment(name + "=" + (name == "geo.flows.fdr_q" ? "0.05" : "0")).ok());
+  }
+}
+
 }  // namespace
 }  // namespace css::geo
