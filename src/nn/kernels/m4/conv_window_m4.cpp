@@ -288,6 +288,15 @@ void gather(const ConvQ& p, int dilation, const std::int8_t* in, const std::int8
   }
 }
 
+// Copies n words from s to d (unaligned LDR/STR).
+inline __attribute__((always_inline)) void copy_words(const std::int8_t* s, int n, std::int8_t* d) {
+  do {
+    std::memcpy(d, s, 4);
+    s += 4;
+    d += 4;
+  } while (--n > 0);
+}
+
 using StepFn = void (*)(const std::int8_t*, StepJob*);
 
 // Dilated layers, one phase (residue r of t mod dilation) at a time: the steps t = r + i*d read
@@ -300,20 +309,32 @@ void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
   alignas(4) std::int8_t buf[kPhaseBytes + 4];
   const int k1 = p.kernel - 1;
   const int segment = kPhaseBytes / p.in_ch - k1;  // >= 1: checked by the caller
-  const std::int8_t* in_end = in + static_cast<std::ptrdiff_t>(steps) * p.in_ch;
+  const int row_words = (p.in_ch + 3) / 4;
+  const std::ptrdiff_t in_stride = static_cast<std::ptrdiff_t>(dilation) * p.in_ch;
+  const std::int8_t* last = in + static_cast<std::ptrdiff_t>(steps - 1) * p.in_ch;
+  // The first k1 rows of a phase's first segment are zero-point rows for every phase: written
+  // once, rewritten only after a later segment has overwritten them.
+  bool zp_ready = false;
   for (int r = 0; r < dilation && r < steps; ++r) {
     const int count = (steps - r + dilation - 1) / dilation;
     for (int i0 = 0; i0 < count; i0 += segment) {
       const int i1 = count - i0 < segment ? count : i0 + segment;
       std::int8_t* d = buf;
-      for (int j = i0; j < i1 + k1; ++j, d += p.in_ch) {
-        const int src = r + (j - k1) * dilation;
-        if (src < 0) {
-          copy_row(zp_pad, p.in_ch, p.in_ch + 3, d);
-        } else {
-          const std::int8_t* s = in + static_cast<std::ptrdiff_t>(src) * p.in_ch;
-          copy_row(s, p.in_ch, in_end - s, d);
-        }
+      int j = i0;
+      if (i0 == 0 && zp_ready) {
+        d += static_cast<std::ptrdiff_t>(k1) * p.in_ch;
+        j = k1;
+      }
+      zp_ready = i0 == 0;
+      for (; j < k1 && r + (j - k1) * dilation < 0; ++j, d += p.in_ch)
+        copy_words(zp_pad, row_words, d);
+      // Whole words: a row that is not the input's last has its next row's bytes after it.
+      const std::int8_t* s = in + static_cast<std::ptrdiff_t>(r + (j - k1) * dilation) * p.in_ch;
+      for (; j < i1 + k1; ++j, d += p.in_ch, s += in_stride) {
+        if (s != last)
+          copy_words(s, row_words, d);
+        else
+          copy_row(s, p.in_ch, p.in_ch, d);
       }
       const std::int8_t* x = buf;
       std::int8_t* y = out + static_cast<std::ptrdiff_t>(r + i0 * dilation) * p.out_ch;
