@@ -40,28 +40,37 @@ constexpr std::size_t kStreamBytes = 1536;  // stack buffer for the pass stream
 constexpr int kMaxZpBytes = 128;            // widest input row of this path (zp copy)
 constexpr int kPhaseBytes = 1024;           // stack buffer for one phase of a dilated layer
 
-// What a step function reads; field offsets are used by the assembly (checked below).
+// What a step function reads and updates; field offsets are used by the assembly (checked below).
 struct StepJob {
-  const std::int8_t* x;          // +0  the row (stored by the step function from its argument)
+  const std::int8_t* x;          // +0  row of the current step (advanced by x_stride per step)
   std::int32_t words;            // +4  4-byte words per row
   const std::int32_t* stream;    // +8  the chunk's pass stream
-  std::int8_t* y;                // +12 outputs of this step (advanced by 4 per full group)
+  std::int8_t* y;                // +12 outputs of the current step (advanced by 4 per 4-group)
   std::uint32_t lo4;             // +16 act_min in each byte
-  const std::int32_t* full_end;  // +20 stream position after the full 4-wide groups
-  std::int32_t tail;             // +24 channels after the full groups: 0..3
+  const std::int32_t* full_end;  // +20 stream position after the 4-wide groups
+  std::int32_t tail;             // +24 channels after the 4-wide groups: 0..3, 5 or 6
+  std::int32_t x_stride;         // +28 bytes from one step's row to the next
+  std::int32_t y_adv;            // +32 added to y after a step (output stride - 4 per 4-group)
+  std::int32_t steps;            // +36 steps left (>= 1 on entry)
+  std::int32_t y_groups;         // bytes the 4-groups advance y per step (C only)
 };
 static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
               offsetof(StepJob, y) == 12 && offsetof(StepJob, lo4) == 16 &&
               offsetof(StepJob, full_end) == 20 && offsetof(StepJob, tail) == 24 &&
-              sizeof(void*) == 4);
+              offsetof(StepJob, x_stride) == 28 && offsetof(StepJob, y_adv) == 32 &&
+              offsetof(StepJob, steps) == 36 && sizeof(void*) == 4);
 
-// Registers: r0/r1 activations (bytes 0,2 / 1,3), r2-r5 accumulators, r6 row pointer, r7 stream,
-// r8-r11 weights (LDM), ip the job, lr the word counter.
+// MAC loops. Registers: r0/r1 activations (bytes 0,2 / 1,3), r6 row pointer, r7 stream,
+// lr the word counter; 4-group: r2-r5 accumulators, r8-r11 weights (LDM), ip the job;
+// 6-group: r2-r5, r11, ip accumulators, r8-r10 weights (the job is on the stack).
 // clang-format off
-#define CSS_M4_BODY2                                 \
+#define CSS_M4_ACT                                   \
   "ldr r0, [r6], #4\n\t"                             \
   "sxtb16 r1, r0, ror #8\n\t"                        \
-  "sxtb16 r0, r0\n\t"                                \
+  "sxtb16 r0, r0\n\t"
+
+#define CSS_M4_BODY2                                 \
+  CSS_M4_ACT                                         \
   "ldmia r7!, {r8-r11}\n\t"                          \
   "smlad r2, r8, r0, r2\n\t"                         \
   "smlad r2, r9, r1, r2\n\t"                         \
@@ -77,9 +86,28 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "smlad r5, r10, r0, r5\n\t"                        \
   "smlad r5, r11, r1, r5\n\t"
 
-// Loop over `lr` words, BODY unrolled twice; an odd count enters at the second copy.
+// Six channels, three weight words per LDM: 19 instructions per 24 MACs.
+#define CSS_M4_BODY6                                 \
+  CSS_M4_ACT                                         \
+  "ldmia r7!, {r8-r10}\n\t"                          \
+  "smlad r2, r8, r0, r2\n\t"                         \
+  "smlad r2, r9, r1, r2\n\t"                         \
+  "smlad r3, r10, r0, r3\n\t"                        \
+  "ldmia r7!, {r8-r10}\n\t"                          \
+  "smlad r3, r8, r1, r3\n\t"                         \
+  "smlad r4, r9, r0, r4\n\t"                         \
+  "smlad r4, r10, r1, r4\n\t"                        \
+  "ldmia r7!, {r8-r10}\n\t"                          \
+  "smlad r5, r8, r0, r5\n\t"                         \
+  "smlad r5, r9, r1, r5\n\t"                         \
+  "smlad r11, r10, r0, r11\n\t"                      \
+  "ldmia r7!, {r8-r10}\n\t"                          \
+  "smlad r11, r8, r1, r11\n\t"                       \
+  "smlad ip, r9, r0, ip\n\t"                         \
+  "smlad ip, r10, r1, ip\n\t"
+
+// Loop over `lr` words (row pointer r6), BODY unrolled twice; an odd count enters at the second.
 #define CSS_M4_MACS(BODY, L1, L2)                    \
-  "ldm ip, {r6, lr}\n\t"          /* row, words */   \
   "tst lr, #1\n\t"                                   \
   "bne " L2 "f\n\t"                                  \
   L1 ":\n\t" BODY                                    \
@@ -87,91 +115,119 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "subs lr, lr, #2\n\t"                              \
   "bgt " L1 "b\n\t"
 
-// high + round - (high < 0) of accumulator ACC into r0 (exact form), or high + round (ReLU).
-#define CSS_M4_HIGH_EXACT(ACC)                       \
-  "ldmia r7!, {r8-r10}\n\t"       /* m, round, e */  \
-  "smmulr r0, " ACC ", r8\n\t"                       \
-  "add r9, r9, r0, asr #31\n\t"                      \
-  "add r0, r0, r9\n\t"
-#define CSS_M4_HIGH_RELU(ACC)                        \
-  "ldmia r7!, {r8-r10}\n\t"                          \
-  "smmlar r0, " ACC ", r8, r9\n\t"
+// D = high + round - (high < 0) of accumulator ACC (exact form) or high + round (ReLU), from
+// the channel's M and ROUND registers (ROUND is clobbered).
+#define CSS_M4_HIGH_EXACT(D, ACC, M, ROUND)          \
+  "smmulr " D ", " ACC ", " M "\n\t"                 \
+  "add " ROUND ", " ROUND ", " D ", asr #31\n\t"     \
+  "add " D ", " D ", " ROUND "\n\t"
+#define CSS_M4_HIGH_RELU(D, ACC, M, ROUND)           \
+  "smmlar " D ", " ACC ", " M ", " ROUND "\n\t"
 
-// Channel 0 of a group into r11; channel K (1..3) into byte K of r11.
-#define CSS_M4_OUT0(HIGH)                            \
-  HIGH("r2")                                         \
-  "asr r0, r0, r10\n\t"                              \
-  "ssat r11, #8, r0\n\t"
-#define CSS_M4_OUTK(HIGH, ACC, K)                    \
-  HIGH(ACC)                                          \
-  "asr r0, r0, r10\n\t"                              \
-  "ssat r0, #8, r0\n\t"                              \
-  "bfi r11, r0, #" #K "*8, #8\n\t"
+// Two channels' outputs from one LDM of (m, round, e) x 2: accumulator A into byte KA of OUT
+// (KA 0: OUT is written whole), B into byte KA + 1; SCR is a free register for the LDM list.
+#define CSS_M4_PAIR(HIGH, A, B, OUT, KA, KB, SCR)                     \
+  "ldmia r7!, {r0, r1, " SCR ", r8, r9, r10}\n\t"                    \
+  HIGH("r0", A, "r0", "r1")                                         \
+  "asr r0, r0, " SCR "\n\t"                                         \
+  CSS_M4_SAT_##KA(OUT)                                              \
+  HIGH("r8", B, "r8", "r9")                                         \
+  "asr r8, r8, r10\n\t"                                             \
+  "ssat r8, #8, r8\n\t"                                             \
+  "bfi " OUT ", r8, #" #KB "*8, #8\n\t"
+#define CSS_M4_SAT_0(OUT) "ssat " OUT ", #8, r0\n\t"
+#define CSS_M4_SAT_2(OUT) "ssat r0, #8, r0\n\t" "bfi " OUT ", r0, #16, #8\n\t"
 
-// Clamp the bytes of r11 from below by act_min: r6 = y, lr = lo4 afterwards.
-#define CSS_M4_CLAMP                                 \
-  "ldrd r6, lr, [ip, #12]\n\t"                       \
-  "ssub8 r0, r11, lr\n\t"                            \
-  "sel r11, r11, lr\n\t"
+// Clamps the bytes of R from below by act_min (lr = lo4).
+#define CSS_M4_CLAMP(R)                              \
+  "ssub8 r0, " R ", lr\n\t"                          \
+  "sel " R ", " R ", lr\n\t"
 
-#define CSS_M4_GROUP4(HIGH, L1, L2)                  \
-  "ldmia r7!, {r2-r5}\n\t"        /* 2 * bias */     \
-  CSS_M4_MACS(CSS_M4_BODY4, L1, L2)                  \
-  CSS_M4_OUT0(HIGH)                                  \
-  CSS_M4_OUTK(HIGH, "r3", 1)                         \
-  CSS_M4_OUTK(HIGH, "r4", 2)                         \
-  CSS_M4_OUTK(HIGH, "r5", 3)                         \
-  CSS_M4_CLAMP
-
-// void step(const int8_t* x, StepJob* job): all output channels of one time step.
-#define CSS_M4_STEP(HIGH)                                                  \
+// void run_steps(StepJob* job): job->steps output time steps, all channels of the chunk.
+#define CSS_M4_STEPS(HIGH)                                                 \
   "push {r4-r11, lr}\n\t"                                                  \
-  "mov ip, r1\n\t"                                                         \
-  "str r0, [ip]\n\t"                                                       \
+  "mov ip, r0\n\t"                                                         \
+  "1:\n\t"                                 /* one time step */             \
   "ldr r7, [ip, #8]\n\t"                                                   \
   "ldr r0, [ip, #20]\n\t"                                                  \
   "cmp r7, r0\n\t"                                                         \
   "beq 20f\n\t"                                                            \
-  "10:\n\t"                                                                \
-  CSS_M4_GROUP4(HIGH, "11", "12")                                          \
+  "10:\n\t"                                /* 4-wide groups */             \
+  "ldmia r7!, {r2-r5}\n\t"                 /* 2 * bias */                  \
+  "ldm ip, {r6, lr}\n\t"                   /* row, words */                \
+  CSS_M4_MACS(CSS_M4_BODY4, "11", "12")                                    \
+  CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6")                         \
+  CSS_M4_PAIR(HIGH, "r4", "r5", "r11", 2, 3, "r6")                         \
+  "ldrd r6, lr, [ip, #12]\n\t"             /* y, lo4 */                    \
+  CSS_M4_CLAMP("r11")                                                      \
   "str r11, [r6], #4\n\t"                                                  \
   "str r6, [ip, #12]\n\t"                                                  \
   "ldr r0, [ip, #20]\n\t"                                                  \
   "cmp r7, r0\n\t"                                                         \
   "bne 10b\n\t"                                                            \
   "20:\n\t"                                                                \
-  "ldr r0, [ip, #24]\n\t"                                                  \
-  "cmp r0, #3\n\t"                                                         \
-  "beq 30f\n\t"                                                            \
-  "cmp r0, #0\n\t"                                                         \
+  "ldr r4, [ip, #24]\n\t"                  /* tail channels */             \
+  "cmp r4, #4\n\t"                                                         \
+  "bgt 60f\n\t"                                                            \
+  "cmp r4, #0\n\t"                                                         \
   "beq 90f\n\t"                                                            \
+  "movs r5, #0\n\t"                        /* byte offset in y */          \
+  "30:\n\t"                                /* 2-wide groups, r4 left */    \
   "ldmia r7!, {r2, r3}\n\t"                                                \
-  CSS_M4_MACS(CSS_M4_BODY2, "21", "22")                                    \
-  CSS_M4_OUT0(HIGH)                                                        \
-  CSS_M4_OUTK(HIGH, "r3", 1)                                               \
-  CSS_M4_CLAMP                                                             \
-  "strb r11, [r6]\n\t"                                                     \
-  "ldr r0, [ip, #24]\n\t"                                                  \
-  "cmp r0, #1\n\t"                                                         \
-  "beq 90f\n\t"                                                            \
-  "lsrs r11, r11, #8\n\t"                                                  \
-  "strb r11, [r6, #1]\n\t"                                                 \
+  "ldm ip, {r6, lr}\n\t"                                                   \
+  CSS_M4_MACS(CSS_M4_BODY2, "31", "32")                                    \
+  CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6")                         \
+  "ldrd r6, lr, [ip, #12]\n\t"                                             \
+  CSS_M4_CLAMP("r11")                                                      \
+  "cmp r4, #1\n\t"                                                         \
+  "beq 35f\n\t"                                                            \
+  "strh r11, [r6, r5]\n\t"                                                 \
+  "adds r5, r5, #2\n\t"                                                    \
+  "subs r4, r4, #2\n\t"                                                    \
+  "bne 30b\n\t"                                                            \
   "b 90f\n\t"                                                              \
-  "30:\n\t"                                                                \
-  CSS_M4_GROUP4(HIGH, "31", "32")                                          \
-  "strh r11, [r6]\n\t"                                                     \
-  "lsrs r11, r11, #16\n\t"                                                 \
-  "strb r11, [r6, #2]\n\t"                                                 \
-  "90:\n\t"                                                                \
+  "35:\n\t"                                                                \
+  "strb r11, [r6, r5]\n\t"                                                 \
+  "b 90f\n\t"                                                              \
+  "60:\n\t"                                /* one 6-wide group */          \
+  "ldm ip, {r6, lr}\n\t"                                                   \
+  "push {ip}\n\t"                                                          \
+  "ldmia r7!, {r2-r5, r11, ip}\n\t"                                        \
+  CSS_M4_MACS(CSS_M4_BODY6, "61", "62")                                    \
+  CSS_M4_PAIR(HIGH, "r2", "r3", "r2", 0, 1, "r6")                          \
+  CSS_M4_PAIR(HIGH, "r4", "r5", "r2", 2, 3, "r3")                          \
+  CSS_M4_PAIR(HIGH, "r11", "ip", "r4", 0, 1, "r3")                         \
+  "pop {ip}\n\t"                                                           \
+  "ldrd r6, lr, [ip, #12]\n\t"                                             \
+  CSS_M4_CLAMP("r2")                                                       \
+  CSS_M4_CLAMP("r4")                                                       \
+  "str r2, [r6]\n\t"                                                       \
+  "ldr r0, [ip, #24]\n\t"                                                  \
+  "cmp r0, #6\n\t"                                                         \
+  "ite eq\n\t"                                                             \
+  "strheq r4, [r6, #4]\n\t"                                                \
+  "strbne r4, [r6, #4]\n\t"                                                \
+  "90:\n\t"                                /* next step */                 \
+  "ldr r0, [ip, #0]\n\t"                                                   \
+  "ldr r1, [ip, #12]\n\t"                                                  \
+  "ldrd r2, r3, [ip, #28]\n\t"             /* x_stride, y_adv */           \
+  "ldr r4, [ip, #36]\n\t"                                                  \
+  "add r0, r0, r2\n\t"                                                     \
+  "add r1, r1, r3\n\t"                                                     \
+  "str r0, [ip, #0]\n\t"                                                   \
+  "str r1, [ip, #12]\n\t"                                                  \
+  "subs r4, r4, #1\n\t"                                                    \
+  "str r4, [ip, #36]\n\t"                                                  \
+  "bne 1b\n\t"                                                             \
   "pop {r4-r11, pc}\n\t"
 // clang-format on
 
-// Naked: the asm is the whole function (AAPCS: r0 = x, r1 = job; r4-r11 saved by the push).
-__attribute__((naked, noinline)) void step_exact(const std::int8_t*, StepJob*) {
-  asm volatile(CSS_M4_STEP(CSS_M4_HIGH_EXACT));
+// Naked: the asm is the whole function (AAPCS: r0 = job; r4-r11 saved by the push).
+__attribute__((naked, noinline)) void steps_exact(StepJob*) {
+  asm volatile(CSS_M4_STEPS(CSS_M4_HIGH_EXACT));
 }
-__attribute__((naked, noinline)) void step_relu(const std::int8_t*, StepJob*) {
-  asm volatile(CSS_M4_STEP(CSS_M4_HIGH_RELU));
+__attribute__((naked, noinline)) void steps_relu(StepJob*) {
+  asm volatile(CSS_M4_STEPS(CSS_M4_HIGH_RELU));
 }
 
 inline std::int32_t bytes_1_3(std::int32_t v) {
@@ -202,14 +258,27 @@ inline void put_lanes(std::int32_t v, std::int32_t* d) {
   d[1] = __sadd16(b13, b13);
 }
 
-// Width of each group of a chunk of `count` channels: 4, except a remainder of 1-2 (2-wide).
-constexpr int tail_width(int count) {
-  return count % 4 == 0 ? 0 : count % 4 == 3 ? 4 : 2;
+// Channels after the 4-wide groups of a chunk of `count` (run by the tail code): a remainder of
+// 1 or 2 joins the last 4-group as one 6-wide group (padded when 5), one of 3 (or a count < 4)
+// goes as 2-wide groups (the last padded when odd).
+constexpr int tail_channels(int count) {
+  return count >= 5 && (count % 4 == 1 || count % 4 == 2) ? count % 4 + 4 : count % 4;
+}
+// Width of the group starting at channel g of a chunk of `count`.
+constexpr int group_width(int count, int g) {
+  const int tail = tail_channels(count);
+  if (g < count - tail) return 4;
+  return tail >= 5 ? 6 : 2;
+}
+// Channels of the pass stream, padding included.
+constexpr int padded_channels(int count) {
+  const int tail = tail_channels(count);
+  return count - tail + (tail >= 5 ? 6 : (tail + 1) / 2 * 2);
 }
 // int32 words of the pass stream of `count` channels: per channel of a group 2*words weight
 // words, 1 bias and 3 requantisation words.
 constexpr int stream_words(int count, int words) {
-  return (count / 4 * 4 + tail_width(count)) * (2 * words + 4);
+  return padded_channels(count) * (2 * words + 4);
 }
 
 // Writes the pass stream of channels [o0, o0 + count): per group [2*bias x width]
@@ -217,8 +286,8 @@ constexpr int stream_words(int count, int words) {
 // are all zero (e = 1). False when a channel does not qualify for the 32-bit requantisation.
 bool pack_stream(const ConvQ& p, int o0, int count, int words, std::int32_t* s) {
   const int n = p.kernel * p.in_ch;
-  for (int g = 0; g < count; g += 4) {
-    const int width = count - g >= 4 ? 4 : tail_width(count - g);
+  for (int g = 0; g < count;) {
+    const int width = group_width(count, g);
     for (int c = 0; c < width; ++c) {  // 2 * bias, modulo 2^32 (a bias too large fails below)
       const auto bias = g + c < count ? static_cast<std::uint32_t>(p.bias_eff[o0 + g + c]) : 0U;
       *s++ = static_cast<std::int32_t>(2U * bias);
@@ -252,6 +321,7 @@ bool pack_stream(const ConvQ& p, int o0, int count, int words, std::int32_t* s) 
       *s++ = (std::int32_t{1} << (e - 1)) + p.out_zp * (1 << e);
       *s++ = e;
     }
+    g += width;
   }
   return true;
 }
@@ -297,15 +367,26 @@ inline __attribute__((always_inline)) void copy_words(const std::int8_t* s, int 
   } while (--n > 0);
 }
 
-using StepFn = void (*)(const std::int8_t*, StepJob*);
+using StepsFn = void (*)(StepJob*);
+
+// Runs `count` steps from row x (rows x_stride apart) into y (outputs y_stride apart).
+inline void run(StepsFn fn, StepJob& job, const std::int8_t* x, std::int32_t x_stride,
+                std::int8_t* y, std::int32_t y_stride, int count) {
+  job.x = x;
+  job.x_stride = x_stride;
+  job.y = y;
+  job.y_adv = y_stride - job.y_groups;
+  job.steps = count;
+  fn(&job);
+}
 
 // Dilated layers, one phase (residue r of t mod dilation) at a time: the steps t = r + i*d read
 // rows r + (i - k + 1 .. i)*d, i.e. k consecutive rows of the phase's own row sequence (k - 1
 // zero-point rows, then in[r], in[r + d], ...). Copying that sequence once into buf makes every
 // step's k rows contiguous: one row copied per step instead of k, and the zero-point rows once
-// per phase instead of at every step before the span. Long phases go in segments of buf.
+// per call instead of k at every step before the span. Long phases go in segments of buf.
 void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
-                const std::int8_t* zp_pad, std::int8_t* out, StepFn step, StepJob& job) {
+                const std::int8_t* zp_pad, std::int8_t* out, StepsFn fn, StepJob& job) {
   alignas(4) std::int8_t buf[kPhaseBytes + 4];
   const int k1 = p.kernel - 1;
   const int segment = kPhaseBytes / p.in_ch - k1;  // >= 1: checked by the caller
@@ -336,13 +417,8 @@ void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
         else
           copy_row(s, p.in_ch, p.in_ch, d);
       }
-      const std::int8_t* x = buf;
-      std::int8_t* y = out + static_cast<std::ptrdiff_t>(r + i0 * dilation) * p.out_ch;
-      const std::ptrdiff_t y_stride = static_cast<std::ptrdiff_t>(dilation) * p.out_ch;
-      for (int i = i0; i < i1; ++i, x += p.in_ch, y += y_stride) {
-        job.y = y;
-        step(x, &job);
-      }
+      run(fn, job, buf, p.in_ch, out + static_cast<std::ptrdiff_t>(r + i0 * dilation) * p.out_ch,
+          dilation * p.out_ch, i1 - i0);
     }
   }
 }
@@ -358,11 +434,11 @@ bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int
   int chunk = p.out_ch;
   if (stream_words(chunk, words) > kCapacity) chunk = kCapacity / (4 * (2 * words + 4)) * 4;
   if (chunk < 4 && chunk < p.out_ch) return false;
-  if (n < 3 || p.in_ch > kMaxZpBytes || p.act_max != 127) return false;
+  if (n < 3 || p.in_ch > kMaxZpBytes || p.act_max != 127 || steps < 1) return false;
   alignas(8) std::int32_t stream[kCapacity];
   alignas(4) std::int8_t zp_pad[kMaxZpBytes + 4] = {};
   for (int i = 0; i < p.in_ch; ++i) zp_pad[i] = zp_row[i];
-  const StepFn step = p.act_min >= p.out_zp ? step_relu : step_exact;
+  const StepsFn fn = p.act_min >= p.out_zp ? steps_relu : steps_exact;
   const int span = (p.kernel - 1) * dilation;
   const bool contiguous = dilation == 1 || p.kernel == 1;
   const bool phased = !contiguous && n <= kPhaseBytes - p.in_ch;
@@ -379,21 +455,24 @@ bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int
   for (int o0 = 0; o0 < p.out_ch; o0 += chunk) {
     const int count = p.out_ch - o0 < chunk ? p.out_ch - o0 : chunk;
     if (!pack_stream(p, o0, count, words, stream)) return false;
-    job.full_end = stream + count / 4 * 4 * (2 * words + 4);
-    job.tail = count % 4;
+    job.full_end = stream + (count - tail_channels(count)) * (2 * words + 4);
+    job.tail = tail_channels(count);
+    job.y_groups = count - job.tail;
+    std::int8_t* y = out + o0;
     if (phased) {
-      run_phases(p, dilation, in, steps, zp_pad, out + o0, step, job);
+      run_phases(p, dilation, in, steps, zp_pad, y, fn, job);
       continue;
     }
-    std::int8_t* y = out + o0;
-    for (int t = 0; t < steps; ++t, y += p.out_ch) {
-      const std::int8_t* x = scratch;
-      if (t >= span && t < t_direct_end && contiguous)
-        x = in + static_cast<std::ptrdiff_t>(t - span) * p.in_ch;
-      else
-        gather(p, dilation, in, in_end, t, zp_pad, scratch);
-      job.y = y;
-      step(x, &job);
+    const bool direct = contiguous && t_direct_end > span;
+    for (int t = 0; t < steps; ++t) {
+      std::int8_t* yt = y + static_cast<std::ptrdiff_t>(t) * p.out_ch;
+      if (direct && t == span) {  // the rows of steps [span, t_direct_end) lie in the input
+        run(fn, job, in, p.in_ch, yt, p.out_ch, t_direct_end - span);
+        t = t_direct_end - 1;
+        continue;
+      }
+      gather(p, dilation, in, in_end, t, zp_pad, scratch);
+      run(fn, job, scratch, 0, yt, 0, 1);
     }
   }
   return true;
