@@ -43,7 +43,7 @@ constexpr int kPhaseBytes = 1024;           // stack buffer for one phase of a d
 // What a step function reads and updates; field offsets are used by the assembly (checked below).
 struct StepJob {
   const std::int8_t* x;          // +0  row of the current step (advanced by x_stride per step)
-  std::int32_t words;            // +4  4-byte words per row
+  std::int32_t words;            // +4  4-byte words per row, rounded up to a multiple of 4
   const std::int32_t* stream;    // +8  the chunk's pass stream
   std::int8_t* y;                // +12 outputs of the current step (advanced by 4 per 4-group)
   std::uint32_t lo4;             // +16 act_min in each byte
@@ -52,13 +52,15 @@ struct StepJob {
   std::int32_t x_stride;         // +28 bytes from one step's row to the next
   std::int32_t y_adv;            // +32 added to y after a step (output stride - 4 per 4-group)
   std::int32_t steps;            // +36 steps left (>= 1 on entry)
+  std::int32_t entry;            // +40 first unrolled MAC body: (4 - words % 4) % 4
   std::int32_t y_groups;         // bytes the 4-groups advance y per step (C only)
 };
 static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
               offsetof(StepJob, y) == 12 && offsetof(StepJob, lo4) == 16 &&
               offsetof(StepJob, full_end) == 20 && offsetof(StepJob, tail) == 24 &&
               offsetof(StepJob, x_stride) == 28 && offsetof(StepJob, y_adv) == 32 &&
-              offsetof(StepJob, steps) == 36 && sizeof(void*) == 4);
+              offsetof(StepJob, steps) == 36 && offsetof(StepJob, entry) == 40 &&
+              sizeof(void*) == 4);
 
 // MAC loops. Registers: r0/r1 activations (bytes 0,2 / 1,3), r6 row pointer, r7 stream,
 // lr the word counter; 4-group: r2-r5 accumulators, r8-r11 weights (LDM), ip the job;
@@ -106,14 +108,19 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "smlad ip, r9, r0, ip\n\t"                         \
   "smlad ip, r10, r1, ip\n\t"
 
-// Loop over `lr` words (row pointer r6), BODY unrolled twice; an odd count enters at the second.
-#define CSS_M4_MACS(BODY, L1, L2)                    \
-  "tst lr, #1\n\t"                                   \
-  "bne " L2 "f\n\t"                                  \
-  L1 ":\n\t" BODY                                    \
-  L2 ":\n\t" BODY                                    \
-  "subs lr, lr, #2\n\t"                              \
-  "bgt " L1 "b\n\t"
+// Loop over `lr` words (row pointer r6; lr rounded up to a multiple of 4), BODY unrolled 4
+// times; entering at body `r0` (TBB, ARMv7-M ARM A7.7.185) runs the words % 4 odd ones first.
+#define CSS_M4_MACS(BODY, L)                         \
+  "tbb [pc, r0]\n\t"                                \
+  L "0:\n\t"                                        \
+  ".byte (" L "1f - " L "0b) / 2, (" L "2f - " L "0b) / 2\n\t" \
+  ".byte (" L "3f - " L "0b) / 2, (" L "4f - " L "0b) / 2\n\t" \
+  L "1:\n\t" BODY                                   \
+  L "2:\n\t" BODY                                   \
+  L "3:\n\t" BODY                                   \
+  L "4:\n\t" BODY                                   \
+  "subs lr, lr, #4\n\t"                             \
+  "bgt " L "1b\n\t"
 
 // D = high + round - (high < 0) of accumulator ACC (exact form) or high + round (ReLU), from
 // the channel's M and ROUND registers (ROUND is clobbered).
@@ -155,7 +162,8 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "10:\n\t"                                /* 4-wide groups */             \
   "ldmia r7!, {r2-r5}\n\t"                 /* 2 * bias */                  \
   "ldm ip, {r6, lr}\n\t"                   /* row, words */                \
-  CSS_M4_MACS(CSS_M4_BODY4, "11", "12")                                    \
+  "ldr r0, [ip, #40]\n\t"                 /* entry */                     \
+  CSS_M4_MACS(CSS_M4_BODY4, "4")                                           \
   CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6")                         \
   CSS_M4_PAIR(HIGH, "r4", "r5", "r11", 2, 3, "r6")                         \
   "ldrd r6, lr, [ip, #12]\n\t"             /* y, lo4 */                    \
@@ -175,7 +183,8 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "30:\n\t"                                /* 2-wide groups, r4 left */    \
   "ldmia r7!, {r2, r3}\n\t"                                                \
   "ldm ip, {r6, lr}\n\t"                                                   \
-  CSS_M4_MACS(CSS_M4_BODY2, "31", "32")                                    \
+  "ldr r0, [ip, #40]\n\t"                                                 \
+  CSS_M4_MACS(CSS_M4_BODY2, "5")                                           \
   CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6")                         \
   "ldrd r6, lr, [ip, #12]\n\t"                                             \
   CSS_M4_CLAMP("r11")                                                      \
@@ -191,9 +200,10 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "b 90f\n\t"                                                              \
   "60:\n\t"                                /* one 6-wide group */          \
   "ldm ip, {r6, lr}\n\t"                                                   \
+  "ldr r0, [ip, #40]\n\t"                                                 \
   "push {ip}\n\t"                                                          \
   "ldmia r7!, {r2-r5, r11, ip}\n\t"                                        \
-  CSS_M4_MACS(CSS_M4_BODY6, "61", "62")                                    \
+  CSS_M4_MACS(CSS_M4_BODY6, "7")                                           \
   CSS_M4_PAIR(HIGH, "r2", "r3", "r2", 0, 1, "r6")                          \
   CSS_M4_PAIR(HIGH, "r4", "r5", "r2", 2, 3, "r3")                          \
   CSS_M4_PAIR(HIGH, "r11", "ip", "r4", 0, 1, "r3")                         \
@@ -449,7 +459,8 @@ bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int
   while (t_direct_end > span && (t_direct_end - 1 - span) * p.in_ch + 4 * words > steps * p.in_ch)
     --t_direct_end;
   StepJob job{};
-  job.words = words;
+  job.words = (words + 3) & ~3;
+  job.entry = (4 - words % 4) % 4;
   job.stream = stream;
   job.lo4 = (static_cast<std::uint32_t>(p.act_min) & 0xFFU) * 0x01010101U;
   for (int o0 = 0; o0 < p.out_ch; o0 += chunk) {
