@@ -123,11 +123,12 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "bgt " L "1b\n\t"
 
 // D = high + round - (high < 0) of accumulator ACC (exact form) or high + round (ReLU), from
-// the channel's M and ROUND registers (ROUND is clobbered).
+// the channel's M and ROUND registers (ROUND is clobbered). The exact form subtracts
+// (ACC < 0) instead, which gives the same output: high < 0 implies ACC < 0 (m >= 0), and when
+// ACC < 0 but high = 0 both forms give (round - 1) >> e = round >> e = out_zp (e >= 1).
 #define CSS_M4_HIGH_EXACT(D, ACC, M, ROUND)          \
-  "smmulr " D ", " ACC ", " M "\n\t"                 \
-  "add " ROUND ", " ROUND ", " D ", asr #31\n\t"     \
-  "add " D ", " D ", " ROUND "\n\t"
+  "add " ROUND ", " ROUND ", " ACC ", asr #31\n\t"  \
+  "smmlar " D ", " ACC ", " M ", " ROUND "\n\t"
 #define CSS_M4_HIGH_RELU(D, ACC, M, ROUND)           \
   "smmlar " D ", " ACC ", " M ", " ROUND "\n\t"
 
@@ -310,8 +311,8 @@ bool pack_stream(const ConvQ& p, int o0, int count, int words, std::int32_t* s) 
         continue;
       }
       const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o0 + g + c) * n;
-      for (int k = 0; k < n / 4; ++k, d += step) put_lanes(load_word(w + 4 * k), d);
-      if (n % 4 != 0) put_lanes(row_word(w, n / 4, n), d);
+      for (int k = n / 4; k > 0; --k, w += 4, d += step) put_lanes(load_word(w), d);  // n >= 3
+      if (n % 4 != 0) put_lanes(row_word(w, 0, n % 4), d);
     }
     s += static_cast<std::ptrdiff_t>(2 * width) * words;
     for (int c = 0; c < width; ++c) {
@@ -368,13 +369,18 @@ void gather(const ConvQ& p, int dilation, const std::int8_t* in, const std::int8
   }
 }
 
-// Copies n words from s to d (unaligned LDR/STR).
+// Copies n >= 1 words from s to d (unaligned LDR/STR): 4 instructions per word.
 inline __attribute__((always_inline)) void copy_words(const std::int8_t* s, int n, std::int8_t* d) {
-  do {
-    std::memcpy(d, s, 4);
-    s += 4;
-    d += 4;
-  } while (--n > 0);
+  std::int32_t t;
+  asm volatile(
+      "1:\n\t"
+      "ldr %[t], [%[s]], #4\n\t"
+      "str %[t], [%[d]], #4\n\t"
+      "subs %[n], %[n], #1\n\t"
+      "bne 1b"
+      : [s] "+r"(s), [d] "+r"(d), [n] "+r"(n), [t] "=&r"(t)
+      :
+      : "cc", "memory");
 }
 
 using StepsFn = void (*)(StepJob*);
