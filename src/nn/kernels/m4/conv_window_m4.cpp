@@ -40,26 +40,27 @@ constexpr std::size_t kStreamBytes = 1536;  // stack buffer for the pass stream
 constexpr int kMaxZpBytes = 128;            // widest input row of this path (zp copy)
 constexpr int kPhaseBytes = 1024;           // stack buffer for one phase of a dilated layer
 
-// What a step function reads and updates; field offsets are used by the assembly (checked below).
+// What a step function reads and updates; field offsets are used by the assembly (checked below:
+// y, x, words, y_adv, x_stride, x_end, stream are loaded by one LDM at the end of a step).
 struct StepJob {
-  const std::int8_t* x;          // +0  row of the current step (advanced by x_stride per step)
-  std::int32_t words;            // +4  4-byte words per row, rounded up to a multiple of 4
-  const std::int32_t* stream;    // +8  the chunk's pass stream
-  std::int8_t* y;                // +12 outputs of the current step (advanced by 4 per 4-group)
-  std::uint32_t lo4;             // +16 act_min in each byte
-  const std::int32_t* full_end;  // +20 stream position after the 4-wide groups
-  std::int32_t tail;             // +24 channels after the 4-wide groups: 0..3, 5 or 6
-  std::int32_t x_stride;         // +28 bytes from one step's row to the next
-  std::int32_t y_adv;            // +32 added to y after a step (output stride - 4 per 4-group)
-  std::int32_t steps;            // +36 steps left (>= 1 on entry)
+  std::uint32_t lo4;             // +0  act_min in each byte
+  std::int8_t* y;                // +4  outputs of the current step (advanced by 4 per 4-group)
+  const std::int8_t* x;          // +8  row of the current step
+  std::int32_t words;            // +12 4-byte words per row, rounded up to a multiple of 4
+  std::int32_t y_adv;            // +16 added to y after a step (output stride - 4 per 4-group)
+  std::int32_t x_stride;         // +20 bytes from one step's row to the next
+  const std::int8_t* x_end;      // +24 x after the last step (steps >= 1)
+  const std::int32_t* stream;    // +28 the chunk's pass stream
+  const std::int32_t* full_end;  // +32 stream position after the 4-wide groups
+  std::int32_t tail;             // +36 channels after the 4-wide groups: 0..3, 5 or 6
   std::int32_t entry;            // +40 first unrolled MAC body: (4 - words % 4) % 4
   std::int32_t y_groups;         // bytes the 4-groups advance y per step (C only)
 };
-static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
-              offsetof(StepJob, y) == 12 && offsetof(StepJob, lo4) == 16 &&
-              offsetof(StepJob, full_end) == 20 && offsetof(StepJob, tail) == 24 &&
-              offsetof(StepJob, x_stride) == 28 && offsetof(StepJob, y_adv) == 32 &&
-              offsetof(StepJob, steps) == 36 && offsetof(StepJob, entry) == 40 &&
+static_assert(offsetof(StepJob, y) == 4 && offsetof(StepJob, x) == 8 &&
+              offsetof(StepJob, words) == 12 && offsetof(StepJob, y_adv) == 16 &&
+              offsetof(StepJob, x_stride) == 20 && offsetof(StepJob, x_end) == 24 &&
+              offsetof(StepJob, stream) == 28 && offsetof(StepJob, full_end) == 32 &&
+              offsetof(StepJob, tail) == 36 && offsetof(StepJob, entry) == 40 &&
               sizeof(void*) == 4);
 
 // MAC loops. Registers: r0/r1 activations (bytes 0,2 / 1,3), r6 row pointer, r7 stream,
@@ -146,36 +147,37 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
 #define CSS_M4_SAT_0(OUT) "ssat " OUT ", #8, r0\n\t"
 #define CSS_M4_SAT_2(OUT) "ssat r0, #8, r0\n\t" "bfi " OUT ", r0, #16, #8\n\t"
 
-// Clamps the bytes of R from below by act_min (lr = lo4).
+// Clamps the bytes of R from below by act_min (lr = lo4); not needed when act_min = -128.
 #define CSS_M4_CLAMP(R)                              \
   "ssub8 r0, " R ", lr\n\t"                          \
   "sel " R ", " R ", lr\n\t"
+#define CSS_M4_NO_CLAMP(R)
 
-// void run_steps(StepJob* job): job->steps output time steps, all channels of the chunk.
-#define CSS_M4_STEPS(HIGH)                                                 \
+// void steps(StepJob* job): the steps from job->x to job->x_end, all channels of the chunk.
+#define CSS_M4_STEPS(HIGH, CLAMP)                                          \
   "push {r4-r11, lr}\n\t"                                                  \
   "mov ip, r0\n\t"                                                         \
+  "ldr r7, [ip, #28]\n\t"                  /* stream */                    \
   "1:\n\t"                                 /* one time step */             \
-  "ldr r7, [ip, #8]\n\t"                                                   \
-  "ldr r0, [ip, #20]\n\t"                                                  \
+  "ldr r0, [ip, #32]\n\t"                                                  \
   "cmp r7, r0\n\t"                                                         \
   "beq 20f\n\t"                                                            \
   "10:\n\t"                                /* 4-wide groups */             \
   "ldmia r7!, {r2-r5}\n\t"                 /* 2 * bias */                  \
-  "ldm ip, {r6, lr}\n\t"                   /* row, words */                \
-  "ldr r0, [ip, #40]\n\t"                 /* entry */                     \
+  "ldrd r6, lr, [ip, #8]\n\t"              /* row, words */                \
+  "ldr r0, [ip, #40]\n\t"                  /* entry */                     \
   CSS_M4_MACS(CSS_M4_BODY4, "4")                                           \
   CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6")                         \
   CSS_M4_PAIR(HIGH, "r4", "r5", "r11", 2, 3, "r6")                         \
-  "ldrd r6, lr, [ip, #12]\n\t"             /* y, lo4 */                    \
-  CSS_M4_CLAMP("r11")                                                      \
+  "ldrd lr, r6, [ip]\n\t"                  /* lo4, y */                    \
+  CLAMP("r11")                                                             \
   "str r11, [r6], #4\n\t"                                                  \
-  "str r6, [ip, #12]\n\t"                                                  \
-  "ldr r0, [ip, #20]\n\t"                                                  \
+  "str r6, [ip, #4]\n\t"                                                   \
+  "ldr r0, [ip, #32]\n\t"                                                  \
   "cmp r7, r0\n\t"                                                         \
   "bne 10b\n\t"                                                            \
   "20:\n\t"                                                                \
-  "ldr r4, [ip, #24]\n\t"                  /* tail channels */             \
+  "ldr r4, [ip, #36]\n\t"                  /* tail channels */             \
   "cmp r4, #4\n\t"                                                         \
   "bgt 60f\n\t"                                                            \
   "cmp r4, #0\n\t"                                                         \
@@ -183,12 +185,12 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "movs r5, #0\n\t"                        /* byte offset in y */          \
   "30:\n\t"                                /* 2-wide groups, r4 left */    \
   "ldmia r7!, {r2, r3}\n\t"                                                \
-  "ldm ip, {r6, lr}\n\t"                                                   \
-  "ldr r0, [ip, #40]\n\t"                                                 \
+  "ldrd r6, lr, [ip, #8]\n\t"                                              \
+  "ldr r0, [ip, #40]\n\t"                                                  \
   CSS_M4_MACS(CSS_M4_BODY2, "5")                                           \
   CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6")                         \
-  "ldrd r6, lr, [ip, #12]\n\t"                                             \
-  CSS_M4_CLAMP("r11")                                                      \
+  "ldrd lr, r6, [ip]\n\t"                                                  \
+  CLAMP("r11")                                                             \
   "cmp r4, #1\n\t"                                                         \
   "beq 35f\n\t"                                                            \
   "strh r11, [r6, r5]\n\t"                                                 \
@@ -200,8 +202,8 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   "strb r11, [r6, r5]\n\t"                                                 \
   "b 90f\n\t"                                                              \
   "60:\n\t"                                /* one 6-wide group */          \
-  "ldm ip, {r6, lr}\n\t"                                                   \
-  "ldr r0, [ip, #40]\n\t"                                                 \
+  "ldrd r6, lr, [ip, #8]\n\t"                                              \
+  "ldr r0, [ip, #40]\n\t"                                                  \
   "push {ip}\n\t"                                                          \
   "ldmia r7!, {r2-r5, r11, ip}\n\t"                                        \
   CSS_M4_MACS(CSS_M4_BODY6, "7")                                           \
@@ -209,36 +211,34 @@ static_assert(offsetof(StepJob, words) == 4 && offsetof(StepJob, stream) == 8 &&
   CSS_M4_PAIR(HIGH, "r4", "r5", "r2", 2, 3, "r3")                          \
   CSS_M4_PAIR(HIGH, "r11", "ip", "r4", 0, 1, "r3")                         \
   "pop {ip}\n\t"                                                           \
-  "ldrd r6, lr, [ip, #12]\n\t"                                             \
-  CSS_M4_CLAMP("r2")                                                       \
-  CSS_M4_CLAMP("r4")                                                       \
+  "ldrd lr, r6, [ip]\n\t"                                                  \
+  CLAMP("r2")                                                              \
+  CLAMP("r4")                                                              \
   "str r2, [r6]\n\t"                                                       \
-  "ldr r0, [ip, #24]\n\t"                                                  \
+  "ldr r0, [ip, #36]\n\t"                                                  \
   "cmp r0, #6\n\t"                                                         \
   "ite eq\n\t"                                                             \
   "strheq r4, [r6, #4]\n\t"                                                \
   "strbne r4, [r6, #4]\n\t"                                                \
   "90:\n\t"                                /* next step */                 \
-  "ldr r0, [ip, #0]\n\t"                                                   \
-  "ldr r1, [ip, #12]\n\t"                                                  \
-  "ldrd r2, r3, [ip, #28]\n\t"             /* x_stride, y_adv */           \
-  "ldr r4, [ip, #36]\n\t"                                                  \
-  "add r0, r0, r2\n\t"                                                     \
-  "add r1, r1, r3\n\t"                                                     \
-  "str r0, [ip, #0]\n\t"                                                   \
-  "str r1, [ip, #12]\n\t"                                                  \
-  "subs r4, r4, #1\n\t"                                                    \
-  "str r4, [ip, #36]\n\t"                                                  \
+  "add r5, ip, #4\n\t"                                                     \
+  "ldm r5, {r0-r4, r6, r7}\n\t"    /* y x words y_adv x_stride x_end stream */ \
+  "add r0, r0, r3\n\t"                                                     \
+  "add r1, r1, r4\n\t"                                                     \
+  "stm r5, {r0, r1}\n\t"                                                   \
+  "cmp r1, r6\n\t"                                                         \
   "bne 1b\n\t"                                                             \
   "pop {r4-r11, pc}\n\t"
 // clang-format on
 
 // Naked: the asm is the whole function (AAPCS: r0 = job; r4-r11 saved by the push).
+// steps_exact: any act_min. steps_relu: act_min = out_zp = -128 (a ReLU whose zero point is the
+// lowest code, as the engine's calibration gives it), where the SSAT bound is already the clamp.
 __attribute__((naked, noinline)) void steps_exact(StepJob*) {
-  asm volatile(CSS_M4_STEPS(CSS_M4_HIGH_EXACT));
+  asm volatile(CSS_M4_STEPS(CSS_M4_HIGH_EXACT, CSS_M4_CLAMP));
 }
 __attribute__((naked, noinline)) void steps_relu(StepJob*) {
-  asm volatile(CSS_M4_STEPS(CSS_M4_HIGH_RELU));
+  asm volatile(CSS_M4_STEPS(CSS_M4_HIGH_RELU, CSS_M4_NO_CLAMP));
 }
 
 inline std::int32_t bytes_1_3(std::int32_t v) {
@@ -390,9 +390,9 @@ inline void run(StepsFn fn, StepJob& job, const std::int8_t* x, std::int32_t x_s
                 std::int8_t* y, std::int32_t y_stride, int count) {
   job.x = x;
   job.x_stride = x_stride;
+  job.x_end = x + static_cast<std::ptrdiff_t>(count) * x_stride;
   job.y = y;
   job.y_adv = y_stride - job.y_groups;
-  job.steps = count;
   fn(&job);
 }
 
@@ -454,7 +454,7 @@ bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int
   alignas(8) std::int32_t stream[kCapacity];
   alignas(4) std::int8_t zp_pad[kMaxZpBytes + 4] = {};
   for (int i = 0; i < p.in_ch; ++i) zp_pad[i] = zp_row[i];
-  const StepsFn fn = p.act_min >= p.out_zp ? steps_relu : steps_exact;
+  const StepsFn fn = p.act_min == -128 && p.out_zp == -128 ? steps_relu : steps_exact;
   const int span = (p.kernel - 1) * dilation;
   const bool contiguous = dilation == 1 || p.kernel == 1;
   const bool phased = !contiguous && n <= kPhaseBytes - p.in_ch;
