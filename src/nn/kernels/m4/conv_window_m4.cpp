@@ -311,7 +311,13 @@ bool pack_stream(const ConvQ& p, int o0, int count, int words, std::int32_t* s) 
         continue;
       }
       const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o0 + g + c) * n;
-      for (int k = n / 4; k > 0; --k, w += 4, d += step) put_lanes(load_word(w), d);  // n >= 3
+      if (int k = n / 4; k > 0) {
+        do {
+          put_lanes(load_word(w), d);
+          w += 4;
+          d += step;
+        } while (--k > 0);
+      }
       if (n % 4 != 0) put_lanes(row_word(w, 0, n % 4), d);
     }
     s += static_cast<std::ptrdiff_t>(2 * width) * words;
@@ -369,17 +375,27 @@ void gather(const ConvQ& p, int dilation, const std::int8_t* in, const std::int8
   }
 }
 
-// Copies n >= 1 words from s to d (unaligned LDR/STR): 4 instructions per word.
-inline __attribute__((always_inline)) void copy_words(const std::int8_t* s, int n, std::int8_t* d) {
-  std::int32_t t;
+// Copies `rows` >= 0 rows of n >= 1 words (unaligned LDR/STR) from s to d, rows s_stride and
+// d_stride bytes apart: 4 instructions per word and 5 per row.
+void copy_rows(const std::int8_t* s, std::ptrdiff_t s_stride, std::int8_t* d,
+               std::ptrdiff_t d_stride, int rows, int n) {
+  if (rows <= 0) return;
+  const std::ptrdiff_t s_adj = s_stride - 4 * n, d_adj = d_stride - 4 * n;
+  std::int32_t t, c;
   asm volatile(
       "1:\n\t"
+      "mov %[c], %[n]\n\t"
+      "2:\n\t"
       "ldr %[t], [%[s]], #4\n\t"
       "str %[t], [%[d]], #4\n\t"
-      "subs %[n], %[n], #1\n\t"
+      "subs %[c], %[c], #1\n\t"
+      "bne 2b\n\t"
+      "add %[s], %[s], %[s_adj]\n\t"
+      "add %[d], %[d], %[d_adj]\n\t"
+      "subs %[rows], %[rows], #1\n\t"
       "bne 1b"
-      : [s] "+r"(s), [d] "+r"(d), [n] "+r"(n), [t] "=&r"(t)
-      :
+      : [s] "+r"(s), [d] "+r"(d), [rows] "+r"(rows), [t] "=&r"(t), [c] "=&r"(c)
+      : [n] "r"(n), [s_adj] "r"(s_adj), [d_adj] "r"(d_adj)
       : "cc", "memory");
 }
 
@@ -423,16 +439,18 @@ void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
         j = k1;
       }
       zp_ready = i0 == 0;
-      for (; j < k1 && r + (j - k1) * dilation < 0; ++j, d += p.in_ch)
-        copy_words(zp_pad, row_words, d);
+      int zp_rows = 0;
+      while (j + zp_rows < k1 && r + (j + zp_rows - k1) * dilation < 0) ++zp_rows;
+      copy_rows(zp_pad, 0, d, p.in_ch, zp_rows, row_words);
+      j += zp_rows;
+      d += static_cast<std::ptrdiff_t>(zp_rows) * p.in_ch;
       // Whole words: a row that is not the input's last has its next row's bytes after it.
       const std::int8_t* s = in + static_cast<std::ptrdiff_t>(r + (j - k1) * dilation) * p.in_ch;
-      for (; j < i1 + k1; ++j, d += p.in_ch, s += in_stride) {
-        if (s != last)
-          copy_words(s, row_words, d);
-        else
-          copy_row(s, p.in_ch, p.in_ch, d);
-      }
+      const int rows = i1 + k1 - j;
+      const bool has_last = s + static_cast<std::ptrdiff_t>(rows - 1) * in_stride == last;
+      copy_rows(s, in_stride, d, p.in_ch, rows - has_last, row_words);
+      if (has_last)
+        copy_row(last, p.in_ch, p.in_ch, d + static_cast<std::ptrdiff_t>(rows - 1) * p.in_ch);
       run(fn, job, buf, p.in_ch, out + static_cast<std::ptrdiff_t>(r + i0 * dilation) * p.out_ch,
           dilation * p.out_ch, i1 - i0);
     }
