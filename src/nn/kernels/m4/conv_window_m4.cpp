@@ -2,28 +2,34 @@
 //
 // Every weight is used `steps` times in window mode, so the weights are SXTB16-split once per
 // call into a "pass stream" (int16 lane pairs, doubled, zero-padded to whole words, with each
-// group's biases and requantisation parameters in line), and one assembly function per output
-// time step (step_*) walks it: for each group of 4 output channels (a remainder of 1-2 uses a
-// 2-wide group, of 3 a padded 4-wide one) the MAC loop, then the 4 requantisations, then one
-// 4-byte store. Why assembly: the loop needs 14 registers at once (4 accumulators, 2 split
-// activations, 4 weight words for one LDM, 3 pointers/counters) and LDM needs fixed, ascending
-// registers; GCC's version of the same loop spilled and used LDRD (17 instructions per 16 MACs,
-// ~80 per group around it; now 13 per 16 MACs plus 1 per 2 words of loop control, ~35 around).
+// group's biases and requantisation parameters in line), and one assembly function (steps_*)
+// runs a whole run of output time steps over it (the rows of a run are x_stride bytes apart:
+// the input itself, a dilated phase's copied rows, or one gathered row). Per step and group of
+// output channels: the MAC loop, the requantisations, one store. Groups are 4 wide; a remainder
+// of 1-2 channels joins the last 4-group as one 6-wide group (padded when 5), a remainder of 3
+// (or fewer than 4 channels) goes as 2-wide groups. Why assembly: the 4-wide loop needs 14
+// registers at once (4 accumulators, 2 split activations, 4 weight words for one LDM,
+// 3 pointers/counters; the 6-wide one 6 + 2 + 3 + 3) and LDM needs fixed, ascending registers;
+// GCC's version of the same loop spilled and used LDRD (17 instructions per 16 MACs).
 //
 // MAC loop, per 4 input bytes and 4 channels: LDR + 2 SXTB16 (bytes 0,2 and 1,3 of the
-// activations as int16 pairs) + 2 LDM (4 weight words each) + 8 SMLAD; unrolled twice.
+// activations as int16 pairs) + 2 LDM (4 weight words each) + 8 SMLAD = 13 per 16 MACs; 6 wide:
+// 19 per 24 MACs (4 LDM of 3 words). Unrolled 4 times and entered through TBB at words % 4, so
+// loop control is 2 instructions per 4 words.
 // Requantisation, per channel (ARMv7-M ARM A7.7.121 SMMULR / SMMLAR, A7.7.165 SSAT):
 //   high = SMMULR(2v, m) = floor((v*m + 2^30) / 2^31)   (|v| < 2^30, m >= 0: the reference
 //          high-mul, fixed_point.hpp; the weights and bias are doubled so the sum is 2v)
 //   y = SSAT8((high + round - (high < 0)) >> e),  round = 2^(e-1) + out_zp * 2^e
-// then max(y, act_min) for 4 channels at once with SSUB8 + SEL. When act_min >= out_zp (ReLU)
-// the "- (high < 0)" term cannot change a result: for high < 0 both forms give at most out_zp,
-// which the clamp raises to act_min. That variant (step_relu) computes high + round with one
-// SMMLAR. With 1 <= e <= 22 nothing overflows (|high| < 2^30, |round| < 2^30).
+// then max(y, act_min) for 4 channels at once with SSUB8 + SEL (steps_exact: 2 + ASR + SSAT +
+// BFI per channel, the (m, round, e) of two channels per LDM). When act_min = out_zp = -128 (a
+// ReLU with the lowest zero point, as the shipped model's are) neither the "- (high < 0)" term
+// nor the clamp can change a result: for high < 0 both forms give at most out_zp = -128, which
+// SSAT already bounds. That variant (steps_relu) computes high + round with one SMMLAR and has
+// no clamp. With 1 <= e <= 22 nothing overflows (|high| < 2^30, |round| < 2^30).
 //
 // Reads: 4*words bytes of each row (up to 3 past kernel*in_ch, multiplied by zero weights);
 // conv_window_packed gathers the rows where that would leave the input tensor, byte-exact.
-// Writes: exactly out_ch bytes per step (a 3-wide remainder is stored as STRH + STRB).
+// Writes: exactly out_ch bytes per step (a partial group is stored as STRH / STRB).
 #if defined(__ARM_FEATURE_DSP)
 
 #include "conv_window_m4.hpp"
