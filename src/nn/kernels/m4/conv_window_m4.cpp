@@ -298,16 +298,37 @@ constexpr int stream_words(int count, int words) {
   return padded_channels(count) * (2 * words + 4);
 }
 
+// The taps of a layer that the step loop runs: taps [dead, kernel) of p. The leading `dead` taps
+// read only rows before t = 0 at every step of the window (their offset (kernel-1-j)*d is at
+// least `steps`), i.e. the zero-point row: their sum is a per-channel constant, added to the
+// bias exactly (integer arithmetic), and they are neither packed nor run.
+struct LiveTaps {
+  ConvQ q;           // p with kernel - dead taps, weights from tap `dead` on
+  int w_stride = 0;  // bytes from one output channel's weights to the next (p's)
+  int dead_n = 0;    // dead * in_ch: weight bytes before q.weights in each channel
+  const std::int8_t* zp_row = nullptr;
+};
+
+// bias_eff of channel o plus the dead taps' constant sum (|sum| <= 2^14 * dead_n).
+std::int64_t live_bias(const LiveTaps& lt, int o) {
+  std::int64_t bias = lt.q.bias_eff[o];
+  const std::int8_t* w = lt.q.weights + static_cast<std::ptrdiff_t>(o) * lt.w_stride - lt.dead_n;
+  for (int i = 0; i < lt.dead_n; ++i) bias += w[i] * lt.zp_row[i % lt.q.in_ch];
+  return bias;
+}
+
 // Writes the pass stream of channels [o0, o0 + count): per group [2*bias x width]
 // [words x width x (lanes 0,2 | lanes 1,3), doubled] [(m, round, e) x width]; padding channels
 // are all zero (e = 1). False when a channel does not qualify for the 32-bit requantisation.
-bool pack_stream(const ConvQ& p, int o0, int count, int words, std::int32_t* s) {
+bool pack_stream(const LiveTaps& lt, int o0, int count, int words, std::int32_t* s) {
+  const ConvQ& p = lt.q;
   const int n = p.kernel * p.in_ch;
   for (int g = 0; g < count;) {
     const int width = group_width(count, g);
+    std::int64_t bias[6];
     for (int c = 0; c < width; ++c) {  // 2 * bias, modulo 2^32 (a bias too large fails below)
-      const auto bias = g + c < count ? static_cast<std::uint32_t>(p.bias_eff[o0 + g + c]) : 0U;
-      *s++ = static_cast<std::int32_t>(2U * bias);
+      bias[c] = g + c < count ? live_bias(lt, o0 + g + c) : 0;
+      *s++ = static_cast<std::int32_t>(2U * static_cast<std::uint32_t>(bias[c]));
     }
     for (int c = 0; c < width; ++c) {  // channel by channel: whole words without bounds tests
       std::int32_t* d = s + 2 * c;
@@ -316,7 +337,7 @@ bool pack_stream(const ConvQ& p, int o0, int count, int words, std::int32_t* s) 
         for (int k = 0; k < words; ++k, d += step) d[0] = d[1] = 0;
         continue;
       }
-      const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o0 + g + c) * n;
+      const std::int8_t* w = p.weights + static_cast<std::ptrdiff_t>(o0 + g + c) * lt.w_stride;
       if (int k = n / 4; k > 0) {
         do {
           put_lanes(load_word(w), d);
@@ -336,8 +357,8 @@ bool pack_stream(const ConvQ& p, int o0, int count, int words, std::int32_t* s) 
       }
       const int o = o0 + g + c;
       // |w * x| <= 2^14, so |bias| + 2^14 * n bounds |acc + bias| without reading the weights.
-      const std::int64_t bias = p.bias_eff[o];
-      const std::int64_t bound = (bias < 0 ? -bias : bias) + (std::int64_t{1} << 14) * n;
+      const std::int64_t b = bias[c];
+      const std::int64_t bound = (b < 0 ? -b : b) + (std::int64_t{1} << 14) * n;
       const std::int32_t e = -p.shift[o];
       if (e < 1 || e > 22 || p.multiplier[o] < 0 || bound >= (std::int64_t{1} << 30)) return false;
       *s++ = p.multiplier[o];
@@ -465,8 +486,12 @@ void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
 
 }  // namespace
 
-bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
-                        const std::int8_t* zp_row, std::int8_t* out, std::int8_t* scratch) {
+namespace {
+
+bool run_layer(const LiveTaps& lt, int dilation, const std::int8_t* in, int steps, std::int8_t* out,
+               std::int8_t* scratch) {
+  const ConvQ& p = lt.q;
+  const std::int8_t* zp_row = lt.zp_row;
   const int n = p.kernel * p.in_ch;
   const int words = (n + 3) / 4;
   constexpr int kCapacity = static_cast<int>(kStreamBytes / sizeof(std::int32_t));
@@ -495,7 +520,7 @@ bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int
   job.lo4 = (static_cast<std::uint32_t>(p.act_min) & 0xFFU) * 0x01010101U;
   for (int o0 = 0; o0 < p.out_ch; o0 += chunk) {
     const int count = p.out_ch - o0 < chunk ? p.out_ch - o0 : chunk;
-    if (!pack_stream(p, o0, count, words, stream)) return false;
+    if (!pack_stream(lt, o0, count, words, stream)) return false;
     job.full_end = stream + (count - tail_channels(count)) * (2 * words + 4);
     job.tail = tail_channels(count);
     job.y_groups = count - job.tail;
@@ -517,6 +542,24 @@ bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool conv_window_packed(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
+                        const std::int8_t* zp_row, std::int8_t* out, std::int8_t* scratch) {
+  int dead = 0;
+  while (dead < p.kernel - 1 && static_cast<std::int64_t>(p.kernel - 1 - dead) * dilation >= steps)
+    ++dead;
+  if ((p.kernel - dead) * p.in_ch < 3) dead = 0;  // keep the packed path for tiny rows
+  LiveTaps lt;
+  lt.q = p;
+  lt.q.kernel = p.kernel - dead;
+  lt.q.weights = p.weights + static_cast<std::ptrdiff_t>(dead) * p.in_ch;
+  lt.w_stride = p.kernel * p.in_ch;
+  lt.dead_n = dead * p.in_ch;
+  lt.zp_row = zp_row;
+  return run_layer(lt, dilation, in, steps, out, scratch);
 }
 
 }  // namespace css::nn::kernels::m4
