@@ -47,7 +47,8 @@ constexpr int kMaxZpBytes = 128;            // widest input row of this path (zp
 constexpr int kPhaseBytes = 1024;           // stack buffer for one phase of a dilated layer
 
 // What a step function reads and updates; field offsets are used by the assembly (checked below:
-// y, x, words, y_adv, x_stride, x_end, stream are loaded by one LDM at the end of a step).
+// y, x, words, y_adv, x_stride, x_end, stream, next_step are loaded by one LDM at the end of a
+// step).
 struct StepJob {
   std::uint32_t lo4;             // +0  act_min in each byte
   std::int8_t* y;                // +4  outputs of the current step (advanced by 4 per 4-group)
@@ -57,17 +58,18 @@ struct StepJob {
   std::int32_t x_stride;         // +20 bytes from one step's row to the next
   const std::int8_t* x_end;      // +24 x after the last step (steps >= 1)
   const std::int32_t* stream;    // +28 the chunk's pass stream
-  const std::int32_t* full_end;  // +32 stream position after the 4-wide groups
+  std::uint32_t next_step;       // +32 code address a step starts at (set by the assembly)
   std::int32_t tail;             // +36 channels after the 4-wide groups: 0..3, 5 or 6
   std::int32_t entry;            // +40 first unrolled MAC body: (4 - words % 4) % 4
+  const std::int32_t* full_end;  // +44 stream position after the 4-wide groups
   std::int32_t y_groups;         // bytes the 4-groups advance y per step (C only)
 };
 static_assert(offsetof(StepJob, y) == 4 && offsetof(StepJob, x) == 8 &&
               offsetof(StepJob, words) == 12 && offsetof(StepJob, y_adv) == 16 &&
               offsetof(StepJob, x_stride) == 20 && offsetof(StepJob, x_end) == 24 &&
-              offsetof(StepJob, stream) == 28 && offsetof(StepJob, full_end) == 32 &&
+              offsetof(StepJob, stream) == 28 && offsetof(StepJob, next_step) == 32 &&
               offsetof(StepJob, tail) == 36 && offsetof(StepJob, entry) == 40 &&
-              sizeof(void*) == 4);
+              offsetof(StepJob, full_end) == 44 && sizeof(void*) == 4);
 
 // MAC loops. Registers: r0/r1 activations (bytes 0,2 / 1,3), r6 row pointer, r7 stream,
 // lr the word counter; 4-group: r2-r5 accumulators, r8-r11 weights (LDM), ip the job;
@@ -139,10 +141,11 @@ static_assert(offsetof(StepJob, y) == 4 && offsetof(StepJob, x) == 8 &&
 #define CSS_M4_HIGH_RELU(D, ACC, M, ROUND)           \
   "smmlar " D ", " ACC ", " M ", " ROUND "\n\t"
 
-// Two channels' outputs from one LDM of (m, round, e) x 2: accumulator A into byte KA of OUT
-// (KA 0: OUT is written whole), B into byte KA + 1; SCR is a free register for the LDM list.
-#define CSS_M4_PAIR(HIGH, A, B, OUT, KA, KB, SCR)                     \
-  "ldmia r7!, {r0, r1, " SCR ", r8, r9, r10}\n\t"                    \
+// Two channels' outputs from one LDM of (m, round, e) x 2 (and EXTRA registers after them):
+// accumulator A into byte KA of OUT (KA 0: OUT is written whole), B into byte KA + 1; SCR is a
+// free register for the LDM list.
+#define CSS_M4_PAIR(HIGH, A, B, OUT, KA, KB, SCR, EXTRA)              \
+  "ldmia r7!, {r0, r1, " SCR ", r8, r9, r10" EXTRA "}\n\t"           \
   HIGH("r0", A, "r0", "r1")                                         \
   "asr r0, r0, " SCR "\n\t"                                         \
   CSS_M4_SAT_##KA(OUT)                                              \
@@ -153,34 +156,41 @@ static_assert(offsetof(StepJob, y) == 4 && offsetof(StepJob, x) == 8 &&
 #define CSS_M4_SAT_0(OUT) "ssat " OUT ", #8, r0\n\t"
 #define CSS_M4_SAT_2(OUT) "ssat r0, #8, r0\n\t" "bfi " OUT ", r0, #16, #8\n\t"
 
-// Clamps the bytes of R from below by act_min (lr = lo4); not needed when act_min = -128.
-#define CSS_M4_CLAMP(R)                              \
-  "ssub8 r0, " R ", lr\n\t"                          \
-  "sel " R ", " R ", lr\n\t"
-#define CSS_M4_NO_CLAMP(R)
+// Clamps the bytes of R from below by act_min (LO = lo4); not needed when act_min = -128.
+#define CSS_M4_CLAMP(R, LO)                          \
+  "ssub8 r0, " R ", " LO "\n\t"                      \
+  "sel " R ", " R ", " LO "\n\t"
+#define CSS_M4_NO_CLAMP(R, LO)
 
 // void steps(StepJob* job): the steps from job->x to job->x_end, all channels of the chunk.
+// A 4-group's last stream word says whether another 4-group follows; a step starts at the
+// 4-groups or, when the chunk has none, at the tail (next_step, chosen once per call; the
+// address comes from a literal pool: GAS's ADR to these labels came out 2 bytes off).
 #define CSS_M4_STEPS(HIGH, CLAMP)                                          \
   "push {r4-r11, lr}\n\t"                                                  \
   "mov ip, r0\n\t"                                                         \
   "ldr r7, [ip, #28]\n\t"                  /* stream */                    \
-  "1:\n\t"                                 /* one time step */             \
-  "ldr r0, [ip, #32]\n\t"                                                  \
+  "ldr r0, [ip, #44]\n\t"                  /* full_end */                  \
   "cmp r7, r0\n\t"                                                         \
-  "beq 20f\n\t"                                                            \
+  "bne 2f\n\t"                                                             \
+  "ldr r8, =20f\n\t"                       /* not ADR: see below */       \
+  "str r8, [ip, #32]\n\t"                                                  \
+  "b 20f\n\t"                                                              \
+  "2:\n\t"                                                                 \
+  "ldr r8, =10f\n\t"                                                       \
+  "str r8, [ip, #32]\n\t"                                                  \
   "10:\n\t"                                /* 4-wide groups */             \
   "ldmia r7!, {r2-r5}\n\t"                 /* 2 * bias */                  \
   "ldrd r6, lr, [ip, #8]\n\t"              /* row, words */                \
   "ldr r0, [ip, #40]\n\t"                  /* entry */                     \
   CSS_M4_MACS(CSS_M4_BODY4, "4")                                           \
-  CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6")                         \
-  CSS_M4_PAIR(HIGH, "r4", "r5", "r11", 2, 3, "r6")                         \
-  "ldrd lr, r6, [ip]\n\t"                  /* lo4, y */                    \
-  CLAMP("r11")                                                             \
+  CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6", "")                     \
+  CSS_M4_PAIR(HIGH, "r4", "r5", "r11", 2, 3, "r6", ", lr") /* lr: more */  \
+  "ldrd r3, r6, [ip]\n\t"                  /* lo4, y */                    \
+  CLAMP("r11", "r3")                                                       \
   "str r11, [r6], #4\n\t"                                                  \
   "str r6, [ip, #4]\n\t"                                                   \
-  "ldr r0, [ip, #32]\n\t"                                                  \
-  "cmp r7, r0\n\t"                                                         \
+  "cmp lr, #0\n\t"                                                         \
   "bne 10b\n\t"                                                            \
   "20:\n\t"                                                                \
   "ldr r4, [ip, #36]\n\t"                  /* tail channels */             \
@@ -194,9 +204,9 @@ static_assert(offsetof(StepJob, y) == 4 && offsetof(StepJob, x) == 8 &&
   "ldrd r6, lr, [ip, #8]\n\t"                                              \
   "ldr r0, [ip, #40]\n\t"                                                  \
   CSS_M4_MACS(CSS_M4_BODY2, "5")                                           \
-  CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6")                         \
+  CSS_M4_PAIR(HIGH, "r2", "r3", "r11", 0, 1, "r6", "")                     \
   "ldrd lr, r6, [ip]\n\t"                                                  \
-  CLAMP("r11")                                                             \
+  CLAMP("r11", "lr")                                                       \
   "cmp r4, #1\n\t"                                                         \
   "beq 35f\n\t"                                                            \
   "strh r11, [r6, r5]\n\t"                                                 \
@@ -210,31 +220,33 @@ static_assert(offsetof(StepJob, y) == 4 && offsetof(StepJob, x) == 8 &&
   "60:\n\t"                                /* one 6-wide group */          \
   "ldrd r6, lr, [ip, #8]\n\t"                                              \
   "ldr r0, [ip, #40]\n\t"                                                  \
-  "push {ip}\n\t"                                                          \
+  "push {r4, ip}\n\t"                      /* tail, job */                 \
   "ldmia r7!, {r2-r5, r11, ip}\n\t"                                        \
   CSS_M4_MACS(CSS_M4_BODY6, "7")                                           \
-  CSS_M4_PAIR(HIGH, "r2", "r3", "r2", 0, 1, "r6")                          \
-  CSS_M4_PAIR(HIGH, "r4", "r5", "r2", 2, 3, "r3")                          \
-  CSS_M4_PAIR(HIGH, "r11", "ip", "r4", 0, 1, "r3")                         \
-  "pop {ip}\n\t"                                                           \
+  CSS_M4_PAIR(HIGH, "r2", "r3", "r2", 0, 1, "r6", "")                      \
+  CSS_M4_PAIR(HIGH, "r4", "r5", "r2", 2, 3, "r3", "")                      \
+  CSS_M4_PAIR(HIGH, "r11", "ip", "r5", 0, 1, "r3", "")                     \
+  "pop {r4, ip}\n\t"                                                       \
   "ldrd lr, r6, [ip]\n\t"                                                  \
-  CLAMP("r2")                                                              \
-  CLAMP("r4")                                                              \
+  CLAMP("r2", "lr")                                                        \
+  CLAMP("r5", "lr")                                                        \
   "str r2, [r6]\n\t"                                                       \
-  "ldr r0, [ip, #36]\n\t"                                                  \
-  "cmp r0, #6\n\t"                                                         \
+  "cmp r4, #6\n\t"                                                         \
   "ite eq\n\t"                                                             \
-  "strheq r4, [r6, #4]\n\t"                                                \
-  "strbne r4, [r6, #4]\n\t"                                                \
+  "strheq r5, [r6, #4]\n\t"                                                \
+  "strbne r5, [r6, #4]\n\t"                                                \
   "90:\n\t"                                /* next step */                 \
   "add r5, ip, #4\n\t"                                                     \
-  "ldm r5, {r0-r4, r6, r7}\n\t"    /* y x words y_adv x_stride x_end stream */ \
+  "ldm r5, {r0-r4, r6-r8}\n\t"  /* y x words y_adv x_stride x_end stream next_step */ \
   "add r0, r0, r3\n\t"                                                     \
   "add r1, r1, r4\n\t"                                                     \
   "stm r5, {r0, r1}\n\t"                                                   \
   "cmp r1, r6\n\t"                                                         \
-  "bne 1b\n\t"                                                             \
-  "pop {r4-r11, pc}\n\t"
+  "beq 99f\n\t"                                                            \
+  "mov pc, r8\n\t"                                                         \
+  "99:\n\t"                                                                \
+  "pop {r4-r11, pc}\n\t"                                                   \
+  ".ltorg\n\t"
 // clang-format on
 
 // Naked: the asm is the whole function (AAPCS: r0 = job; r4-r11 saved by the push).
@@ -293,9 +305,9 @@ constexpr int padded_channels(int count) {
   return count - tail + (tail >= 5 ? 6 : (tail + 1) / 2 * 2);
 }
 // int32 words of the pass stream of `count` channels: per channel of a group 2*words weight
-// words, 1 bias and 3 requantisation words.
+// words, 1 bias and 3 requantisation words; per 4-group one more (another 4-group follows).
 constexpr int stream_words(int count, int words) {
-  return padded_channels(count) * (2 * words + 4);
+  return padded_channels(count) * (2 * words + 4) + (count - tail_channels(count)) / 4;
 }
 
 // The taps of a layer that the step loop runs: taps [dead, kernel) of p. The leading `dead` taps
@@ -318,8 +330,9 @@ std::int64_t live_bias(const LiveTaps& lt, int o) {
 }
 
 // Writes the pass stream of channels [o0, o0 + count): per group [2*bias x width]
-// [words x width x (lanes 0,2 | lanes 1,3), doubled] [(m, round, e) x width]; padding channels
-// are all zero (e = 1). False when a channel does not qualify for the 32-bit requantisation.
+// [words x width x (lanes 0,2 | lanes 1,3), doubled] [(m, round, e) x width] (4-groups: [more]);
+// padding channels are all zero (e = 1). False when a channel does not qualify for the 32-bit
+// requantisation.
 bool pack_stream(const LiveTaps& lt, int o0, int count, int words, std::int32_t* s) {
   const ConvQ& p = lt.q;
   const int n = p.kernel * p.in_ch;
@@ -365,6 +378,8 @@ bool pack_stream(const LiveTaps& lt, int o0, int count, int words, std::int32_t*
       *s++ = (std::int32_t{1} << (e - 1)) + p.out_zp * (1 << e);
       *s++ = e;
     }
+    const int full = count - tail_channels(count);
+    if (g < full) *s++ = g + 4 < full ? 1 : 0;  // a 4-group: does another one follow?
     g += width;
   }
   return true;
@@ -497,7 +512,7 @@ bool run_layer(const LiveTaps& lt, int dilation, const std::int8_t* in, int step
   constexpr int kCapacity = static_cast<int>(kStreamBytes / sizeof(std::int32_t));
   // The whole layer in one chunk when it fits, else as many whole 4-groups as fit.
   int chunk = p.out_ch;
-  if (stream_words(chunk, words) > kCapacity) chunk = kCapacity / (4 * (2 * words + 4)) * 4;
+  if (stream_words(chunk, words) > kCapacity) chunk = kCapacity / (4 * (2 * words + 4) + 1) * 4;
   if (chunk < 4 && chunk < p.out_ch) return false;
   if (n < 3 || p.in_ch > kMaxZpBytes || p.act_max != 127 || steps < 1) return false;
   alignas(8) std::int32_t stream[kCapacity];
@@ -521,7 +536,7 @@ bool run_layer(const LiveTaps& lt, int dilation, const std::int8_t* in, int step
   for (int o0 = 0; o0 < p.out_ch; o0 += chunk) {
     const int count = p.out_ch - o0 < chunk ? p.out_ch - o0 : chunk;
     if (!pack_stream(lt, o0, count, words, stream)) return false;
-    job.full_end = stream + (count - tail_channels(count)) * (2 * words + 4);
+    job.full_end = stream + stream_words(count - tail_channels(count), words);
     job.tail = tail_channels(count);
     job.y_groups = count - job.tail;
     std::int8_t* y = out + o0;
