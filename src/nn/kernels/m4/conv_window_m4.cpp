@@ -457,45 +457,53 @@ inline void run(StepsFn fn, StepJob& job, const std::int8_t* x, std::int32_t x_s
 // Dilated layers, one phase (residue r of t mod dilation) at a time: the steps t = r + i*d read
 // rows r + (i - k + 1 .. i)*d, i.e. k consecutive rows of the phase's own row sequence (k - 1
 // zero-point rows, then in[r], in[r + d], ...). Copying that sequence once into buf makes every
-// step's k rows contiguous: one row copied per step instead of k, and the zero-point rows once
-// per call instead of k at every step before the span. Long phases go in segments of buf.
+// step's k rows contiguous: one row copied per step instead of k. The k - 1 zero-point rows at
+// the head of buf are the same for every phase: written once per call (again after a phase too
+// long for buf, which goes in segments). One steps call per phase (segment).
 void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
                 const std::int8_t* zp_pad, std::int8_t* out, StepsFn fn, StepJob& job) {
   alignas(4) std::int8_t buf[kPhaseBytes + 4];
+  const int in_ch = p.in_ch;
   const int k1 = p.kernel - 1;
-  const int segment = kPhaseBytes / p.in_ch - k1;  // >= 1: checked by the caller
-  const int row_words = (p.in_ch + 3) / 4;
-  const std::ptrdiff_t in_stride = static_cast<std::ptrdiff_t>(dilation) * p.in_ch;
-  const std::int8_t* last = in + static_cast<std::ptrdiff_t>(steps - 1) * p.in_ch;
-  // The first k1 rows of a phase's first segment are zero-point rows for every phase: written
-  // once, rewritten only after a later segment has overwritten them.
-  bool zp_ready = false;
-  for (int r = 0; r < dilation && r < steps; ++r) {
+  const int segment = kPhaseBytes / in_ch - k1;  // steps per buf: >= 2 (checked by the caller)
+  const int row_words = (in_ch + 3) / 4;
+  const std::ptrdiff_t in_stride = static_cast<std::ptrdiff_t>(dilation) * in_ch;
+  const std::int8_t* last = in + static_cast<std::ptrdiff_t>(steps - 1) * in_ch;
+  // `rows` >= 1 rows of a phase sequence from s on to d: whole words (a row that is not the
+  // input's last has its next row's bytes after it), the input's last row byte-exact.
+  const auto copy_seq = [&](const std::int8_t* s, int rows, std::int8_t* d) {
+    const bool has_last = s + static_cast<std::ptrdiff_t>(rows - 1) * in_stride == last;
+    copy_rows(s, in_stride, d, in_ch, rows - has_last, row_words);
+    if (has_last) copy_row(last, in_ch, in_ch, d + static_cast<std::ptrdiff_t>(rows - 1) * in_ch);
+  };
+  std::int8_t* const seq = buf + static_cast<std::ptrdiff_t>(k1) * in_ch;
+  copy_rows(zp_pad, 0, buf, in_ch, k1, row_words);
+  job.x_stride = in_ch;
+  job.y_adv = dilation * p.out_ch - job.y_groups;
+  const int phases = dilation < steps ? dilation : steps;
+  for (int r = 0; r < phases; ++r) {
     const int count = (steps - r + dilation - 1) / dilation;
-    for (int i0 = 0; i0 < count; i0 += segment) {
-      const int i1 = count - i0 < segment ? count : i0 + segment;
-      std::int8_t* d = buf;
-      int j = i0;
-      if (i0 == 0 && zp_ready) {
-        d += static_cast<std::ptrdiff_t>(k1) * p.in_ch;
-        j = k1;
-      }
-      zp_ready = i0 == 0;
-      int zp_rows = 0;
-      while (j + zp_rows < k1 && r + (j + zp_rows - k1) * dilation < 0) ++zp_rows;
-      copy_rows(zp_pad, 0, d, p.in_ch, zp_rows, row_words);
-      j += zp_rows;
-      d += static_cast<std::ptrdiff_t>(zp_rows) * p.in_ch;
-      // Whole words: a row that is not the input's last has its next row's bytes after it.
-      const std::int8_t* s = in + static_cast<std::ptrdiff_t>(r + (j - k1) * dilation) * p.in_ch;
-      const int rows = i1 + k1 - j;
-      const bool has_last = s + static_cast<std::ptrdiff_t>(rows - 1) * in_stride == last;
-      copy_rows(s, in_stride, d, p.in_ch, rows - has_last, row_words);
-      if (has_last)
-        copy_row(last, p.in_ch, p.in_ch, d + static_cast<std::ptrdiff_t>(rows - 1) * p.in_ch);
-      run(fn, job, buf, p.in_ch, out + static_cast<std::ptrdiff_t>(r + i0 * dilation) * p.out_ch,
-          dilation * p.out_ch, i1 - i0);
+    std::int8_t* y = out + static_cast<std::ptrdiff_t>(r) * p.out_ch;
+    if (count <= segment) {
+      copy_seq(in + static_cast<std::ptrdiff_t>(r) * in_ch, count, seq);
+      job.x = buf;
+      job.x_end = buf + static_cast<std::ptrdiff_t>(count) * in_ch;
+      job.y = y;
+      fn(&job);
+      continue;
     }
+    for (int i0 = 0; i0 < count; i0 += segment) {  // sequence rows i0 .. i1 + k1 - 1 into buf
+      const int i1 = count - i0 < segment ? count : i0 + segment;
+      int j = i0 > k1 ? i0 : k1;  // rows before k1 are zero-point rows
+      std::int8_t* d = buf + static_cast<std::ptrdiff_t>(j - i0) * in_ch;
+      copy_rows(zp_pad, 0, buf, in_ch, j - i0, row_words);
+      copy_seq(in + static_cast<std::ptrdiff_t>(r + (j - k1) * dilation) * in_ch, i1 + k1 - j, d);
+      job.x = buf;
+      job.x_end = buf + static_cast<std::ptrdiff_t>(i1 - i0) * in_ch;
+      job.y = y + static_cast<std::ptrdiff_t>(i0) * dilation * p.out_ch;
+      fn(&job);
+    }
+    copy_rows(zp_pad, 0, buf, in_ch, k1, row_words);
   }
 }
 
