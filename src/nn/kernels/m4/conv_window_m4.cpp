@@ -454,6 +454,17 @@ inline void run(StepsFn fn, StepJob& job, const std::int8_t* x, std::int32_t x_s
   fn(&job);
 }
 
+// `rows` >= 1 rows of a phase sequence (in_stride bytes apart) from s on to d, in_ch bytes
+// apart: whole words (a row that is not the input's `last` has its next row's bytes after it),
+// the input's last row byte-exact. A named function, not a lambda: lambdas' sections fall
+// outside the linker script's __conv_kernels range and would not be counted.
+void copy_seq(const std::int8_t* s, std::ptrdiff_t in_stride, const std::int8_t* last, int rows,
+              std::int8_t* d, int in_ch) {
+  const bool has_last = s + static_cast<std::ptrdiff_t>(rows - 1) * in_stride == last;
+  copy_rows(s, in_stride, d, in_ch, rows - has_last, (in_ch + 3) / 4);
+  if (has_last) copy_row(last, in_ch, in_ch, d + static_cast<std::ptrdiff_t>(rows - 1) * in_ch);
+}
+
 // Dilated layers, one phase (residue r of t mod dilation) at a time: the steps t = r + i*d read
 // rows r + (i - k + 1 .. i)*d, i.e. k consecutive rows of the phase's own row sequence (k - 1
 // zero-point rows, then in[r], in[r + d], ...). Copying that sequence once into buf makes every
@@ -469,13 +480,6 @@ void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
   const int row_words = (in_ch + 3) / 4;
   const std::ptrdiff_t in_stride = static_cast<std::ptrdiff_t>(dilation) * in_ch;
   const std::int8_t* last = in + static_cast<std::ptrdiff_t>(steps - 1) * in_ch;
-  // `rows` >= 1 rows of a phase sequence from s on to d: whole words (a row that is not the
-  // input's last has its next row's bytes after it), the input's last row byte-exact.
-  const auto copy_seq = [&](const std::int8_t* s, int rows, std::int8_t* d) {
-    const bool has_last = s + static_cast<std::ptrdiff_t>(rows - 1) * in_stride == last;
-    copy_rows(s, in_stride, d, in_ch, rows - has_last, row_words);
-    if (has_last) copy_row(last, in_ch, in_ch, d + static_cast<std::ptrdiff_t>(rows - 1) * in_ch);
-  };
   std::int8_t* const seq = buf + static_cast<std::ptrdiff_t>(k1) * in_ch;
   copy_rows(zp_pad, 0, buf, in_ch, k1, row_words);
   job.x_stride = in_ch;
@@ -485,7 +489,7 @@ void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
     const int count = (steps - r + dilation - 1) / dilation;
     std::int8_t* y = out + static_cast<std::ptrdiff_t>(r) * p.out_ch;
     if (count <= segment) {
-      copy_seq(in + static_cast<std::ptrdiff_t>(r) * in_ch, count, seq);
+      copy_seq(in + static_cast<std::ptrdiff_t>(r) * in_ch, in_stride, last, count, seq, in_ch);
       job.x = buf;
       job.x_end = buf + static_cast<std::ptrdiff_t>(count) * in_ch;
       job.y = y;
@@ -497,7 +501,8 @@ void run_phases(const ConvQ& p, int dilation, const std::int8_t* in, int steps,
       int j = i0 > k1 ? i0 : k1;  // rows before k1 are zero-point rows
       std::int8_t* d = buf + static_cast<std::ptrdiff_t>(j - i0) * in_ch;
       copy_rows(zp_pad, 0, buf, in_ch, j - i0, row_words);
-      copy_seq(in + static_cast<std::ptrdiff_t>(r + (j - k1) * dilation) * in_ch, i1 + k1 - j, d);
+      copy_seq(in + static_cast<std::ptrdiff_t>(r + (j - k1) * dilation) * in_ch, in_stride, last,
+               i1 + k1 - j, d, in_ch);
       job.x = buf;
       job.x_end = buf + static_cast<std::ptrdiff_t>(i1 - i0) * in_ch;
       job.y = y + static_cast<std::ptrdiff_t>(i0) * dilation * p.out_ch;
