@@ -59,7 +59,8 @@ bool conv_case(Rng& r, int index) {
   p.in_ch = r.range(1, kMaxIn);
   p.out_ch = r.range(1, kMaxOut);
   p.kernel = r.range(1, kMaxKernel);
-  const int dilation = r.range(1, 4);
+  // Some with a wide dilation (the shipped model's last blocks: 16, 32, 64): many short phases.
+  const int dilation = index % 16 == 1 || index % 16 == 10 ? r.range(5, 70) : r.range(1, 4);
   // Mostly short; every 8th long enough that a dilated layer's phases need several segments.
   const int steps = index % 8 == 2 ? r.range(100, kMaxSteps) : r.range(1, 48);
   const int n = p.kernel * p.in_ch;
@@ -84,6 +85,7 @@ bool conv_case(Rng& r, int index) {
   p.multiplier = g_mult;
   p.shift = g_shift;
   p.out_zp = r.range(-128, 127);
+  if (index % 4 == 3) p.out_zp = -128;  // with act_min -128 below: the no-clamp ReLU variant
   p.act_min = index % 2 ? p.out_zp : -128;
   if (index % 16 == 11) p.act_min = r.range(p.out_zp, 127);           // ReLU with a raised floor
   if (index % 16 == 13) p.act_min = r.range(-128, p.out_zp);          // floor below the zero point
@@ -125,6 +127,7 @@ bool add_case(Rng& r, int index) {
   p.a_zp = r.range(-128, 127);
   p.b_zp = r.range(-128, 127);
   p.out_zp = r.range(-128, 127);
+  if (index % 4 == 3) p.out_zp = -128;  // with act_min -128 below: the no-clamp ReLU variant
   p.a_mult = random_multiplier(r);
   p.b_mult = random_multiplier(r);
   p.out_mult = random_multiplier(r);

@@ -1,6 +1,6 @@
 // Window-mode conv of the Cortex-M4 kernels (kernels_m4.cpp's conv_window_opt calls it first):
-// the weights of a layer as an int16-lane "pass stream" and one hand-scheduled assembly
-// function per output time step. Internal to the firmware build; bit-exact with conv_window_ref.
+// the weights of a layer as an int16-lane "pass stream" and a hand-scheduled assembly loop over
+// runs of output time steps. Internal to the firmware build; bit-exact with conv_window_ref.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,7 @@
 // load. Requantisation uses the shift <= 0 fast path below, exact for the reader-guaranteed
 // multiplier range. Instruction references: ARMv7-M Architecture Reference Manual, A7.7.111
 // (SMLAD) and A7.7.179 (SXTB16). Window mode first tries conv_window_m4.cpp (weights split
-// once per call, an assembly step function); the code here is its step mode, and its fallback
+// once per call, an assembly step loop); the code here is its step mode, and its fallback
 // is the gather loop every row kernel shares (kernels/window_rows.hpp).
 #if defined(__ARM_FEATURE_DSP)
 
