@@ -18,11 +18,8 @@
 
 #include <cstring>
 
-#include "css/nn/format.hpp"
-#include "kernels/kernel_table.hpp"
 #include "kernels/x86/avx2_requant.hpp"
 #include "kernels/x86/stream_pack.hpp"
-#include "runtime/op_params.hpp"
 
 namespace css::nn::detail::stream256 {
 namespace {
@@ -34,8 +31,6 @@ template <bool kVnni>
 struct Step {
   using L = Avx256Layout<kVnni>;
   using P = Pack<L>;
-
-  // ---- the step ----
 
   struct V2 {
     __m256i lo, hi;  // lanes 0..7 and 8..15

@@ -38,8 +38,6 @@ using avx512q::TermP;
 using L = Avx512Layout;
 using P = Pack<L>;
 
-// ---- the step ----
-
 // The 16-lane step: one zmm per tensor row.
 struct Zmm {
   struct Cur {
