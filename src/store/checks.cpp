@@ -115,6 +115,15 @@ Status check_limit(std::size_t limit) {
   return Ok{};
 }
 
+Result<std::optional<EventCursor>> check_event_query(const EventQuery& q) {
+  if (auto st = check_filter(q.filter); !st) return st.error();
+  if (auto st = check_limit(q.limit); !st) return st.error();
+  if (!q.after) return std::optional<EventCursor>{};
+  auto cursor = decode_cursor(*q.after);
+  if (!cursor) return cursor.error();
+  return std::optional<EventCursor>{std::move(cursor.value())};
+}
+
 Status check_grid(const GridQuery& q) {
   if (auto st = check_filter(q.filter); !st) return st;
   if (!(q.cell_deg > 0.0 && q.cell_deg <= 90.0))

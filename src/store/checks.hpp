@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "css/core/result.hpp"
+#include "css/store/cursor.hpp"
 #include "css/store/records.hpp"
 
 namespace css::store {
@@ -22,6 +24,12 @@ std::string bounded_status_payload(const std::string& payload);
 
 Status check_filter(const EventFilter& filter);
 Status check_limit(std::size_t limit);
+// An event page query's filter, limit and cursor; the decoded cursor (none on a first page).
+Result<std::optional<EventCursor>> check_event_query(const EventQuery& query);
+// The keyset condition's comparison after the cursor: "<" newest first, else ">".
+inline const char* after_cursor_op(const EventQuery& query) {
+  return query.newest_first ? "<" : ">";
+}
 Status check_grid(const GridQuery& query);
 Status check_window(const WindowQuery& query);
 

@@ -183,6 +183,7 @@ Status Interpreter::run_planes(std::span<const float> input, std::uint32_t steps
     return Status::kBadInput;
   pk.to_planes(staged, n, ch, pad, q0.zero_point, buffer<std::uint32_t>(0));
   auto* sums = buffer<std::int32_t>(sums_id(m));
+  const detail::VectorTail tail{m, table_, scratch, logits_q_, probs.data()};
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
     const OpView op = m.op(i);
     const auto* x = buffer<const std::uint32_t>(op.in0);
@@ -211,15 +212,12 @@ Status Interpreter::run_planes(std::span<const float> input, std::uint32_t steps
       case f::OpType::kGlobalAvgPool:
         pk.pool_sums(x, n, pad, op.out_channels, static_cast<int>(m.window()),
                      m.tensor_quant(op.in0).zero_point, sums);
-        kernels::pool_finish_ref(sums, op.out_channels, op.q[0], op.q[1], op.out.zero_point,
-                                 buffer<std::int8_t>(i + 1));
+        detail::pool_finish(op, sums, buffer<std::int8_t>(i + 1));
         break;
       case f::OpType::kDense:
       case f::OpType::kSoftmax:
-        detail::run_vector_op(m, op, table_, arena_ + packed_off_[i],
-                              buffer<const std::int8_t>(op.in0),
-                              op.type == f::OpType::kSoftmax ? nullptr : buffer<std::int8_t>(i + 1),
-                              scratch, logits_q_, probs.data());
+        tail.run(op, arena_ + packed_off_[i], buffer<const std::int8_t>(op.in0),
+                 op.type == f::OpType::kSoftmax ? nullptr : buffer<std::int8_t>(i + 1));
         break;
     }
   }
@@ -248,6 +246,7 @@ Status Interpreter::run_int8(std::span<const float> input, std::uint32_t steps,
   auto* sums = buffer<std::int32_t>(sums_id(m));
   const bool opt = config_.kernels == KernelSet::kOptimized;
   const int n = static_cast<int>(steps);
+  const detail::VectorTail tail{m, opt ? &kt : nullptr, scratch, logits_q_, probs.data()};
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
     const OpView op = m.op(i);
     const auto* x = buffer<const std::int8_t>(op.in0);
@@ -270,12 +269,11 @@ Status Interpreter::run_int8(std::span<const float> input, std::uint32_t steps,
       case f::OpType::kGlobalAvgPool:
         kernels::pool_sums_ref(x, n, op.out_channels, static_cast<int>(m.window()),
                                m.tensor_quant(op.in0).zero_point, sums);
-        kernels::pool_finish_ref(sums, op.out_channels, op.q[0], op.q[1], op.out.zero_point, y);
+        detail::pool_finish(op, sums, y);
         break;
       case f::OpType::kDense:
       case f::OpType::kSoftmax:
-        detail::run_vector_op(m, op, opt ? &kt : nullptr, arena_ + packed_off_[i], x, y, scratch,
-                              logits_q_, probs.data());
+        tail.run(op, arena_ + packed_off_[i], x, y);
         break;
     }
   }

@@ -92,22 +92,43 @@ inline bool normalize_sample(const Model& m, const float* x, float* out) {
   return true;
 }
 
-// The vector tail of the graph (Dense, Softmax) runs the same in window and streaming mode.
-// kt == nullptr selects the reference kernels; logits_q receives the softmax input.
-inline void run_vector_op(const Model& m, const OpView& op, const KernelTable* kt,
-                          const std::uint8_t* packed, const std::int8_t* x, std::int8_t* y,
-                          std::uint8_t* scratch, std::int8_t* logits_q, float* probs) {
-  if (op.type == format::OpType::kDense) {
-    const kernels::ConvQ p = conv_params(m, op);
-    if (kt != nullptr)
-      kt->conv_step(p, packed, &x, y, scratch);
-    else
-      kernels::conv_step_ref(p, &x, y);
-    return;
+// The vector tail of the graph (Dense, Softmax) runs the same in window and streaming mode:
+// set up once per run with what every op of it shares. kt == nullptr selects the reference
+// kernels; logits_q receives the softmax input.
+struct VectorTail {
+  const Model& m;
+  const KernelTable* kt;
+  std::uint8_t* scratch;
+  std::int8_t* logits_q;
+  float* probs;
+
+  void run(const OpView& op, const std::uint8_t* packed, const std::int8_t* x,
+           std::int8_t* y) const {
+    if (op.type == format::OpType::kDense) {
+      const kernels::ConvQ p = conv_params(m, op);
+      if (kt != nullptr)
+        kt->conv_step(p, packed, &x, y, scratch);
+      else
+        kernels::conv_step_ref(p, &x, y);
+      return;
+    }
+    const QuantParams qp = m.tensor_quant(op.in0);
+    std::memcpy(logits_q, x, op.in_channels);
+    kernels::softmax_q(x, op.in_channels, qp.scale, qp.zero_point, probs);
   }
-  const QuantParams qp = m.tensor_quant(op.in0);
-  std::memcpy(logits_q, x, op.in_channels);
-  kernels::softmax_q(x, op.in_channels, qp.scale, qp.zero_point, probs);
+};
+
+// GlobalAvgPool's output y from its window sums (the op's requantisation).
+inline void pool_finish(const OpView& op, const std::int32_t* sums, std::int8_t* y) {
+  kernels::pool_finish_ref(sums, op.out_channels, op.q[0], op.q[1], op.out.zero_point, y);
+}
+
+// One streaming step of GlobalAvgPool: the newest row x enters the sums, `leaving` (the row a
+// window back; the zero point until the window has filled) leaves them.
+inline void pool_step(const OpView& op, const std::int8_t* x, const std::int8_t* leaving,
+                      std::int32_t* sums, std::int8_t* y) {
+  for (std::size_t c = 0; c < op.out_channels; ++c) sums[c] += x[c] - leaving[c];
+  pool_finish(op, sums, y);
 }
 
 }  // namespace css::nn::detail

@@ -292,6 +292,7 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
   auto* sums = reinterpret_cast<std::int32_t*>(arena_ + offset_[sums_id()]);
   const bool opt = kernels_ == KernelSet::kOptimized;
   const bool cached = op_cache_off_ != 0;
+  const detail::VectorTail tail{m, opt ? &kt : nullptr, scratch, logits_q_, probs.data()};
   StepOp s;
   for (std::size_t i = 0; i < m.num_ops(); ++i) {
     if (cached)  // the arena is only 4-byte aligned: copy, don't cast
@@ -322,16 +323,12 @@ Status Streaming::push(std::span<const float> sample, std::span<float> probs, bo
             cached ? s.q : detail::add_params(op, tensor_zp(op.in0), tensor_zp(op.in1)), x,
             row(op.in1, 0), op.out_channels, y);
         break;
-      case f::OpType::kGlobalAvgPool: {
-        const std::int8_t* leaving = row(op.in0, m.window());  // zero point until t >= window
-        for (std::size_t c = 0; c < op.out_channels; ++c) sums[c] += x[c] - leaving[c];
-        kernels::pool_finish_ref(sums, op.out_channels, op.q[0], op.q[1], op.out.zero_point, y);
+      case f::OpType::kGlobalAvgPool:
+        detail::pool_step(op, x, row(op.in0, m.window()), sums, y);
         break;
-      }
       case f::OpType::kDense:
       case f::OpType::kSoftmax:
-        detail::run_vector_op(m, op, opt ? &kt : nullptr, arena_ + packed_off_[i], x, y, scratch,
-                              logits_q_, probs.data());
+        tail.run(op, arena_ + packed_off_[i], x, y);
         break;
     }
   }

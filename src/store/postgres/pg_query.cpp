@@ -89,18 +89,16 @@ Event event_of(const pqxx::row& r) {
 }  // namespace
 
 Result<EventPage> PgStore::events(const EventQuery& q) {
-  if (auto st = check_filter(q.filter); !st) return st.error();
-  if (auto st = check_limit(q.limit); !st) return st.error();
+  auto after = check_event_query(q);
+  if (!after) return after.error();
   Where w = where_of(q.filter);
-  if (q.after) {
-    auto cursor = decode_cursor(*q.after);
-    if (!cursor) return cursor.error();
+  if (const auto& cursor = after.value()) {
     const std::string a = w.params.next();
     w.params.add(cursor->timestamp);
     const std::string b = w.params.next();
     w.params.add(std::string_view(cursor->id));
-    w.add("(ts, id) " + std::string(q.newest_first ? "<" : ">") + " (" + a +
-          "::double precision, " + b + "::text)");
+    w.add("(ts, id) " + std::string(after_cursor_op(q)) + " (" + a + "::double precision, " + b +
+          "::text)");
   }
   const std::string dir = q.newest_first ? " DESC" : "";
   // One row more than asked tells whether another page follows.

@@ -94,17 +94,15 @@ Status for_each_row(Db& db, const std::string& sql, const std::vector<Param>& pa
 }  // namespace
 
 Result<EventPage> SqliteStore::events(const EventQuery& q) {
-  if (auto st = check_filter(q.filter); !st) return st.error();
-  if (auto st = check_limit(q.limit); !st) return st.error();
+  auto after = check_event_query(q);
+  if (!after) return after.error();
   Where w = where_of(q.filter);
-  if (q.after) {
-    auto cursor = decode_cursor(*q.after);
-    if (!cursor) return cursor.error();
+  if (const auto& cursor = after.value()) {
     const std::string a = w.next();
     w.params.push_back(cursor->timestamp);
     const std::string b = w.next();
     w.params.push_back(cursor->id);
-    w.add("(ts, id) " + std::string(q.newest_first ? "<" : ">") + " (" + a + ", " + b + ")");
+    w.add("(ts, id) " + std::string(after_cursor_op(q)) + " (" + a + ", " + b + ")");
   }
   const std::string dir = q.newest_first ? " DESC" : "";
   // One row more than asked tells whether another page follows.

@@ -182,6 +182,16 @@ static_assert(offsetof(Mac4Job, words) == 16 && offsetof(Mac4Job, n) == 20 &&
   "ssat r0, #8, r0\n\t"                   \
   "bfi r7, r0, #" #K "*8, #8\n\t"
 
+// Before the first CSS_M4_REQ, with r6 = the Mac4Job: r10 = multiplier, r11 = shift,
+// ip = zp_round, and r7 (the packed output bytes) cleared.
+// clang-format off
+#define CSS_M4_REQ_SETUP \
+  "ldr r10, [r6, #24]\n\t" \
+  "ldr r11, [r6, #28]\n\t" \
+  "ldr ip, [r6, #32]\n\t" \
+  "mov r7, #0\n\t"
+// clang-format on
+
 // One word of x against 2 channels (r2, r3): the body of mac2's loop, half of mac4's.
 // clang-format off
 #define CSS_M4_WORD2 \
@@ -256,10 +266,7 @@ __attribute__((naked, noinline)) bool mac4(const std::int8_t*, Mac4Job*) {
       "bgt 1b\n\t"
       "ldr r6, [sp, #4]\n\t"
       "stm r6, {r2-r5}\n\t"
-      "ldr r10, [r6, #24]\n\t"
-      "ldr r11, [r6, #28]\n\t"
-      "ldr ip, [r6, #32]\n\t"
-      "mov r7, #0\n\t"
+      CSS_M4_REQ_SETUP
       CSS_M4_REQ("r2", 0)
       CSS_M4_REQ("r3", 1)
       CSS_M4_REQ("r4", 2)
@@ -312,10 +319,7 @@ __attribute__((naked, noinline)) bool mac2(const std::int8_t*, Mac4Job*) {
       "bgt 1b\n\t"
       "pop {r6}\n\t"
       "stm r6, {r2, r3}\n\t"
-      "ldr r10, [r6, #24]\n\t"
-      "ldr r11, [r6, #28]\n\t"
-      "ldr ip, [r6, #32]\n\t"
-      "mov r7, #0\n\t"
+      CSS_M4_REQ_SETUP
       CSS_M4_REQ("r2", 0)
       CSS_M4_REQ("r3", 1)
       "ldrd r0, lr, [r6, #36]\n\t"

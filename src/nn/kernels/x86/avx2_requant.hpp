@@ -140,8 +140,7 @@ struct Term {
   bool sign;
 };
 
-inline Term make_term(std::int32_t mult, std::int32_t shift, std::int32_t zp) {
-  const TermP p = make_term_p(mult, shift, zp);
+inline Term make_term(const TermP& p) {
   Term t;
   t.mh = _mm256_set1_epi32(p.mh);
   t.ml = _mm256_set1_epi32(p.ml);
@@ -152,6 +151,9 @@ inline Term make_term(std::int32_t mult, std::int32_t shift, std::int32_t zp) {
   t.r = _mm_cvtsi32_si128(p.r);
   t.sign = p.sign != 0;
   return t;
+}
+inline Term make_term(std::int32_t mult, std::int32_t shift, std::int32_t zp) {
+  return make_term(make_term_p(mult, shift, zp));
 }
 
 inline __m256i term(__m256i u, const Term& t) {

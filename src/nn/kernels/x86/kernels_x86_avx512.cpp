@@ -144,6 +144,16 @@ inline Requant broadcast_requant(std::int32_t multiplier, std::int32_t shift) {
           _mm512_set1_epi32(right),      shift > 0};
 }
 
+// rounding_divide_by_pot per lane: (x >> e) + (remainder > (mask >> 1) + (x < 0)).
+inline __m512i rounding_divide(__m512i x, const Requant& r) {
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i rem = _mm512_and_si512(x, r.mask);
+  const __m512i thr = _mm512_mask_add_epi32(
+      r.half, _mm512_cmplt_epi32_mask(x, _mm512_setzero_si512()), r.half, one);
+  const __m512i q = _mm512_srav_epi32(x, r.right);
+  return _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
+}
+
 // multiply_by_quantized_multiplier on 16 lanes.
 inline __m512i mbqm(__m512i v, const Requant& r) {
   if (r.any_left) {  // saturating left shift: overflowed iff shifting back loses bits
@@ -162,13 +172,7 @@ inline __m512i mbqm(__m512i v, const Requant& r) {
       _mm512_mul_epi32(_mm512_srli_epi64(v, 32), _mm512_srli_epi64(r.mult, 32)), nudge);
   const __m512i hi =
       _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
-  // rounding_divide_by_pot: (x >> e) + (remainder > (mask >> 1) + (x < 0)).
-  const __m512i one = _mm512_set1_epi32(1);
-  const __m512i rem = _mm512_and_si512(hi, r.mask);
-  const __m512i thr = _mm512_mask_add_epi32(
-      r.half, _mm512_cmplt_epi32_mask(hi, _mm512_setzero_si512()), r.half, one);
-  const __m512i q = _mm512_srav_epi32(hi, r.right);
-  return _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
+  return rounding_divide(hi, r);
 }
 
 inline void store_out(__m512i v, __m512i zp, __m512i lo, __m512i hi, __mmask16 lanes,
@@ -385,12 +389,7 @@ inline __m512i add_term(__m512i d, __m512i m_hi, __m512i m_lo, const Requant& r)
   const __m512i lo = _mm512_srai_epi32(
       _mm512_add_epi32(_mm512_mullo_epi32(d, m_lo), _mm512_set1_epi32(1 << 10)), 11);
   const __m512i hi = _mm512_add_epi32(_mm512_mullo_epi32(d, m_hi), lo);
-  const __m512i one = _mm512_set1_epi32(1);
-  const __m512i rem = _mm512_and_si512(hi, r.mask);
-  const __m512i thr = _mm512_mask_add_epi32(
-      r.half, _mm512_cmplt_epi32_mask(hi, _mm512_setzero_si512()), r.half, one);
-  const __m512i q = _mm512_srav_epi32(hi, r.right);
-  return _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
+  return rounding_divide(hi, r);
 }
 
 // add_vec when neither input shifts left (add() checks).

@@ -12,7 +12,8 @@
 namespace css::nn::detail {
 
 using Avx2Step = stream256::Step<false>;
-const StreamKernels kAvx2Stream{Avx2Step::bytes, Avx2Step::init, Avx2Step::reset, Avx2Step::push};
+const StreamKernels kAvx2Stream{Avx2Step::P::bytes, Avx2Step::P::init, Avx2Step::P::reset,
+                                Avx2Step::push};
 
 }  // namespace css::nn::detail
 

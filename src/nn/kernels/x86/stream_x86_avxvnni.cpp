@@ -12,8 +12,8 @@
 namespace css::nn::detail {
 
 using AvxVnniStep = stream256::Step<true>;
-const StreamKernels kAvxVnniStream{AvxVnniStep::bytes, AvxVnniStep::init, AvxVnniStep::reset,
-                                   AvxVnniStep::push};
+const StreamKernels kAvxVnniStream{AvxVnniStep::P::bytes, AvxVnniStep::P::init,
+                                   AvxVnniStep::P::reset, AvxVnniStep::push};
 
 }  // namespace css::nn::detail
 
