@@ -81,7 +81,8 @@ std::string value_text(const Config::Value& v) {
 
 bool in_range(const SettingSpec& spec, double x) {
   const bool above_min = spec.min_exclusive ? x > spec.min : x >= spec.min;
-  return std::isfinite(x) && above_min && x <= spec.max;
+  const bool below_max = spec.max_exclusive ? x < spec.max : x <= spec.max;
+  return std::isfinite(x) && above_min && below_max;
 }
 
 // Levenshtein distance, for "did you mean" suggestions.
@@ -133,9 +134,10 @@ std::string describe_range(const SettingSpec& spec) {
   };
   const std::string lo = bound(spec.min);
   const std::string hi = bound(spec.max);
-  if (has_min && has_max) return (spec.min_exclusive ? "(" : "[") + lo + ", " + hi + "]";
+  if (has_min && has_max)
+    return (spec.min_exclusive ? "(" : "[") + lo + ", " + hi + (spec.max_exclusive ? ")" : "]");
   if (has_min) return (spec.min_exclusive ? "> " : ">= ") + lo;
-  if (has_max) return "<= " + hi;
+  if (has_max) return (spec.max_exclusive ? "< " : "<= ") + hi;
   return "";
 }
 

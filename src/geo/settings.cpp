@@ -128,10 +128,11 @@ constexpr std::array kGeoSettings = {
                 .type = T::kDouble,
                 .default_value = "0.05",
                 .unit = "",
-                .doc = "Anomalies: false discovery rate (below 1).",
+                .doc = "Anomalies: false discovery rate.",
                 .min = 0,
                 .max = 1,
-                .min_exclusive = true},
+                .min_exclusive = true,
+                .max_exclusive = true},
 };
 
 Error bad(std::string message) {
@@ -178,7 +179,6 @@ Result<FlowSettings> flow_settings_from(const Config& c) {
   s.anomaly.z_threshold = c.get_double("geo.flows.anomaly_z");
   s.anomaly.fdr = c.get_bool("geo.flows.fdr");
   s.anomaly.fdr_q = c.get_double("geo.flows.fdr_q");
-  if (!(s.anomaly.fdr_q < 1)) return bad("geo.flows.fdr_q: expected a rate below 1");
   s.anomaly.min_devices = s.k;
   return s;
 }

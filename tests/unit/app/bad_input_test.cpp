@@ -147,10 +147,15 @@ TEST_F(BadInputTest, GeoWindowsAndThresholdsOutOfRange) {
   expect_refused(h + " --window 1e308d", "--window: duration '1e308d': longer than 1970..2100");
   const std::string f = "flows --flows " + flows + " --out " + (dir_ / "f.csv").string() +
                         " --anomalies-out " + (dir_ / "a.csv").string();
-  for (const char* z : {"nan", "-5"})
-    expect_refused(f + " --anomaly-z " + z, "anomaly z threshold: expected (0, 99]");
-  for (const char* q : {"0", "1", "nan"})
-    expect_refused(f + " --fdr-q " + q, "anomaly FDR q: expected (0, 1)");
+  // The flags stand for geo.flows.* settings: the error names both, and the range.
+  expect_refused(f + " --anomaly-z nan",
+                 "--anomaly-z: setting 'geo.flows.anomaly_z' expects a number");
+  expect_refused(f + " --anomaly-z -5",
+                 "--anomaly-z: setting 'geo.flows.anomaly_z' = -5 is outside (0, 99]");
+  for (const char* q : {"0", "1"})
+    expect_refused(f + " --fdr-q " + q,
+                   "--fdr-q: setting 'geo.flows.fdr_q' = " + std::string(q) + " is outside (0, 1)");
+  expect_refused(f + " --fdr-q nan", "--fdr-q: setting 'geo.flows.fdr_q' expects a number");
   write(dir_ / "pos.csv", "device,lat,lon\nsim-node-0001,nan,-46.6\n");
   expect_refused(f + " --device-positions " + (dir_ / "pos.csv").string(),
                  "--device-positions line 2: expected device,lat,lon with lat in [-90, 90]");

@@ -248,5 +248,27 @@ TEST(SettingRange, Forms) {
       ">= 0");
 }
 
+// A rate in (0, 1): both ends refused, the message shows the open range.
+TEST(SettingRange, BothEndsExclusive) {
+  constexpr std::array kRate = {SettingSpec{.name = "x.q",
+                                            .type = T::kDouble,
+                                            .default_value = "0.05",
+                                            .unit = "",
+                                            .doc = "",
+                                            .min = 0,
+                                            .max = 1,
+                                            .min_exclusive = true,
+                                            .max_exclusive = true}};
+  EXPECT_EQ(describe_range(kRate[0]), "(0, 1)");
+  Config c(kRate);
+  EXPECT_TRUE(c.set("x.q", "0.999").ok());
+  for (const char* v : {"1", "0", "1.5"}) {
+    const Status st = c.set("x.q", v);
+    ASSERT_FALSE(st.ok()) << v;
+    EXPECT_NE(st.error().message.find("(0, 1)"), std::string::npos) << st.error().message;
+  }
+  EXPECT_DOUBLE_EQ(c.get_double("x.q"), 0.999);
+}
+
 }  // namespace
 }  // namespace css

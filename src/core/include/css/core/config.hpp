@@ -40,6 +40,7 @@ struct SettingSpec {
   double min = -std::numeric_limits<double>::infinity();  // numeric types only
   double max = std::numeric_limits<double>::infinity();
   bool min_exclusive = false;  // range is (min, max] instead of [min, max]
+  bool max_exclusive = false;  // range is [min, max) (or (min, max) with min_exclusive)
 };
 
 // "[1, 10000]", "(0, 604800]", "≥ 0" or "" (no bounds) for docs and errors.
