@@ -105,11 +105,13 @@ class TlsClient {
     }
   };
 
-  // One GET on this connection (keep-alive); nullopt (and error()) if it failed.
-  std::optional<Answer> get(const std::string& target) {
+  // One GET on this connection (keep-alive), with a bearer token if given; nullopt (and
+  // error()) if it failed.
+  std::optional<Answer> get(const std::string& target, const std::string& bearer = "") {
     namespace http = boost::beast::http;
     http::request<http::empty_body> req{http::verb::get, target, 11};
     req.set(http::field::host, "localhost");
+    if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
     auto ec = run([&](auto done) { http::async_write(stream_, req, ignore_size(done)); });
     if (ec) {
       fail("write", ec);
@@ -128,29 +130,36 @@ class TlsClient {
     return a;
   }
 
-  // Sends a GET and reads raw decrypted bytes until `needle` appears, the peer closes or a
-  // read times out: for open-ended bodies (Server-Sent Events).
-  std::string get_until(const std::string& target, const std::string& needle) {
-    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
-    auto ec = run([&](auto done) {
+  // For open-ended bodies (Server-Sent Events): send_get, then read_until the raw decrypted
+  // bytes contain `needle`, the peer closes or a read times out; it returns all bytes so far.
+  bool send_get(const std::string& target, const std::string& bearer = "") {
+    std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n";
+    if (!bearer.empty()) req += "Authorization: Bearer " + bearer + "\r\n";
+    req += "\r\n";
+    const auto ec = run([&](auto done) {
       boost::asio::async_write(stream_, boost::asio::buffer(req), ignore_size(done));
     });
-    if (ec) {
-      fail("write", ec);
-      return "";
-    }
-    std::string out;
+    if (ec) fail("write", ec);
+    return !ec;
+  }
+  const std::string& read_until(const std::string& needle) {
     char buf[4096];
-    for (int i = 0; i < 1000 && out.find(needle) == std::string::npos; ++i) {
+    for (int i = 0; i < 1000 && raw_.find(needle) == std::string::npos; ++i) {
       std::size_t n = 0;
-      ec = run([&](auto done) {
+      const auto ec = run([&](auto done) {
         stream_.async_read_some(boost::asio::buffer(buf),
                                 [done, &n](auto e, std::size_t got) { n = got, done(e); });
       });
-      if (ec) break;
-      out.append(buf, n);
+      if (ec) {
+        fail("read", ec);
+        break;
+      }
+      raw_.append(buf, n);
     }
-    return out;
+    return raw_;
+  }
+  std::string get_until(const std::string& target, const std::string& needle) {
+    return send_get(target) ? read_until(needle) : "";
   }
 
  private:
@@ -180,6 +189,7 @@ class TlsClient {
   boost::asio::ssl::context ctx_;
   boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;
+  std::string raw_;  // what read_until has read
   int timeout_;
   bool connected_ = false;
   std::string error_;
