@@ -16,6 +16,7 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "request_convert.hpp"
