@@ -103,6 +103,10 @@ TEST_F(ServeTls, HealthAndEventsOverHttpsWithTheCaVerified) {
   const auto j = nlohmann::json::parse(events->body, nullptr, false);
   ASSERT_TRUE(j.is_object()) << events->body;
   EXPECT_EQ(j["events"].size(), 5U) << events->body;
+  const auto openapi = c.get("/openapi.json");  // over 16 KiB: several TLS records
+  ASSERT_TRUE(openapi) << c.error();
+  EXPECT_GT(openapi->body.size(), 16U * 1024);
+  EXPECT_TRUE(nlohmann::json::parse(openapi->body, nullptr, false).contains("paths"));
   const auto anonymous = c.get("/api/v1/events?limit=5");  // the same rules as over HTTP
   ASSERT_TRUE(anonymous) << c.error();
   EXPECT_EQ(anonymous->status, 401);
