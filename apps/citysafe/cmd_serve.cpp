@@ -30,6 +30,8 @@ constexpr std::array kAliases = {
     FlagAlias{"--db", "store.url"},
     FlagAlias{"--port", "api.port"},
     FlagAlias{"--bind", "api.bind"},
+    FlagAlias{"--tls-cert", "api.tls_cert"},
+    FlagAlias{"--tls-key", "api.tls_key"},
     FlagAlias{"--tokens", "api.tokens"},
     FlagAlias{"--rate-limit", "api.rate_limit"},
     FlagAlias{"--burst", "api.burst"},
@@ -104,6 +106,11 @@ int run(const ServeArgs& args) {
   std::string db;
   auto a = collect(args, db);
   if (!a) return report(a.error());
+  // Bad TLS files are bad flags: refused before the store or anything else is opened.
+  const http::ServerOptions server_opts = api::server_options(*a);
+  if (server_opts.tls.enabled())
+    if (auto st = http::check_tls(server_opts.tls); !st)
+      return report(name_flag(st.error(), kAliases));
   a->api.store_url = db;
   a->api.log = log_line;
   a->api.web_dir = find_dir(args.web, "web");
@@ -115,11 +122,13 @@ int run(const ServeArgs& args) {
   }
   auto api = api::Api::create(a->api);
   if (!api) return report(api.error());
-  auto server = http::Server::start((*api)->router(), api::server_options(*a));
-  if (!server) return report(server.error());
+  auto server = http::Server::start((*api)->router(), server_opts);
+  if (!server) return report(name_flag(server.error(), kAliases));
   const std::size_t threads =
       a->threads ? a->threads : std::max(1u, std::thread::hardware_concurrency());
-  log_line("serving " + db + " on http://" + a->bind + ":" + std::to_string((*server)->port()) +
+  const std::string scheme = server_opts.tls.enabled() ? "https" : "http";
+  log_line("serving " + db + " on " + scheme + "://" + a->bind + ":" +
+           std::to_string((*server)->port()) +
            "/ (API /api/v1, docs /docs, OpenAPI /openapi.json), " + std::to_string(threads) +
            " I/O threads");
   const SignalFlags flags = install_signal_flags();
@@ -148,7 +157,14 @@ void add_serve(CLI::App& root, Runner& run_cmd) {
       "  curl -H 'Authorization: Bearer css_…' 'http://127.0.0.1:8080/api/v1/events?limit=10'\n"
       "  citysafe serve --db data/citysafe.db --allow-anonymous-read --cors "
       "https://ops.example.org\n"
-      "  citysafe serve --config serve.toml --set api.rate_limit=50");
+      "  citysafe serve --config serve.toml --set api.rate_limit=50\n\n"
+      "HTTPS: --tls-cert and --tls-key (PEM; both or neither) make the port HTTPS only\n"
+      "(TLS 1.2+, no plain HTTP on it). Use them whenever --bind is not 127.0.0.1:\n"
+      "  deploy/certs/make-certs.sh certs --server-name ops.example.org\n"
+      "  citysafe serve --db data/citysafe.db --bind 0.0.0.0 --port 8443 \\\n"
+      "      --tls-cert certs/server.pem --tls-key certs/server.key\n"
+      "  curl --cacert certs/ca.pem -H 'Authorization: Bearer css_…' "
+      "https://localhost:8443/health");
   for (std::size_t i = 0; i < kAliases.size(); ++i) {
     auto* opt = cmd->add_option(kAliases[i].flag, a->alias_values[i],
                                 setting_help(serve_tables(), kAliases[i].setting));

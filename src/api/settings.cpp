@@ -13,7 +13,8 @@ constexpr std::array kApiSettings = {
                 .type = T::kString,
                 .default_value = "127.0.0.1",
                 .unit = "",
-                .doc = "Address to listen on (0.0.0.0 = every interface; put TLS in front)."},
+                .doc = "Address to listen on (0.0.0.0 = every interface: set api.tls_cert and "
+                       "api.tls_key, or put a TLS proxy in front)."},
     SettingSpec{.name = "api.port",
                 .type = T::kInt,
                 .default_value = "8080",
@@ -21,6 +22,17 @@ constexpr std::array kApiSettings = {
                 .doc = "TCP port (0 = any free port, printed in the log).",
                 .min = 0,
                 .max = 65535},
+    SettingSpec{.name = "api.tls_cert",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "PEM certificate chain (leaf first): with api.tls_key the port serves "
+                       "HTTPS only, TLS 1.2+ (empty: plain HTTP)."},
+    SettingSpec{.name = "api.tls_key",
+                .type = T::kString,
+                .default_value = "",
+                .unit = "",
+                .doc = "Unencrypted PEM private key of api.tls_cert."},
     SettingSpec{.name = "api.tokens",
                 .type = T::kString,
                 .default_value = "data/api-tokens",
@@ -117,6 +129,8 @@ ServeOptions serve_options_from(const Config& c) {
   ServeOptions o;
   o.bind = c.get_string("api.bind");
   o.port = static_cast<std::uint16_t>(c.get_int("api.port"));
+  o.tls_cert = c.get_string("api.tls_cert");
+  o.tls_key = c.get_string("api.tls_key");
   o.api.tokens_file = c.get_string("api.tokens");
   o.api.allow_anonymous_read = c.get_bool("api.allow_anonymous_read");
   o.api.rate_per_s = c.get_double("api.rate_limit");
@@ -139,6 +153,10 @@ http::ServerOptions server_options(const ServeOptions& o) {
   so.max_body_bytes = o.max_body;
   so.max_connections = o.max_connections;
   so.threads = o.threads;
+  so.tls.cert_file = o.tls_cert;
+  so.tls.key_file = o.tls_key;
+  so.tls.cert_name = "api.tls_cert";  // a command maps these to its flags (name_flag)
+  so.tls.key_name = "api.tls_key";
   return so;
 }
 

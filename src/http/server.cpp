@@ -1,7 +1,9 @@
 // The Beast side of css::http::Server: acceptor + one session per connection, all on one
 // io_context run by ServerOptions::threads threads (Beast's "advanced server" pattern reduced
 // to HTTP/1.1). Each session lives on its own strand, so its handlers never run at once even
-// though different sessions run on different threads.
+// though different sessions run on different threads. A Session is the same code over a plain
+// TCP stream or over TLS on top of it (ServerOptions::tls): only the handshake, the SSE writes
+// and the close differ.
 #include "css/http/server.hpp"
 
 #include <array>
@@ -9,13 +11,16 @@
 #include <utility>  // before Boost 1.74 Asio: its awaitable.hpp uses std::exchange unincluded
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "request_convert.hpp"
+#include "tls.hpp"
 
 namespace css::http {
 
@@ -31,6 +36,7 @@ struct Server::Impl {
   ServerOptions options;
   std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopped{false};
+  std::unique_ptr<asio::ssl::context> tls;  // set: every connection is TLS
   std::unique_ptr<asio::io_context> io;
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
@@ -39,31 +45,58 @@ struct Server::Impl {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+// Asio's TLS stream itself, not Beast's ssl_stream: the latter's write coalescing stalled on
+// a gather write of a small head and a body over 16 KiB (Boost 1.74; the Tls tests cover it).
+using TlsStream = asio::ssl::stream<beast::tcp_stream>;
+constexpr std::size_t kTlsRecordBytes = 16 * 1024;
+
+template <class S>
+class Session : public std::enable_shared_from_this<Session<S>> {
+  static constexpr bool kTls = std::is_same_v<S, TlsStream>;
+
  public:
   // The peer's address is formatted once per connection, not once per request.
-  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+  template <class... StreamArgs>
+  explicit Session(Server::Impl& server, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...), server_(server) {
     beast::error_code ec;
-    const auto peer = stream_.socket().remote_endpoint(ec);
+    const auto peer = tcp_layer().socket().remote_endpoint(ec);
     if (!ec) remote_ = peer.address().to_string();
   }
   ~Session() { --server_.connections; }
+
+  // TLS: the handshake first, bounded by io_timeout like a read; a peer that speaks plain
+  // HTTP, sends garbage or stalls fails it and is closed without an answer.
+  void start() {
+    if constexpr (kTls) {
+      tcp_layer().expires_after(server_.options.io_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close_socket();
+                                self->handshaken_ = true;
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
 
   void read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
     parser_->body_limit(server_.options.max_body_bytes);
-    stream_.expires_after(server_.options.io_timeout);
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    tcp_layer().expires_after(server_.options.io_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->on_read(ec);
+                      });
   }
 
  private:
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::error::eof)
+        ec == asio::error::eof || is_tls_failure(ec))
       return close();
     if (ec == bhttp::error::body_limit)
       return reply(Response::error(413, "payload_too_large",
@@ -94,13 +127,13 @@ class Session : public std::enable_shared_from_this<Session> {
                                       "\r\nCache-Control: no-store\r\nConnection: close\r\n");
     for (const auto& [k, v] : r.headers) *head += k + ": " + v + "\r\n";
     *head += "\r\n";
-    stream_.expires_never();
+    tcp_layer().expires_never();
     write_chunk(head);
   }
 
   void write_chunk(const std::shared_ptr<std::string>& bytes) {
-    asio::async_write(stream_.socket(), asio::buffer(*bytes),
-                      [self = shared_from_this(), bytes](beast::error_code ec, std::size_t) {
+    asio::async_write(raw_writer(), asio::buffer(*bytes),
+                      [self = this->shared_from_this(), bytes](beast::error_code ec, std::size_t) {
                         if (ec || self->server_.stopped) return self->close();
                         self->schedule_next();
                       });
@@ -108,7 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void schedule_next() {
     timer_.expires_after(stream_src_->interval);
-    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || self->server_.stopped) return self->close();
       std::optional<std::string> more = self->stream_src_->next();
       if (!more) return self->close();
@@ -117,31 +150,73 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // Head and body go out in one gather write; the body (own or shared) is not copied.
+  // Head and body go out in one gather write; the body (own or shared) is not copied. Over
+  // TLS a body that fits one record (16 KiB) is appended to the head instead, so a small
+  // answer is one record and one packet rather than two.
   void reply(Response r, bool head, bool close_after) {
     out_ = std::move(r);
     const std::string& body = out_.payload();
     head_ = detail::response_head(out_, body.size(), !close_after);
     const bool send_body = !head && !detail::has_no_body(out_.status);
-    const std::array<asio::const_buffer, 2> bytes{
-        asio::buffer(head_), send_body ? asio::buffer(body) : asio::const_buffer{}};
-    stream_.expires_after(server_.options.io_timeout);
-    asio::async_write(stream_, bytes,
-                      [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
-                        self->out_ = Response{};  // frees a large body before the next read
-                        if (ec || close_after) return self->close();
-                        self->read();
-                      });
+    std::array<asio::const_buffer, 2> bytes{asio::buffer(head_),
+                                            send_body ? asio::buffer(body) : asio::const_buffer{}};
+    if constexpr (kTls) {
+      if (send_body && body.size() <= kTlsRecordBytes) {
+        head_ += body;
+        bytes = {asio::buffer(head_), asio::const_buffer{}};
+      }
+    }
+    tcp_layer().expires_after(server_.options.io_timeout);
+    asio::async_write(
+        stream_, bytes,
+        [self = this->shared_from_this(), close_after](beast::error_code ec, std::size_t) {
+          self->out_ = Response{};  // frees a large body before the next read
+          if (ec || close_after) return self->close();
+          self->read();
+        });
   }
 
+  // TLS sends close_notify first (clients reading to the end of an SSE stream or of a
+  // "Connection: close" answer otherwise see a truncation), bounded by io_timeout.
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    if constexpr (kTls) {
+      if (handshaken_ && !closing_) {
+        closing_ = true;
+        tcp_layer().expires_after(server_.options.io_timeout);
+        return stream_.async_shutdown(
+            [self = this->shared_from_this()](beast::error_code) { self->close_socket(); });
+      }
+    }
+    close_socket();
   }
 
-  beast::tcp_stream stream_;
+  void close_socket() {
+    beast::error_code ignored;
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp_layer().socket().close(ignored);
+  }
+
+  beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+  // SSE chunks bypass the tcp_stream's timer (they have none); TLS must still encrypt them.
+  auto& raw_writer() {
+    if constexpr (kTls)
+      return stream_;
+    else
+      return stream_.socket();
+  }
+  // A TLS record that is not one (plain HTTP, garbage) or a peer gone without close_notify.
+  static bool is_tls_failure(const beast::error_code& ec) {
+    if constexpr (kTls)
+      return ec.category() == asio::error::get_ssl_category() ||
+             ec == asio::ssl::error::stream_truncated;
+    else
+      return false;
+  }
+
+  S stream_;
   asio::steady_timer timer_{stream_.get_executor()};
+  bool handshaken_ = false;
+  bool closing_ = false;
   std::shared_ptr<Stream> stream_src_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -167,7 +242,10 @@ void Server::Impl::accept() {
         // An answer is one gather write: send it now rather than wait for the peer's ACK.
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Session>(std::move(socket), *this)->read();
+        if (tls)
+          std::make_shared<Session<TlsStream>>(*this, std::move(socket), *tls)->start();
+        else
+          std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->start();
       }
     }
     accept();
@@ -188,6 +266,11 @@ std::uint16_t Server::port() const {
 Result<std::unique_ptr<Server>> Server::start(Router router, ServerOptions options) {
   auto impl = std::make_unique<Impl>();
   if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (options.tls.enabled()) {
+    auto tls = detail::make_tls_context(options.tls);
+    if (!tls) return tls.error();
+    impl->tls = std::move(*tls);
+  }
   impl->io = std::make_unique<asio::io_context>(static_cast<int>(options.threads));
   impl->acceptor.emplace(*impl->io);
   const std::string where = options.address + ":" + std::to_string(options.port);

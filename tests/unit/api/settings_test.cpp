@@ -22,6 +22,9 @@ TEST(ApiSettings, DefaultsAreTheOptionStructsDefaults) {
   EXPECT_EQ(from_table.api.tokens_file, defaults.api.tokens_file);
   EXPECT_EQ(from_table.bind, defaults.bind);
   EXPECT_EQ(from_table.port, defaults.port);
+  EXPECT_EQ(from_table.tls_cert, defaults.tls_cert);
+  EXPECT_EQ(from_table.tls_key, defaults.tls_key);
+  EXPECT_FALSE(server_options(from_table).tls.enabled());
   EXPECT_EQ(from_table.max_body, defaults.max_body);
   EXPECT_EQ(from_table.max_connections, defaults.max_connections);
   EXPECT_EQ(from_table.threads, defaults.threads);
@@ -36,6 +39,8 @@ TEST(ApiSettings, TomlAndSetReachTheServer) {
                   .ok());
   ASSERT_TRUE(c.set_assignment("api.max_body=1024").ok());
   ASSERT_TRUE(c.set_assignment("api.bind=0.0.0.0").ok());
+  ASSERT_TRUE(c.set_assignment("api.tls_cert=certs/server.pem").ok());
+  ASSERT_TRUE(c.set_assignment("api.tls_key=certs/server.key").ok());
   const ServeOptions o = serve_options_from(c);
   EXPECT_EQ(o.api.rate_per_s, 50.0);
   EXPECT_EQ(o.api.rate_burst, 75.0);
@@ -46,6 +51,9 @@ TEST(ApiSettings, TomlAndSetReachTheServer) {
   EXPECT_EQ(so.max_body_bytes, 1024u);
   EXPECT_EQ(so.address, "0.0.0.0");
   EXPECT_EQ(so.max_connections, 256u);
+  EXPECT_EQ(so.tls.cert_file, "certs/server.pem");
+  EXPECT_EQ(so.tls.key_file, "certs/server.key");
+  EXPECT_EQ(so.tls.cert_name, "api.tls_cert");
 }
 
 TEST(ApiSettings, BadValuesNameTheSetting) {

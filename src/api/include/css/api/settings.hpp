@@ -24,6 +24,8 @@ struct ServeOptions {
   ApiOptions api;                     // rate_per_s, rate_burst, answer_cache_bytes, ...
   std::string bind = "127.0.0.1";     // api.bind
   std::uint16_t port = 8080;          // api.port
+  std::string tls_cert;               // api.tls_cert: PEM chain; with tls_key, HTTPS only
+  std::string tls_key;                // api.tls_key: its PEM private key
   std::size_t max_body = 16 * 1024;   // api.max_body (bytes)
   std::size_t max_connections = 256;  // api.max_connections
   std::size_t threads = 0;            // api.threads (0: one per core)
@@ -34,7 +36,8 @@ struct ServeOptions {
 // From a Config over api_settings() (ranges already checked by the table).
 ServeOptions serve_options_from(const Config& config);
 
-// The HTTP server options of `serve` (address, port, body and connection limits, threads).
+// The HTTP server options of `serve` (address, port, TLS files, body and connection limits,
+// threads). TLS errors name the settings api.tls_cert / api.tls_key.
 http::ServerOptions server_options(const ServeOptions& options);
 
 }  // namespace css::api

@@ -12,7 +12,12 @@
 //    longer than io_timeout is closed. At most max_connections are served at once; more are
 //    closed on accept.
 //  - The Router is copied into the server: routes cannot change while it runs.
-//  - Errors: an address that does not parse or a port in use is an Error naming it.
+//  - TLS (optional): with ServerOptions::tls set, the port speaks HTTPS only (TLS 1.2 or 1.3,
+//    no plain HTTP): same routes, same limits. A client that sends plain HTTP or garbage, or
+//    stops mid-handshake, is closed (the handshake has io_timeout too); others are unaffected.
+//  - Errors: an address that does not parse or a port in use is an Error naming it; a TLS
+//    file that is missing, unreadable or not PEM, or a key that does not match the
+//    certificate, is kInvalidArgument "<cert_name or key_name>: '<path>': <what is wrong>".
 #pragma once
 
 #include <chrono>
@@ -27,6 +32,21 @@
 
 namespace css::http {
 
+// A PEM certificate chain (leaf first, then intermediates) and its unencrypted PEM private
+// key. Both empty = plain HTTP; one without the other is an error. The names are how errors
+// call the two files (a flag or a setting, e.g. "api.tls_cert").
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+  std::string cert_name = "TLS certificate";
+  std::string key_name = "TLS key";
+  bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
+};
+
+// Loads and checks the files as start() would (readable, PEM, key matches certificate),
+// without binding anything: for a command to reject bad flags before it opens its inputs.
+Status check_tls(const TlsFiles& files);
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;
@@ -35,6 +55,7 @@ struct ServerOptions {
   std::chrono::milliseconds io_timeout{10000};
   std::size_t max_connections = 64;
   std::size_t threads = 1;  // I/O threads; 0 = std::thread::hardware_concurrency()
+  TlsFiles tls;             // empty: plain HTTP
 };
 
 // "HOST:PORT" as --health and --metrics take it (port 0 = any free port) → ServerOptions
