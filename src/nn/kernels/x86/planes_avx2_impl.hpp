@@ -39,6 +39,23 @@ struct Extra {
   std::uint32_t w;
 };
 
+// requant31 for an RqV whose sign never matters (k_neg == 0), unclamped: floor((acc * m +
+// K) / 2^31) from the even and odd lanes' 64-bit sums, then the right shift r.
+__attribute__((always_inline)) inline __m256i floor31_nosign(__m256i acc, const RqV& r) {
+  const __m256i ve = _mm256_add_epi64(_mm256_mul_epi32(acc, r.mult), r.k_pos);
+  const __m256i vo =
+      _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), r.mult), r.k_pos);
+  const __m256i y = _mm256_blend_epi32(_mm256_srli_epi64(ve, 31), _mm256_slli_epi64(vo, 1), 0xAA);
+  return _mm256_sra_epi32(y, r.e);
+}
+
+// term() for a term whose sign step never fires (TermP::sign == 0).
+__attribute__((always_inline)) inline __m256i term_nosign(__m256i u, const Term& t) {
+  const __m256i lo = _mm256_srai_epi32(_mm256_add_epi32(_mm256_mullo_epi32(u, t.ml), t.c1), 11);
+  const __m256i q = _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(u, t.mh), lo), t.c3);
+  return _mm256_sra_epi32(q, t.r);
+}
+
 inline int groups_of(int ch) {
   return (ch + 3) / 4;
 }
@@ -118,7 +135,22 @@ struct Planes {
     Term conv_term, other_term;
     RqV out;
     const std::uint32_t* other = nullptr;
+    // Lean modes: the add term that is a plain shift ((x - zp) << k, its zp folded into out.k_pos)
+    // and the other one, evaluated without its sign step.
+    Term full;
+    __m128i k;
   };
+
+  // How a conv's epilogue runs, chosen once per conv (conv()):
+  //  kGeneral   any requantisation, flags tested per vector;
+  //  kFast      every requantisation the floor31 form, signs compared (branch-free);
+  //  kPlain     lean, unfused: floor31 without sign steps and the clamp [0, 255], which the
+  //             saturating packs into the plane word do;
+  //  kConvShift lean, fused: the add's conv term is (u - zp) << k (its multiplier is exactly
+  //             1/2, as for the larger-scale input of every TFLite-style add), the other term has
+  //             no sign step, the add's output is floor31 without sign and clamped to [0, 255];
+  //  kOtherShift the same with the other input's term the shift.
+  enum Mode { kGeneral, kFast, kPlain, kConvShift, kOtherShift };
 
   struct ConvCtx {
     const std::uint32_t* in;
@@ -192,8 +224,9 @@ struct Planes {
   // kernel and input groups when known at compile time (0: read from c), so the common shapes
   // run fully unrolled with every weight a constant offset.
   template <int NC, int NT, bool kPartial, int K, int G>
-  static void dots(const ConvCtx& c, const std::uint8_t* const* rec, const __m256i* corr, int t0,
-                   __m256i m, __m256i (&acc)[NT][NC]) {
+  __attribute__((always_inline)) static void dots(const ConvCtx& c, const std::uint8_t* const* rec,
+                                                  const __m256i* corr, int t0, __m256i m,
+                                                  __m256i (&acc)[NT][NC]) {
     const int kernel = K != 0 ? K : c.kernel;
     const int groups = G != 0 ? G : c.groups;
 #pragma GCC unroll 8
@@ -253,19 +286,65 @@ struct Planes {
     return I == 0 ? u : _mm256_slli_epi32(u, 8 * I);
   }
 
+  // The lean modes' channel I, unclamped when the result goes straight into the packs.
+  template <int I, Mode kMode>
+  static __m256i lean_one(const RqV& rqv, const FuseCtx& f, __m256i acc, __m256i other) {
+    __m256i u = floor31_nosign(acc, rqv);
+    if constexpr (kMode == kPlain) return u;
+    u = _mm256_min_epi32(_mm256_max_epi32(u, rqv.lo), rqv.hi);
+    __m256i s;
+    if constexpr (kMode == kConvShift)
+      s = _mm256_add_epi32(_mm256_sll_epi32(u, f.k), term_nosign(byte_lane(other, I), f.full));
+    else
+      s = _mm256_add_epi32(term_nosign(u, f.full), _mm256_sll_epi32(byte_lane(other, I), f.k));
+    return floor31_nosign(s, f.out);
+  }
+
+  // Four channels' int32 results (saturated to [0, 255] by the packs) -> plane words: byte c of
+  // word t is channel c at step t. packs/packus leave each 128-bit lane as [c0 t0..3, c1 t0..3,
+  // c2 t0..3, c3 t0..3]; one byte shuffle transposes it.
+  static __m256i pack_words(__m256i r0, __m256i r1, __m256i r2, __m256i r3) {
+    const __m256i b = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
+    const __m256i t = _mm256_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15, 0, 4,
+                                       8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    return _mm256_shuffle_epi8(b, t);
+  }
+
+  template <int NC, bool kPartial, Mode kMode>
+  static __m256i block_word(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m256i* acc,
+                            int t0, __m256i m) {
+    __m256i other = _mm256_setzero_si256();
+    if (kMode == kConvShift || kMode == kOtherShift ||
+        ((kMode == kGeneral || kMode == kFast) && f.on))
+      other = load<kPartial>(f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0, m);
+    if constexpr (kMode == kGeneral || kMode == kFast) {
+      constexpr bool kF = kMode == kFast;
+      __m256i word = finish_one<0, kF>(rqv[0], f, acc[0], other);
+      if constexpr (NC > 1)
+        word = _mm256_or_si256(word, finish_one<1, kF>(rqv[1], f, acc[1], other));
+      if constexpr (NC > 2)
+        word = _mm256_or_si256(word, finish_one<2, kF>(rqv[2], f, acc[2], other));
+      if constexpr (NC > 3)
+        word = _mm256_or_si256(word, finish_one<3, kF>(rqv[3], f, acc[3], other));
+      return word;
+    } else {
+      const __m256i z = _mm256_setzero_si256();
+      const __m256i r0 = lean_one<0, kMode>(rqv[0], f, acc[0], other);
+      const __m256i r1 =
+          NC > 1 ? lean_one<1, kMode>(rqv[NC > 1 ? 1 : 0], f, acc[NC > 1 ? 1 : 0], other) : z;
+      const __m256i r2 =
+          NC > 2 ? lean_one<2, kMode>(rqv[NC > 2 ? 2 : 0], f, acc[NC > 2 ? 2 : 0], other) : z;
+      const __m256i r3 =
+          NC > 3 ? lean_one<3, kMode>(rqv[NC > 3 ? 3 : 0], f, acc[NC > 3 ? 3 : 0], other) : z;
+      return pack_words(r0, r1, r2, r3);
+    }
+  }
+
   // Requantises (and, fused, adds) one time block of NC channels and stores its plane words.
-  template <int NC, bool kPartial, bool kFast>
+  template <int NC, bool kPartial, Mode kMode>
   static void finish(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m256i* acc, int t0,
                      __m256i m) {
-    __m256i other = _mm256_setzero_si256();
-    if (f.on) other = load<kPartial>(f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0, m);
-    __m256i word = finish_one<0, kFast>(rqv[0], f, acc[0], other);
-    if constexpr (NC > 1)
-      word = _mm256_or_si256(word, finish_one<1, kFast>(rqv[1], f, acc[1], other));
-    if constexpr (NC > 2)
-      word = _mm256_or_si256(word, finish_one<2, kFast>(rqv[2], f, acc[2], other));
-    if constexpr (NC > 3)
-      word = _mm256_or_si256(word, finish_one<3, kFast>(rqv[3], f, acc[3], other));
+    const __m256i word = block_word<NC, kPartial, kMode>(c, rqv, f, acc, t0, m);
     std::uint32_t* dst = c.out + std::ptrdiff_t(c.og) * c.stride + c.pad + t0;
     if constexpr (kPartial)
       _mm256_maskstore_epi32(reinterpret_cast<int*>(dst), m, word);
@@ -273,16 +352,16 @@ struct Planes {
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), word);
   }
 
-  template <int NC, int NT, bool kPartial, int K, int G, bool kFast>
+  template <int NC, int NT, bool kPartial, int K, int G, Mode kMode>
   static void conv_block(const ConvCtx& c, const std::uint8_t* const* rec, const RqV* rqv,
                          const __m256i* corr, const FuseCtx& f, int t0, __m256i m) {
     __m256i acc[NT][NC];
     dots<NC, NT, kPartial, K, G>(c, rec, corr, t0, m, acc);
     for (int tt = 0; tt < NT; ++tt)
-      finish<NC, kPartial, kFast>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
+      finish<NC, kPartial, kMode>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
   }
 
-  template <int NC, int K, int G, bool kFast>
+  template <int NC, int K, int G, Mode kMode>
   static void conv_group(const ConvCtx& c, const std::uint8_t* packed, std::size_t rb,
                          const FuseCtx& f) {
     const std::uint8_t* rec[NC];
@@ -298,11 +377,10 @@ struct Planes {
     const __m256i all = _mm256_set1_epi32(-1);
     int t = 0;
     for (; t + 2 * kLanes <= c.steps; t += 2 * kLanes)
-      conv_block<NC, 2, false, K, G, kFast>(c, rec, rqv, corr, f, t, all);
-    for (; t + kLanes <= c.steps; t += kLanes)
-      conv_block<NC, 1, false, K, G, kFast>(c, rec, rqv, corr, f, t, all);
-    if (t < c.steps)
-      conv_block<NC, 1, true, K, G, kFast>(c, rec, rqv, corr, f, t, lane_mask(c.steps - t));
+      conv_block<NC, 2, false, K, G, kMode>(c, rec, rqv, corr, f, t, all);
+    // The last 1..15 steps: masked blocks (one code copy for every tail, not two).
+    for (; t < c.steps; t += kLanes)
+      conv_block<NC, 1, true, K, G, kMode>(c, rec, rqv, corr, f, t, lane_mask(c.steps - t));
   }
 
   static void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
@@ -334,31 +412,83 @@ struct Planes {
     planes::fill_pad(out, out_groups, c.stride, pad, out_zp);
     for (int j = 0; j < c.kernel; ++j) c.tap_off[j] = pad - (c.kernel - 1 - j) * dilation;
     for (int g = 0; g < c.groups; ++g) c.group_off[g] = g * c.stride;
-    // Unrolled and branch-free: kernel 3 over 3 or 4 input groups (the shipped model's 11 and
-    // 14 channels) and kernel 1 (projections), when every requantisation has the floor31 form
-    // (right shifts: all of the shipped model's); anything else runs the generic loops.
-    const bool fast = all_floor31(p, packed) && (!f.on || f.out.floor31);
-    if (fast && c.kernel == 3 && c.groups == 4)
-      conv_groups<3, 4, true>(c, p, packed, f);
-    else if (fast && c.kernel == 3 && c.groups == 3)
-      conv_groups<3, 3, true>(c, p, packed, f);
-    else if (fast && c.kernel == 1 && c.groups == 4)
-      conv_groups<1, 4, true>(c, p, packed, f);
+    const Mode mode = choose_mode(p, packed, fuse, f);
+    // Unrolled: kernel 3 over 3 or 4 input groups (the shipped model's 11 and 14 channels) and
+    // kernel 1 over 3 or 4 (projections, dense), in the lean modes (every conv of the shipped
+    // model); anything else runs the generic loops.
+    if (c.kernel == 3 && c.groups == 4)
+      shaped<3, 4>(mode, c, p, packed, f);
+    else if (c.kernel == 3 && c.groups == 3)
+      shaped<3, 3>(mode, c, p, packed, f);
+    else if (c.kernel == 1 && c.groups == 4)
+      shaped<1, 4>(mode, c, p, packed, f);
+    else if (c.kernel == 1 && c.groups == 3)
+      shaped<1, 3>(mode, c, p, packed, f);
     else
-      conv_groups<0, 0, false>(c, p, packed, f);
+      shaped<0, 0>(mode, c, p, packed, f);
   }
 
-  static bool all_floor31(const kernels::ConvQ& p, const std::uint8_t* packed) {
+  template <int K, int G>
+  static void shaped(Mode mode, ConvCtx& c, const kernels::ConvQ& p, const std::uint8_t* packed,
+                     const FuseCtx& f) {
+    switch (mode) {
+      case kPlain:
+        return conv_groups<K, G, kPlain>(c, p, packed, f);
+      case kConvShift:
+        return conv_groups<K, G, kConvShift>(c, p, packed, f);
+      case kOtherShift:
+        return conv_groups<K, G, kOtherShift>(c, p, packed, f);
+      case kFast:
+        return conv_groups<K, G, kFast>(c, p, packed, f);
+      default:
+        return conv_groups<0, 0, kGeneral>(c, p, packed, f);
+    }
+  }
+
+  // A term (q - zp) << k: multiplier exactly 2^30 (srdhm(d << 20, 2^30) = d << 19, exact) and a
+  // right shift r <= 19 (d << 19 is a multiple of 2^r: the rounding divide is exact).
+  static bool shift_term(std::int32_t mult, std::int32_t shift) {
+    return mult == (1 << 30) && shift <= 0 && shift >= -19;
+  }
+
+  static Mode choose_mode(const kernels::ConvQ& p, const std::uint8_t* packed,
+                          const planes::FusedAdd* fuse, FuseCtx& f) {
     const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
+    bool fast = true, lean = true, clamp_free = true;
     for (int o = 0; o < p.out_ch; ++o) {
       ChanRec r;
       std::memcpy(&r, packed + std::size_t(o) * rb, sizeof r);
-      if (!floor31(r.rq)) return false;
+      fast = fast && floor31(r.rq);
+      lean = lean && floor31(r.rq) && r.rq.k_neg == 0;
+      clamp_free = clamp_free && r.rq.lo == 0 && r.rq.hi == 255;
     }
-    return true;
+    if (fuse == nullptr) return lean && clamp_free ? kPlain : fast ? kFast : kGeneral;
+    if (!fast || !f.out.floor31) return kGeneral;
+    const kernels::AddQ& q = fuse->q;
+    const Rq out = add_out_rq(q);
+    const bool conv_shift =
+        shift_term(fuse->conv_is_a ? q.a_mult : q.b_mult, fuse->conv_is_a ? q.a_shift : q.b_shift);
+    const bool other_shift =
+        shift_term(fuse->conv_is_a ? q.b_mult : q.a_mult, fuse->conv_is_a ? q.b_shift : q.a_shift);
+    if (!lean || out.k_neg != 0 || out.lo != 0 || out.hi != 255 || !(conv_shift || other_shift))
+      return kFast;
+    // The shift side's input, its zero point and shift; the full side's term.
+    const bool a_shift_side = fuse->conv_is_a == conv_shift;
+    const std::int32_t zp_u = (a_shift_side ? q.a_zp : q.b_zp) + 128;
+    const int k = 19 + (a_shift_side ? q.a_shift : q.b_shift);
+    const std::int32_t fm = a_shift_side ? q.b_mult : q.a_mult;
+    const std::int32_t fs = a_shift_side ? q.b_shift : q.a_shift;
+    const std::int32_t fz = a_shift_side ? q.b_zp : q.a_zp;
+    if (make_term_p(fm, fs, fz).sign != 0) return kFast;
+    Rq adj = out;  // s = s' - zp_u * 2^k: fold the constant into K (exact, 64-bit)
+    adj.k_pos -= (std::int64_t{zp_u} << k) * out.mult;
+    f.out = broadcast(adj);
+    f.full = make_term(fm, fs, fz);
+    f.k = _mm_cvtsi32_si128(k);
+    return conv_shift ? kConvShift : kOtherShift;
   }
 
-  template <int K, int G, bool kFast>
+  template <int K, int G, Mode kMode>
   static void conv_groups(ConvCtx& c, const kernels::ConvQ& p, const std::uint8_t* packed,
                           const FuseCtx& f) {
     const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
@@ -367,16 +497,16 @@ struct Planes {
       c.og = og;
       switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
         case 1:
-          conv_group<1, K, G, kFast>(c, packed, rb, f);
+          conv_group<1, 0, 0, kMode>(c, packed, rb, f);  // odd widths: loops, smaller code
           break;
         case 2:
-          conv_group<2, K, G, kFast>(c, packed, rb, f);
+          conv_group<2, K, G, kMode>(c, packed, rb, f);
           break;
         case 3:
-          conv_group<3, K, G, kFast>(c, packed, rb, f);
+          conv_group<3, 0, 0, kMode>(c, packed, rb, f);
           break;
         default:
-          conv_group<4, K, G, kFast>(c, packed, rb, f);
+          conv_group<4, K, G, kMode>(c, packed, rb, f);
           break;
       }
     }
