@@ -35,7 +35,7 @@ struct ChanRec {
   std::int32_t n_extra;
 };
 struct Extra {
-  std::uint16_t j, g;  // the tap and input group whose inputs it multiplies
+  std::uint32_t at;  // j * groups + g: the tap j and input group g whose inputs it multiplies
   std::uint32_t w;
 };
 
@@ -95,8 +95,8 @@ struct Planes {
         }
       ChanRec rec{};
       if (!kVnni)
-        rec.n_extra = split_unsafe_pairs(w, p.kernel * groups, groups,
-                                         at + sizeof(ChanRec) + 4 * p.kernel * groups);
+        rec.n_extra =
+            split_unsafe_pairs(w, p.kernel * groups, at + sizeof(ChanRec) + 4 * p.kernel * groups);
       const std::int32_t bias = p.bias_eff[o];
       const std::int64_t bound = (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs;
       rec.rq = make_rq(p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max, bound,
@@ -108,7 +108,7 @@ struct Planes {
 
   // Moves the second weight of each unsafe pair of the n dwords ([kernel][groups]) at w into an
   // Extra; returns the number of extras written at out.
-  static std::int32_t split_unsafe_pairs(std::int8_t* w, int n, int groups, std::uint8_t* out) {
+  static std::int32_t split_unsafe_pairs(std::int8_t* w, int n, std::uint8_t* out) {
     std::int32_t count = 0;
     for (int i = 0; i < n; ++i) {
       std::int8_t moved[4] = {0, 0, 0, 0};
@@ -121,8 +121,7 @@ struct Planes {
       }
       if (!any) continue;
       Extra e{};
-      e.j = static_cast<std::uint16_t>(i / groups);
-      e.g = static_cast<std::uint16_t>(i % groups);
+      e.at = static_cast<std::uint32_t>(i);
       std::memcpy(&e.w, moved, 4);
       std::memcpy(out + sizeof(Extra) * std::size_t(count), &e, sizeof e);
       ++count;
@@ -156,10 +155,10 @@ struct Planes {
     const std::uint32_t* in;
     std::uint32_t* out;
     int steps, pad, stride, kernel, dilation, groups, og;
-    // Word offsets from in + t0: tap j's first input, input group g's plane (the extras'
-    // addresses without a multiply or a division per block).
+    // Word offsets from in + t0: tap j's first input, and tap j of input group g's plane at
+    // [j * groups + g] (the extras' addresses with one load, not a multiply per block).
     int tap_off[format::kMaxKernel];
-    int group_off[format::kMaxChannels / 4];
+    int at_off[format::kMaxKernel * format::kMaxChannels / 4];
   };
 
   // The AVX2 sequence ends in a plain vpaddd, which GCC reassociates across a whole unrolled
@@ -176,7 +175,7 @@ struct Planes {
     }
   }
 
-  static __m256i byte_lane(__m256i words, int c) {
+  __attribute__((always_inline)) static __m256i byte_lane(__m256i words, int c) {
     const __m256i ff = _mm256_set1_epi32(0xFF);
     switch (c) {
       case 0:
@@ -256,7 +255,7 @@ struct Planes {
         for (std::int32_t k = 0; k < n; ++k) {
           Extra e;
           std::memcpy(&e, ex + sizeof(Extra) * std::size_t(k), sizeof e);
-          const std::uint32_t* src = c.in + t0 + c.tap_off[e.j] + c.group_off[e.g];
+          const std::uint32_t* src = c.in + t0 + c.at_off[e.at];
           const __m256i wv = _mm256_set1_epi32(static_cast<int>(e.w));
 #pragma GCC unroll 8
           for (int tt = 0; tt < NT; ++tt)
@@ -270,7 +269,8 @@ struct Planes {
   // requantisation of the conv is the floor31 form (checked once per conv), so no flag is tested
   // per vector.
   template <int I, bool kFast>
-  static __m256i finish_one(const RqV& rqv, const FuseCtx& f, __m256i acc, __m256i other) {
+  __attribute__((always_inline)) static __m256i finish_one(const RqV& rqv, const FuseCtx& f,
+                                                           __m256i acc, __m256i other) {
     __m256i u = kFast ? requant31(acc, rqv) : requant(acc, rqv);
     if (f.on) {
       if constexpr (kFast) {
@@ -288,7 +288,8 @@ struct Planes {
 
   // The lean modes' channel I, unclamped when the result goes straight into the packs.
   template <int I, Mode kMode>
-  static __m256i lean_one(const RqV& rqv, const FuseCtx& f, __m256i acc, __m256i other) {
+  __attribute__((always_inline)) static __m256i lean_one(const RqV& rqv, const FuseCtx& f,
+                                                         __m256i acc, __m256i other) {
     __m256i u = floor31_nosign(acc, rqv);
     if constexpr (kMode == kPlain) return u;
     u = _mm256_min_epi32(_mm256_max_epi32(u, rqv.lo), rqv.hi);
@@ -303,7 +304,8 @@ struct Planes {
   // Four channels' int32 results (saturated to [0, 255] by the packs) -> plane words: byte c of
   // word t is channel c at step t. packs/packus leave each 128-bit lane as [c0 t0..3, c1 t0..3,
   // c2 t0..3, c3 t0..3]; one byte shuffle transposes it.
-  static __m256i pack_words(__m256i r0, __m256i r1, __m256i r2, __m256i r3) {
+  __attribute__((always_inline)) static __m256i pack_words(__m256i r0, __m256i r1, __m256i r2,
+                                                           __m256i r3) {
     const __m256i b = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
     const __m256i t = _mm256_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15, 0, 4,
                                        8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
@@ -311,8 +313,9 @@ struct Planes {
   }
 
   template <int NC, bool kPartial, Mode kMode>
-  static __m256i block_word(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m256i* acc,
-                            int t0, __m256i m) {
+  __attribute__((always_inline)) static __m256i block_word(const ConvCtx& c, const RqV* rqv,
+                                                           const FuseCtx& f, const __m256i* acc,
+                                                           int t0, __m256i m) {
     __m256i other = _mm256_setzero_si256();
     if (kMode == kConvShift || kMode == kOtherShift ||
         ((kMode == kGeneral || kMode == kFast) && f.on))
@@ -386,7 +389,7 @@ struct Planes {
   static void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
                    const std::uint32_t* in, int steps, int pad, std::uint32_t* out,
                    const planes::FusedAdd* fuse) {
-    ConvCtx c{};
+    ConvCtx c;  // its offset tables are filled up to the conv's kernel and groups below
     c.in = in;
     c.out = out;
     c.steps = steps;
@@ -411,7 +414,9 @@ struct Planes {
     const int out_groups = groups_of(p.out_ch);
     planes::fill_pad(out, out_groups, c.stride, pad, out_zp);
     for (int j = 0; j < c.kernel; ++j) c.tap_off[j] = pad - (c.kernel - 1 - j) * dilation;
-    for (int g = 0; g < c.groups; ++g) c.group_off[g] = g * c.stride;
+    if (!kVnni)
+      for (int j = 0; j < c.kernel; ++j)
+        for (int g = 0; g < c.groups; ++g) c.at_off[j * c.groups + g] = c.tap_off[j] + g * c.stride;
     const Mode mode = choose_mode(p, packed, fuse, f);
     // Unrolled: kernel 3 over 3 or 4 input groups (the shipped model's 11 and 14 channels) and
     // kernel 1 over 3 or 4 (projections, dense), in the lean modes (every conv of the shipped
