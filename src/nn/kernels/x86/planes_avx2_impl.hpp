@@ -19,25 +19,17 @@
 #include "css/nn/format.hpp"
 #include "css/nn/kernels.hpp"
 #include "kernels/x86/avx2_requant.hpp"
+#include "kernels/x86/planes_pack.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
 namespace css::nn::detail::planes256 {
 namespace {
 
 using namespace avx2q;
+using planes_pack::ChanRec;  // the packed layout: planes_pack.hpp
+using planes_pack::Extra;
+using planes_pack::groups_of;
 constexpr int kLanes = 8;
-
-// Per-channel record: the requantisation, then [kernel][groups] weight dwords, then (AVX2)
-// n_extra Extra entries.
-struct ChanRec {
-  Rq rq;
-  std::int32_t corr;
-  std::int32_t n_extra;
-};
-struct Extra {
-  std::uint32_t at;  // j * groups + g: the tap j and input group g whose inputs it multiplies
-  std::uint32_t w;
-};
 
 // requant31 for an RqV whose sign never matters (k_neg == 0), unclamped: floor((acc * m +
 // K) / 2^31) from the even and odd lanes' 64-bit sums, then the right shift r.
@@ -56,10 +48,6 @@ __attribute__((always_inline)) inline __m256i term_nosign(__m256i u, const Term&
   return _mm256_sra_epi32(q, t.r);
 }
 
-inline int groups_of(int ch) {
-  return (ch + 3) / 4;
-}
-
 // True when vpmaddubsw of any uint8 pair by (w0, w1) stays inside int16.
 inline bool pair_safe(int w0, int w1) {
   const int pos = (w0 > 0 ? w0 : 0) + (w1 > 0 ? w1 : 0);
@@ -70,40 +58,17 @@ inline bool pair_safe(int w0, int w1) {
 template <bool kVnni>
 struct Planes {
   static std::size_t rec_bytes(int in_ch, int kernel) {
-    const std::size_t n = std::size_t(kernel) * std::size_t(groups_of(in_ch));
-    return sizeof(ChanRec) + 4 * n + (kVnni ? 0 : sizeof(Extra) * n);
+    return planes_pack::rec_bytes(in_ch, kernel, !kVnni);
   }
   static std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
-    return std::size_t(out_ch) * rec_bytes(in_ch, kernel);
+    return planes_pack::packed_bytes(in_ch, out_ch, kernel, !kVnni);
   }
 
   static void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
-    const int groups = groups_of(p.in_ch);
-    const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-    for (int o = 0; o < p.out_ch; ++o) {
-      std::uint8_t* at = dst + std::size_t(o) * rb;
-      std::memset(at, 0, rb);
-      const std::int8_t* src = p.weights + std::ptrdiff_t(o) * p.kernel * p.in_ch;
-      std::int64_t sum_w = 0, sum_abs = 0;
-      auto* w = reinterpret_cast<std::int8_t*>(at + sizeof(ChanRec));
-      for (int j = 0; j < p.kernel; ++j)
-        for (int c = 0; c < p.in_ch; ++c) {
-          const std::int8_t v = src[j * p.in_ch + c];
-          sum_w += v;
-          sum_abs += v < 0 ? -v : v;
-          w[(j * groups + c / 4) * 4 + c % 4] = v;
-        }
-      ChanRec rec{};
-      if (!kVnni)
-        rec.n_extra =
-            split_unsafe_pairs(w, p.kernel * groups, at + sizeof(ChanRec) + 4 * p.kernel * groups);
-      const std::int32_t bias = p.bias_eff[o];
-      const std::int64_t bound = (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs;
-      rec.rq = make_rq(p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max, bound,
-                       p.act_min < p.out_zp);
-      rec.corr = static_cast<std::int32_t>(bias - 128 * sum_w);
-      std::memcpy(at, &rec, sizeof rec);
-    }
+    planes_pack::pack_records(p, dst, rec_bytes(p.in_ch, p.kernel),
+                              [](std::int8_t* w, int n, std::uint8_t* out) {
+                                return kVnni ? 0 : split_unsafe_pairs(w, n, out);
+                              });
   }
 
   // Moves the second weight of each unsafe pair of the n dwords ([kernel][groups]) at w into an
@@ -151,10 +116,7 @@ struct Planes {
   //  kOtherShift the same with the other input's term the shift.
   enum Mode { kGeneral, kFast, kPlain, kConvShift, kOtherShift };
 
-  struct ConvCtx {
-    const std::uint32_t* in;
-    std::uint32_t* out;
-    int steps, pad, stride, kernel, dilation, groups, og;
+  struct ConvCtx : planes_pack::ConvGeom {
     // Word offsets from in + t0: tap j's first input, and tap j of input group g's plane at
     // [j * groups + g] (the extras' addresses with one load, not a multiply per block).
     int tap_off[format::kMaxKernel];
@@ -372,8 +334,7 @@ struct Planes {
     __m256i corr[NC];
     for (int i = 0; i < NC; ++i) {
       rec[i] = packed + std::size_t(4 * c.og + i) * rb;
-      ChanRec r;  // the arena is only 4-byte aligned: copy, don't cast
-      std::memcpy(&r, rec[i], sizeof r);
+      const ChanRec r = planes_pack::read_rec(packed, rb, 4 * c.og + i);
       rqv[i] = broadcast(r.rq);
       corr[i] = _mm256_set1_epi32(r.corr);
     }
@@ -390,27 +351,12 @@ struct Planes {
                    const std::uint32_t* in, int steps, int pad, std::uint32_t* out,
                    const planes::FusedAdd* fuse) {
     ConvCtx c;  // its offset tables are filled up to the conv's kernel and groups below
-    c.in = in;
-    c.out = out;
-    c.steps = steps;
-    c.pad = pad;
-    c.stride = pad + steps;
-    c.kernel = p.kernel;
-    c.dilation = dilation;
-    c.groups = groups_of(p.in_ch);
+    planes_pack::set_geom(c, p, dilation, in, steps, pad, out);
     FuseCtx f;
-    std::int32_t out_zp = p.out_zp;
-    if (fuse != nullptr) {
-      const kernels::AddQ& q = fuse->q;
-      f.on = true;
-      f.other = fuse->other;
-      const Term ta = make_term(q.a_mult, q.a_shift, q.a_zp);
-      const Term tb = make_term(q.b_mult, q.b_shift, q.b_zp);
-      f.conv_term = fuse->conv_is_a ? ta : tb;
-      f.other_term = fuse->conv_is_a ? tb : ta;
-      f.out = broadcast(add_out_rq(q));
-      out_zp = q.out_zp;
-    }
+    const std::int32_t out_zp = planes_pack::set_fuse(
+        f, fuse, p.out_zp,
+        [](std::int32_t m, std::int32_t sh, std::int32_t zp) { return make_term(m, sh, zp); },
+        [](const Rq& r) { return broadcast(r); });
     const int out_groups = groups_of(p.out_ch);
     planes::fill_pad(out, out_groups, c.stride, pad, out_zp);
     for (int j = 0; j < c.kernel; ++j) c.tap_off[j] = pad - (c.kernel - 1 - j) * dilation;
@@ -419,8 +365,7 @@ struct Planes {
         for (int g = 0; g < c.groups; ++g) c.at_off[j * c.groups + g] = c.tap_off[j] + g * c.stride;
     const Mode mode = choose_mode(p, packed, fuse, f);
     // Unrolled: kernel 3 over 3 or 4 input groups (the shipped model's 11 and 14 channels) and
-    // kernel 1 over 3 or 4 (projections, dense), in the lean modes (every conv of the shipped
-    // model); anything else runs the generic loops.
+    // kernel 1 over 3 or 4 (projections); anything else runs the generic loops.
     if (c.kernel == 3 && c.groups == 4)
       shaped<3, 4>(mode, c, p, packed, f);
     else if (c.kernel == 3 && c.groups == 3)
@@ -461,8 +406,7 @@ struct Planes {
     const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
     bool fast = true, lean = true, clamp_free = true;
     for (int o = 0; o < p.out_ch; ++o) {
-      ChanRec r;
-      std::memcpy(&r, packed + std::size_t(o) * rb, sizeof r);
+      const ChanRec r = planes_pack::read_rec(packed, rb, o);
       fast = fast && floor31(r.rq);
       lean = lean && floor31(r.rq) && r.rq.k_neg == 0;
       clamp_free = clamp_free && r.rq.lo == 0 && r.rq.hi == 255;
@@ -497,24 +441,11 @@ struct Planes {
   static void conv_groups(ConvCtx& c, const kernels::ConvQ& p, const std::uint8_t* packed,
                           const FuseCtx& f) {
     const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-    const int out_groups = groups_of(p.out_ch);
-    for (int og = 0; og < out_groups; ++og) {
-      c.og = og;
-      switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
-        case 1:
-          conv_group<1, 0, 0, kMode>(c, packed, rb, f);  // odd widths: loops, smaller code
-          break;
-        case 2:
-          conv_group<2, K, G, kMode>(c, packed, rb, f);
-          break;
-        case 3:
-          conv_group<3, 0, 0, kMode>(c, packed, rb, f);
-          break;
-        default:
-          conv_group<4, K, G, kMode>(c, packed, rb, f);
-          break;
-      }
-    }
+    planes_pack::for_each_out_group(c, p.out_ch, [&]<int NC>() {
+      // Odd widths run the loops: smaller code, and rare (only a layer's last group).
+      constexpr bool kUnroll = NC % 2 == 0;
+      conv_group<NC, kUnroll ? K : 0, kUnroll ? G : 0, kMode>(c, packed, rb, f);
+    });
   }
 
   static void to_planes(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,
@@ -560,7 +491,7 @@ struct Planes {
   }
 
   static bool add_fusable(const kernels::AddQ& q) {
-    return term_ok(q.a_shift) && term_ok(q.b_shift) && add_out_rq(q).fast != 0;
+    return planes_pack::add_fusable(q);
   }
 };
 
