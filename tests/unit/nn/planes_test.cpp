@@ -233,17 +233,20 @@ TEST_P(PlanesPath, UnrolledShapesAreBitExact) {
 // layers, the only ones random requantisation almost never produces: relu convs with output zero
 // point -128 (no sign step, clamp [0, 255] by the packs) and adds whose larger-scale input has
 // multiplier exactly 1/2 (its term a plain shift), that input being the conv or the other
-// operand, the other term's zero point -128 (lean) or not (the general fused form); unrolled and
-// generic shapes, every output width.
+// operand, the other term's zero point -128 (lean) or not (the general fused form), and
+// projections without relu; unrolled and generic shapes, every output width.
 TEST_P(PlanesPath, TfliteStyleLayersAreBitExact) {
   std::mt19937 rng(29);
   int fused_cases = 0;
   for (int trial = 0; trial < 240; ++trial) {
-    const int kernel = trial % 3 == 0 ? 1 : (trial % 7 == 0 ? 2 : 3);
-    const int in_ch = 1 + static_cast<int>(rng() % 20), out_ch = 1 + static_cast<int>(rng() % 20);
+    const bool projection = trial % 6 == 5;  // kernel 1, no relu, the add's shift side
+    const int kernel = trial % 3 == 0 || projection ? 1 : (trial % 7 == 0 ? 2 : 3);
+    const int in_ch =
+        projection ? 9 + static_cast<int>(rng() % 8) : 1 + static_cast<int>(rng() % 20);
+    const int out_ch = 1 + static_cast<int>(rng() % 20);
     const int dil = 1 + static_cast<int>(rng() % 64);
     RandomConv rc = random_conv(rng, in_ch, out_ch, kernel, true);
-    rc.p.out_zp = -128;
+    rc.p.out_zp = projection ? static_cast<int>(rng() % 200) - 100 : -128;
     rc.p.act_min = -128;
     rc.p.act_max = trial % 11 == 0 ? 100 : 127;  // 100: the packs cannot clamp (general form)
     kernels::AddQ q;
@@ -260,7 +263,7 @@ TEST_P(PlanesPath, TfliteStyleLayersAreBitExact) {
     q.act_min = -128;
     q.out_mult = (1 << 30) + static_cast<std::int32_t>(rng() % (1u << 30));
     q.out_shift = -17 - static_cast<std::int32_t>(rng() % 4);
-    const int conv_side = static_cast<int>(rng() % 2);
+    const int conv_side = projection ? (shift_is_a ? 0 : 1) : static_cast<int>(rng() % 2);
     fused_cases += check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc, &q, conv_side) ? 1 : 0;
   }
   EXPECT_EQ(fused_cases, 240);

@@ -113,8 +113,10 @@ struct Planes {
   //  kConvShift lean, fused: the add's conv term is (u - zp) << k (its multiplier is exactly
   //             1/2, as for the larger-scale input of every TFLite-style add), the other term has
   //             no sign step, the add's output is floor31 without sign and clamped to [0, 255];
-  //  kOtherShift the same with the other input's term the shift.
-  enum Mode { kGeneral, kFast, kPlain, kConvShift, kOtherShift };
+  //  kOtherShift the same with the other input's term the shift;
+  //  kConvShiftS kConvShift with a sign step in the conv's own requantisation (a projection
+  //             conv without relu, the add's larger-scale input), unrolled for kernel 1 only.
+  enum Mode { kGeneral, kFast, kPlain, kConvShift, kOtherShift, kConvShiftS };
 
   struct ConvCtx : planes_pack::ConvGeom {
     // Word offsets from in + t0: tap j's first input, and tap j of input group g's plane at
@@ -252,11 +254,13 @@ struct Planes {
   template <int I, Mode kMode>
   __attribute__((always_inline)) static __m256i lean_one(const RqV& rqv, const FuseCtx& f,
                                                          __m256i acc, __m256i other) {
-    __m256i u = floor31_nosign(acc, rqv);
-    if constexpr (kMode == kPlain) return u;
-    u = _mm256_min_epi32(_mm256_max_epi32(u, rqv.lo), rqv.hi);
+    if constexpr (kMode == kPlain) return floor31_nosign(acc, rqv);
+    const __m256i u =
+        kMode == kConvShiftS
+            ? requant31(acc, rqv)
+            : _mm256_min_epi32(_mm256_max_epi32(floor31_nosign(acc, rqv), rqv.lo), rqv.hi);
     __m256i s;
-    if constexpr (kMode == kConvShift)
+    if constexpr (kMode == kConvShift || kMode == kConvShiftS)
       s = _mm256_add_epi32(_mm256_sll_epi32(u, f.k), term_nosign(byte_lane(other, I), f.full));
     else
       s = _mm256_add_epi32(term_nosign(u, f.full), _mm256_sll_epi32(byte_lane(other, I), f.k));
@@ -279,8 +283,7 @@ struct Planes {
                                                            const FuseCtx& f, const __m256i* acc,
                                                            int t0, __m256i m) {
     __m256i other = _mm256_setzero_si256();
-    if (kMode == kConvShift || kMode == kOtherShift ||
-        ((kMode == kGeneral || kMode == kFast) && f.on))
+    if (kMode >= kConvShift || ((kMode == kGeneral || kMode == kFast) && f.on))
       other = load<kPartial>(f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0, m);
     if constexpr (kMode == kGeneral || kMode == kFast) {
       constexpr bool kF = kMode == kFast;
@@ -388,6 +391,9 @@ struct Planes {
         return conv_groups<K, G, kConvShift>(c, p, packed, f);
       case kOtherShift:
         return conv_groups<K, G, kOtherShift>(c, p, packed, f);
+      case kConvShiftS:  // chosen for kernel 1 only
+        if constexpr (K == 1) return conv_groups<K, G, kConvShiftS>(c, p, packed, f);
+        break;
       case kFast:
         return conv_groups<K, G, kFast>(c, p, packed, f);
       default:
@@ -419,7 +425,7 @@ struct Planes {
         shift_term(fuse->conv_is_a ? q.a_mult : q.b_mult, fuse->conv_is_a ? q.a_shift : q.b_shift);
     const bool other_shift =
         shift_term(fuse->conv_is_a ? q.b_mult : q.a_mult, fuse->conv_is_a ? q.b_shift : q.a_shift);
-    if (!lean || out.k_neg != 0 || out.lo != 0 || out.hi != 255 || !(conv_shift || other_shift))
+    if (out.k_neg != 0 || out.lo != 0 || out.hi != 255 || !(conv_shift || other_shift))
       return kFast;
     // The shift side's input, its zero point and shift; the full side's term.
     const bool a_shift_side = fuse->conv_is_a == conv_shift;
@@ -429,11 +435,15 @@ struct Planes {
     const std::int32_t fs = a_shift_side ? q.b_shift : q.a_shift;
     const std::int32_t fz = a_shift_side ? q.b_zp : q.a_zp;
     if (make_term_p(fm, fs, fz).sign != 0) return kFast;
+    // The signed variant: conv as the shift side, kernel 1 over 3 or 4 groups (projections).
+    if (!lean && (!conv_shift || p.kernel != 1 || groups_of(p.in_ch) < 3 || groups_of(p.in_ch) > 4))
+      return kFast;
     Rq adj = out;  // s = s' - zp_u * 2^k: fold the constant into K (exact, 64-bit)
     adj.k_pos -= (std::int64_t{zp_u} << k) * out.mult;
     f.out = broadcast(adj);
     f.full = make_term(fm, fs, fz);
     f.k = _mm_cvtsi32_si128(k);
+    if (!lean) return kConvShiftS;
     return conv_shift ? kConvShift : kOtherShift;
   }
 
