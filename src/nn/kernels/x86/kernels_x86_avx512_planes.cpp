@@ -107,7 +107,8 @@ inline void conv_block(const ConvCtx& c, const std::uint32_t* const* w, const Rq
 }
 
 template <int NC>
-void conv_group(const ConvCtx& c, const std::uint8_t* packed, std::size_t rb, const FuseCtx& f) {
+void conv_group(const ConvCtx& geom, const std::uint8_t* packed, std::size_t rb, const FuseCtx& f) {
+  const ConvCtx c = geom;  // a local copy: the uint32 output stores may alias its int fields
   const std::uint32_t* w[NC];
   RqV rqv[NC];
   __m512i corr[NC];
@@ -154,7 +155,23 @@ void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
       [](const Rq& r) { return broadcast(r); });
   fill_pad(out, groups_of(p.out_ch), c.stride, pad, out_zp);
   const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-  planes_pack::for_each_out_group(c, p.out_ch, [&]<int NC>() { conv_group<NC>(c, packed, rb, f); });
+  for (int og = 0; og < groups_of(p.out_ch); ++og) {
+    c.og = og;
+    switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
+      case 1:
+        conv_group<1>(c, packed, rb, f);
+        break;
+      case 2:
+        conv_group<2>(c, packed, rb, f);
+        break;
+      case 3:
+        conv_group<3>(c, packed, rb, f);
+        break;
+      default:
+        conv_group<4>(c, packed, rb, f);
+        break;
+    }
+  }
 }
 
 void to_planes(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,
