@@ -1,8 +1,10 @@
 // Private, any x86 target: what the two plane implementations (AVX-512 VNNI in
 // kernels_x86_avx512_planes.cpp, AVX2 and AVX-VNNI in planes_avx2_impl.hpp) share, written once:
 // the packed layout of a conv (per output channel a ChanRec, then [kernel][groups] weight dwords,
-// then, on AVX2, n_extra Extra entries), the per-call context, the fused add's set-up and which
-// adds can be fused. Only the hot loops stay per vector width. Pure integer code, no intrinsics,
+// then, on AVX2, n_extra Extra entries), the per-call geometry, the fused add's set-up and which
+// adds can be fused; and the 256-bit kernels' output-group dispatch (AVX-512 keeps its own inline:
+// through this helper its group kernel was not inlined, ~6 % slower). Only the hot loops stay per
+// vector width. Pure integer code, no intrinsics,
 // so it may be included inside a target region (like requant_exact.hpp); the anonymous
 // namespace keeps each target's copy its own.
 #pragma once
