@@ -150,7 +150,8 @@ TEST_P(PlanesPath, StagingAndPoolingMatchReference) {
 // One conv (and, when its add is fusable, the same conv with a fused residual add) against
 // the reference kernels; true when the fused case ran.
 bool check_conv(const detail::KernelTable* kt, std::mt19937& rng, int in_ch, int out_ch, int kernel,
-                int dil, const RandomConv& rc) {
+                int dil, const RandomConv& rc, const kernels::AddQ* add = nullptr,
+                int conv_side = -1) {
   const detail::PlaneKernels& pk = *kt->planes;
   const int steps = 1 + static_cast<int>(rng() % 200);
   const int pad = (kernel - 1) * dil + static_cast<int>(rng() % 3);
@@ -169,9 +170,9 @@ bool check_conv(const detail::KernelTable* kt, std::mt19937& rng, int in_ch, int
   expect_rows(out, want, rc.p.out_zp, "conv");
 
   // The same conv with a residual add in its epilogue, the conv as input a or b.
-  kernels::AddQ q = random_add(rng);
+  kernels::AddQ q = add != nullptr ? *add : random_add(rng);
   const auto other = random_rows(rng, steps, out_ch);
-  const bool conv_is_a = rng() % 2 == 0;
+  const bool conv_is_a = conv_side >= 0 ? conv_side == 0 : rng() % 2 == 0;
   (conv_is_a ? q.a_zp : q.b_zp) = rc.p.out_zp;  // the add reads the conv's output tensor
   std::vector<std::int8_t> sum(want.size());
   kernels::add_ref(q, conv_is_a ? want.data() : other.data(),
@@ -226,6 +227,46 @@ TEST_P(PlanesPath, UnrolledShapesAreBitExact) {
     fused_cases += check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc) ? 1 : 0;
   }
   EXPECT_GT(fused_cases, 100);
+}
+
+// The lean epilogues of the AVX2/AVX-VNNI plane kernels (planes_avx2_impl.hpp, Mode): TFLite-style
+// layers, the only ones random requantisation almost never produces: relu convs with output zero
+// point -128 (no sign step, clamp [0, 255] by the packs) and adds whose larger-scale input has
+// multiplier exactly 1/2 (its term a plain shift), that input being the conv or the other
+// operand, the other term's zero point -128 (lean) or not (the general fused form), and
+// projections without relu; unrolled and generic shapes, every output width.
+TEST_P(PlanesPath, TfliteStyleLayersAreBitExact) {
+  std::mt19937 rng(29);
+  int fused_cases = 0;
+  for (int trial = 0; trial < 240; ++trial) {
+    const bool projection = trial % 6 == 5;  // kernel 1, no relu, the add's shift side
+    const int kernel = trial % 3 == 0 || projection ? 1 : (trial % 7 == 0 ? 2 : 3);
+    const int in_ch =
+        projection ? 9 + static_cast<int>(rng() % 8) : 1 + static_cast<int>(rng() % 20);
+    const int out_ch = 1 + static_cast<int>(rng() % 20);
+    const int dil = 1 + static_cast<int>(rng() % 64);
+    RandomConv rc = random_conv(rng, in_ch, out_ch, kernel, true);
+    rc.p.out_zp = projection ? static_cast<int>(rng() % 200) - 100 : -128;
+    rc.p.act_min = -128;
+    rc.p.act_max = trial % 11 == 0 ? 100 : 127;  // 100: the packs cannot clamp (general form)
+    kernels::AddQ q;
+    const bool shift_is_a = rng() % 2 == 0;
+    const std::int32_t full_mult = (1 << 30) + static_cast<std::int32_t>(rng() % (1u << 30));
+    const std::int32_t full_shift = -static_cast<std::int32_t>(rng() % 3);
+    const std::int32_t shift_shift = trial % 5 == 0 ? -static_cast<std::int32_t>(rng() % 3) : 0;
+    (shift_is_a ? q.a_mult : q.b_mult) = 1 << 30;
+    (shift_is_a ? q.a_shift : q.b_shift) = shift_shift;
+    (shift_is_a ? q.b_mult : q.a_mult) = full_mult;
+    (shift_is_a ? q.b_shift : q.a_shift) = full_shift;
+    q.a_zp = q.b_zp = trial % 4 == 3 ? static_cast<int>(rng() % 256) - 128 : -128;
+    q.out_zp = -128;
+    q.act_min = -128;
+    q.out_mult = (1 << 30) + static_cast<std::int32_t>(rng() % (1u << 30));
+    q.out_shift = -17 - static_cast<std::int32_t>(rng() % 4);
+    const int conv_side = projection ? (shift_is_a ? 0 : 1) : static_cast<int>(rng() % 2);
+    fused_cases += check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc, &q, conv_side) ? 1 : 0;
+  }
+  EXPECT_EQ(fused_cases, 240);
 }
 
 // The streaming twin: KernelTable::conv_step_add == conv_step_ref then add_ref, conv as either

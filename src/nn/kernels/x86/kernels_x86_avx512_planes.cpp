@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "css/nn/fixed_point.hpp"
+#include "kernels/x86/planes_pack.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
 #include "avx512_target_begin.hpp"  // last include: AVX-512 code from here on
@@ -15,20 +16,13 @@ namespace css::nn::detail::planes {
 namespace {
 
 using namespace avx512q;
+using planes_pack::ChanRec;
+using planes_pack::groups_of;
 constexpr int kLanes = 16;
 
-// Per-channel record of a packed conv: the requantisation, then [kernel][groups] weight dwords.
-struct ChanRec {
-  Rq rq;
-  std::int32_t corr;
-  std::int32_t pad_;
-};
-
-int groups_of(int ch) {
-  return (ch + 3) / 4;
-}
+// The packed layout (planes_pack.hpp), without AVX2's extra MACs.
 std::size_t rec_bytes(int in_ch, int kernel) {
-  return sizeof(ChanRec) + 4 * std::size_t(kernel) * std::size_t(groups_of(in_ch));
+  return planes_pack::rec_bytes(in_ch, kernel, false);
 }
 
 struct FuseCtx {
@@ -38,11 +32,7 @@ struct FuseCtx {
   const std::uint32_t* other = nullptr;
 };
 
-struct ConvCtx {
-  const std::uint32_t* in;
-  std::uint32_t* out;
-  int steps, pad, stride, kernel, dilation, groups, og;
-};
+using ConvCtx = planes_pack::ConvGeom;
 
 inline __m512i byte_lane(__m512i words, int c) {
   const __m512i ff = _mm512_set1_epi32(0xFF);
@@ -117,17 +107,17 @@ inline void conv_block(const ConvCtx& c, const std::uint32_t* const* w, const Rq
 }
 
 template <int NC>
-void conv_group(const ConvCtx& c, const std::uint8_t* packed, std::size_t rb, const FuseCtx& f) {
+void conv_group(const ConvCtx& geom, const std::uint8_t* packed, std::size_t rb, const FuseCtx& f) {
+  const ConvCtx c = geom;  // a local copy: the uint32 output stores may alias its int fields
   const std::uint32_t* w[NC];
   RqV rqv[NC];
   __m512i corr[NC];
   for (int i = 0; i < NC; ++i) {
-    const std::uint8_t* at = packed + std::size_t(4 * c.og + i) * rb;
-    ChanRec rec;  // the arena is only 4-byte aligned: copy, don't cast
-    std::memcpy(&rec, at, sizeof rec);
+    const ChanRec rec = planes_pack::read_rec(packed, rb, 4 * c.og + i);
     rqv[i] = broadcast(rec.rq);
     corr[i] = _mm512_set1_epi32(rec.corr);
-    w[i] = reinterpret_cast<const std::uint32_t*>(at + sizeof(ChanRec));
+    w[i] = reinterpret_cast<const std::uint32_t*>(packed + std::size_t(4 * c.og + i) * rb +
+                                                  sizeof(ChanRec));
   }
   int t = 0;
   for (; t + 2 * kLanes <= c.steps; t += 2 * kLanes)
@@ -142,67 +132,30 @@ void conv_group(const ConvCtx& c, const std::uint8_t* packed, std::size_t rb, co
 }  // namespace
 
 std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
-  return std::size_t(out_ch) * rec_bytes(in_ch, kernel);
+  return planes_pack::packed_bytes(in_ch, out_ch, kernel, false);
 }
 
 void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
-  const int groups = groups_of(p.in_ch);
-  const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-  for (int o = 0; o < p.out_ch; ++o) {
-    std::uint8_t* at = dst + std::size_t(o) * rb;
-    std::memset(at, 0, rb);
-    const std::int8_t* src = p.weights + std::ptrdiff_t(o) * p.kernel * p.in_ch;
-    std::int64_t sum_w = 0, sum_abs = 0;
-    auto* w = reinterpret_cast<std::int8_t*>(at + sizeof(ChanRec));
-    for (int j = 0; j < p.kernel; ++j)
-      for (int c = 0; c < p.in_ch; ++c) {
-        const std::int8_t v = src[j * p.in_ch + c];
-        sum_w += v;
-        sum_abs += v < 0 ? -v : v;
-        w[(j * groups + c / 4) * 4 + c % 4] = v;
-      }
-    const std::int32_t bias = p.bias_eff[o];
-    const std::int64_t bound = (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs;
-    ChanRec rec{};
-    rec.rq = make_rq(p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max, bound,
-                     p.act_min < p.out_zp);
-    rec.corr = static_cast<std::int32_t>(bias - 128 * sum_w);
-    std::memcpy(at, &rec, sizeof rec);
-  }
+  planes_pack::pack_records(p, dst, rec_bytes(p.in_ch, p.kernel),
+                            [](std::int8_t*, int, std::uint8_t*) { return 0; });
 }
 
 bool add_fusable(const kernels::AddQ& q) {
-  return term_ok(q.a_shift) && term_ok(q.b_shift) && add_out_rq(q).fast != 0;
+  return planes_pack::add_fusable(q);
 }
 
 void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
           const std::uint32_t* in, int steps, int pad, std::uint32_t* out, const FusedAdd* fuse) {
   ConvCtx c{};
-  c.in = in;
-  c.out = out;
-  c.steps = steps;
-  c.pad = pad;
-  c.stride = pad + steps;
-  c.kernel = p.kernel;
-  c.dilation = dilation;
-  c.groups = groups_of(p.in_ch);
+  planes_pack::set_geom(c, p, dilation, in, steps, pad, out);
   FuseCtx f;
-  std::int32_t out_zp = p.out_zp;
-  if (fuse != nullptr) {
-    const kernels::AddQ& q = fuse->q;
-    f.on = true;
-    f.other = fuse->other;
-    const Term ta = make_term(q.a_mult, q.a_shift, q.a_zp);
-    const Term tb = make_term(q.b_mult, q.b_shift, q.b_zp);
-    f.conv_term = fuse->conv_is_a ? ta : tb;
-    f.other_term = fuse->conv_is_a ? tb : ta;
-    f.out = broadcast(add_out_rq(q));
-    out_zp = q.out_zp;
-  }
-  const int out_groups = groups_of(p.out_ch);
-  fill_pad(out, out_groups, c.stride, pad, out_zp);
+  const std::int32_t out_zp = planes_pack::set_fuse(
+      f, fuse, p.out_zp,
+      [](std::int32_t m, std::int32_t s, std::int32_t zp) { return make_term(m, s, zp); },
+      [](const Rq& r) { return broadcast(r); });
+  fill_pad(out, groups_of(p.out_ch), c.stride, pad, out_zp);
   const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-  for (int og = 0; og < out_groups; ++og) {
+  for (int og = 0; og < groups_of(p.out_ch); ++og) {
     c.og = og;
     switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
       case 1:

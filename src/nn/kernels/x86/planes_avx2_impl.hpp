@@ -19,28 +19,33 @@
 #include "css/nn/format.hpp"
 #include "css/nn/kernels.hpp"
 #include "kernels/x86/avx2_requant.hpp"
+#include "kernels/x86/planes_pack.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
 namespace css::nn::detail::planes256 {
 namespace {
 
 using namespace avx2q;
+using planes_pack::ChanRec;  // the packed layout: planes_pack.hpp
+using planes_pack::Extra;
+using planes_pack::groups_of;
 constexpr int kLanes = 8;
 
-// Per-channel record: the requantisation, then [kernel][groups] weight dwords, then (AVX2)
-// n_extra Extra entries.
-struct ChanRec {
-  Rq rq;
-  std::int32_t corr;
-  std::int32_t n_extra;
-};
-struct Extra {
-  std::uint16_t j, g;  // the tap and input group whose inputs it multiplies
-  std::uint32_t w;
-};
+// requant31 for an RqV whose sign never matters (k_neg == 0), unclamped: floor((acc * m +
+// K) / 2^31) from the even and odd lanes' 64-bit sums, then the right shift r.
+__attribute__((always_inline)) inline __m256i floor31_nosign(__m256i acc, const RqV& r) {
+  const __m256i ve = _mm256_add_epi64(_mm256_mul_epi32(acc, r.mult), r.k_pos);
+  const __m256i vo =
+      _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), r.mult), r.k_pos);
+  const __m256i y = _mm256_blend_epi32(_mm256_srli_epi64(ve, 31), _mm256_slli_epi64(vo, 1), 0xAA);
+  return _mm256_sra_epi32(y, r.e);
+}
 
-inline int groups_of(int ch) {
-  return (ch + 3) / 4;
+// term() for a term whose sign step never fires (TermP::sign == 0).
+__attribute__((always_inline)) inline __m256i term_nosign(__m256i u, const Term& t) {
+  const __m256i lo = _mm256_srai_epi32(_mm256_add_epi32(_mm256_mullo_epi32(u, t.ml), t.c1), 11);
+  const __m256i q = _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(u, t.mh), lo), t.c3);
+  return _mm256_sra_epi32(q, t.r);
 }
 
 // True when vpmaddubsw of any uint8 pair by (w0, w1) stays inside int16.
@@ -53,45 +58,22 @@ inline bool pair_safe(int w0, int w1) {
 template <bool kVnni>
 struct Planes {
   static std::size_t rec_bytes(int in_ch, int kernel) {
-    const std::size_t n = std::size_t(kernel) * std::size_t(groups_of(in_ch));
-    return sizeof(ChanRec) + 4 * n + (kVnni ? 0 : sizeof(Extra) * n);
+    return planes_pack::rec_bytes(in_ch, kernel, !kVnni);
   }
   static std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
-    return std::size_t(out_ch) * rec_bytes(in_ch, kernel);
+    return planes_pack::packed_bytes(in_ch, out_ch, kernel, !kVnni);
   }
 
   static void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
-    const int groups = groups_of(p.in_ch);
-    const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-    for (int o = 0; o < p.out_ch; ++o) {
-      std::uint8_t* at = dst + std::size_t(o) * rb;
-      std::memset(at, 0, rb);
-      const std::int8_t* src = p.weights + std::ptrdiff_t(o) * p.kernel * p.in_ch;
-      std::int64_t sum_w = 0, sum_abs = 0;
-      auto* w = reinterpret_cast<std::int8_t*>(at + sizeof(ChanRec));
-      for (int j = 0; j < p.kernel; ++j)
-        for (int c = 0; c < p.in_ch; ++c) {
-          const std::int8_t v = src[j * p.in_ch + c];
-          sum_w += v;
-          sum_abs += v < 0 ? -v : v;
-          w[(j * groups + c / 4) * 4 + c % 4] = v;
-        }
-      ChanRec rec{};
-      if (!kVnni)
-        rec.n_extra = split_unsafe_pairs(w, p.kernel * groups, groups,
-                                         at + sizeof(ChanRec) + 4 * p.kernel * groups);
-      const std::int32_t bias = p.bias_eff[o];
-      const std::int64_t bound = (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs;
-      rec.rq = make_rq(p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max, bound,
-                       p.act_min < p.out_zp);
-      rec.corr = static_cast<std::int32_t>(bias - 128 * sum_w);
-      std::memcpy(at, &rec, sizeof rec);
-    }
+    planes_pack::pack_records(p, dst, rec_bytes(p.in_ch, p.kernel),
+                              [](std::int8_t* w, int n, std::uint8_t* out) {
+                                return kVnni ? 0 : split_unsafe_pairs(w, n, out);
+                              });
   }
 
   // Moves the second weight of each unsafe pair of the n dwords ([kernel][groups]) at w into an
   // Extra; returns the number of extras written at out.
-  static std::int32_t split_unsafe_pairs(std::int8_t* w, int n, int groups, std::uint8_t* out) {
+  static std::int32_t split_unsafe_pairs(std::int8_t* w, int n, std::uint8_t* out) {
     std::int32_t count = 0;
     for (int i = 0; i < n; ++i) {
       std::int8_t moved[4] = {0, 0, 0, 0};
@@ -104,8 +86,7 @@ struct Planes {
       }
       if (!any) continue;
       Extra e{};
-      e.j = static_cast<std::uint16_t>(i / groups);
-      e.g = static_cast<std::uint16_t>(i % groups);
+      e.at = static_cast<std::uint32_t>(i);
       std::memcpy(&e.w, moved, 4);
       std::memcpy(out + sizeof(Extra) * std::size_t(count), &e, sizeof e);
       ++count;
@@ -118,16 +99,30 @@ struct Planes {
     Term conv_term, other_term;
     RqV out;
     const std::uint32_t* other = nullptr;
+    // Lean modes: the add term that is a plain shift ((x - zp) << k, its zp folded into out.k_pos)
+    // and the other one, evaluated without its sign step.
+    Term full;
+    __m128i k;
   };
 
-  struct ConvCtx {
-    const std::uint32_t* in;
-    std::uint32_t* out;
-    int steps, pad, stride, kernel, dilation, groups, og;
-    // Word offsets from in + t0: tap j's first input, input group g's plane (the extras'
-    // addresses without a multiply or a division per block).
+  // How a conv's epilogue runs, chosen once per conv (conv()):
+  //  kGeneral   any requantisation, flags tested per vector;
+  //  kFast      every requantisation the floor31 form, signs compared (branch-free);
+  //  kPlain     lean, unfused: floor31 without sign steps and the clamp [0, 255], which the
+  //             saturating packs into the plane word do;
+  //  kConvShift lean, fused: the add's conv term is (u - zp) << k (its multiplier is exactly
+  //             1/2, as for the larger-scale input of every TFLite-style add), the other term has
+  //             no sign step, the add's output is floor31 without sign and clamped to [0, 255];
+  //  kOtherShift the same with the other input's term the shift;
+  //  kConvShiftS kConvShift with a sign step in the conv's own requantisation (a projection
+  //             conv without relu, the add's larger-scale input), unrolled for kernel 1 only.
+  enum Mode { kGeneral, kFast, kPlain, kConvShift, kOtherShift, kConvShiftS };
+
+  struct ConvCtx : planes_pack::ConvGeom {
+    // Word offsets from in + t0: tap j's first input, and tap j of input group g's plane at
+    // [j * groups + g] (the extras' addresses with one load, not a multiply per block).
     int tap_off[format::kMaxKernel];
-    int group_off[format::kMaxChannels / 4];
+    int at_off[format::kMaxKernel * format::kMaxChannels / 4];
   };
 
   // The AVX2 sequence ends in a plain vpaddd, which GCC reassociates across a whole unrolled
@@ -144,7 +139,7 @@ struct Planes {
     }
   }
 
-  static __m256i byte_lane(__m256i words, int c) {
+  __attribute__((always_inline)) static __m256i byte_lane(__m256i words, int c) {
     const __m256i ff = _mm256_set1_epi32(0xFF);
     switch (c) {
       case 0:
@@ -192,8 +187,9 @@ struct Planes {
   // kernel and input groups when known at compile time (0: read from c), so the common shapes
   // run fully unrolled with every weight a constant offset.
   template <int NC, int NT, bool kPartial, int K, int G>
-  static void dots(const ConvCtx& c, const std::uint8_t* const* rec, const __m256i* corr, int t0,
-                   __m256i m, __m256i (&acc)[NT][NC]) {
+  __attribute__((always_inline)) static void dots(const ConvCtx& c, const std::uint8_t* const* rec,
+                                                  const __m256i* corr, int t0, __m256i m,
+                                                  __m256i (&acc)[NT][NC]) {
     const int kernel = K != 0 ? K : c.kernel;
     const int groups = G != 0 ? G : c.groups;
 #pragma GCC unroll 8
@@ -223,7 +219,7 @@ struct Planes {
         for (std::int32_t k = 0; k < n; ++k) {
           Extra e;
           std::memcpy(&e, ex + sizeof(Extra) * std::size_t(k), sizeof e);
-          const std::uint32_t* src = c.in + t0 + c.tap_off[e.j] + c.group_off[e.g];
+          const std::uint32_t* src = c.in + t0 + c.at_off[e.at];
           const __m256i wv = _mm256_set1_epi32(static_cast<int>(e.w));
 #pragma GCC unroll 8
           for (int tt = 0; tt < NT; ++tt)
@@ -237,7 +233,8 @@ struct Planes {
   // requantisation of the conv is the floor31 form (checked once per conv), so no flag is tested
   // per vector.
   template <int I, bool kFast>
-  static __m256i finish_one(const RqV& rqv, const FuseCtx& f, __m256i acc, __m256i other) {
+  __attribute__((always_inline)) static __m256i finish_one(const RqV& rqv, const FuseCtx& f,
+                                                           __m256i acc, __m256i other) {
     __m256i u = kFast ? requant31(acc, rqv) : requant(acc, rqv);
     if (f.on) {
       if constexpr (kFast) {
@@ -253,19 +250,69 @@ struct Planes {
     return I == 0 ? u : _mm256_slli_epi32(u, 8 * I);
   }
 
+  // The lean modes' channel I, unclamped when the result goes straight into the packs.
+  template <int I, Mode kMode>
+  __attribute__((always_inline)) static __m256i lean_one(const RqV& rqv, const FuseCtx& f,
+                                                         __m256i acc, __m256i other) {
+    if constexpr (kMode == kPlain) return floor31_nosign(acc, rqv);
+    const __m256i u =
+        kMode == kConvShiftS
+            ? requant31(acc, rqv)
+            : _mm256_min_epi32(_mm256_max_epi32(floor31_nosign(acc, rqv), rqv.lo), rqv.hi);
+    __m256i s;
+    if constexpr (kMode == kConvShift || kMode == kConvShiftS)
+      s = _mm256_add_epi32(_mm256_sll_epi32(u, f.k), term_nosign(byte_lane(other, I), f.full));
+    else
+      s = _mm256_add_epi32(term_nosign(u, f.full), _mm256_sll_epi32(byte_lane(other, I), f.k));
+    return floor31_nosign(s, f.out);
+  }
+
+  // Four channels' int32 results (saturated to [0, 255] by the packs) -> plane words: byte c of
+  // word t is channel c at step t. packs/packus leave each 128-bit lane as [c0 t0..3, c1 t0..3,
+  // c2 t0..3, c3 t0..3]; one byte shuffle transposes it.
+  __attribute__((always_inline)) static __m256i pack_words(__m256i r0, __m256i r1, __m256i r2,
+                                                           __m256i r3) {
+    const __m256i b = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
+    const __m256i t = _mm256_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15, 0, 4,
+                                       8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    return _mm256_shuffle_epi8(b, t);
+  }
+
+  template <int NC, bool kPartial, Mode kMode>
+  __attribute__((always_inline)) static __m256i block_word(const ConvCtx& c, const RqV* rqv,
+                                                           const FuseCtx& f, const __m256i* acc,
+                                                           int t0, __m256i m) {
+    __m256i other = _mm256_setzero_si256();
+    if (kMode >= kConvShift || ((kMode == kGeneral || kMode == kFast) && f.on))
+      other = load<kPartial>(f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0, m);
+    if constexpr (kMode == kGeneral || kMode == kFast) {
+      constexpr bool kF = kMode == kFast;
+      __m256i word = finish_one<0, kF>(rqv[0], f, acc[0], other);
+      if constexpr (NC > 1)
+        word = _mm256_or_si256(word, finish_one<1, kF>(rqv[1], f, acc[1], other));
+      if constexpr (NC > 2)
+        word = _mm256_or_si256(word, finish_one<2, kF>(rqv[2], f, acc[2], other));
+      if constexpr (NC > 3)
+        word = _mm256_or_si256(word, finish_one<3, kF>(rqv[3], f, acc[3], other));
+      return word;
+    } else {
+      const __m256i z = _mm256_setzero_si256();
+      const __m256i r0 = lean_one<0, kMode>(rqv[0], f, acc[0], other);
+      const __m256i r1 =
+          NC > 1 ? lean_one<1, kMode>(rqv[NC > 1 ? 1 : 0], f, acc[NC > 1 ? 1 : 0], other) : z;
+      const __m256i r2 =
+          NC > 2 ? lean_one<2, kMode>(rqv[NC > 2 ? 2 : 0], f, acc[NC > 2 ? 2 : 0], other) : z;
+      const __m256i r3 =
+          NC > 3 ? lean_one<3, kMode>(rqv[NC > 3 ? 3 : 0], f, acc[NC > 3 ? 3 : 0], other) : z;
+      return pack_words(r0, r1, r2, r3);
+    }
+  }
+
   // Requantises (and, fused, adds) one time block of NC channels and stores its plane words.
-  template <int NC, bool kPartial, bool kFast>
+  template <int NC, bool kPartial, Mode kMode>
   static void finish(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m256i* acc, int t0,
                      __m256i m) {
-    __m256i other = _mm256_setzero_si256();
-    if (f.on) other = load<kPartial>(f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0, m);
-    __m256i word = finish_one<0, kFast>(rqv[0], f, acc[0], other);
-    if constexpr (NC > 1)
-      word = _mm256_or_si256(word, finish_one<1, kFast>(rqv[1], f, acc[1], other));
-    if constexpr (NC > 2)
-      word = _mm256_or_si256(word, finish_one<2, kFast>(rqv[2], f, acc[2], other));
-    if constexpr (NC > 3)
-      word = _mm256_or_si256(word, finish_one<3, kFast>(rqv[3], f, acc[3], other));
+    const __m256i word = block_word<NC, kPartial, kMode>(c, rqv, f, acc, t0, m);
     std::uint32_t* dst = c.out + std::ptrdiff_t(c.og) * c.stride + c.pad + t0;
     if constexpr (kPartial)
       _mm256_maskstore_epi32(reinterpret_cast<int*>(dst), m, word);
@@ -273,16 +320,16 @@ struct Planes {
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), word);
   }
 
-  template <int NC, int NT, bool kPartial, int K, int G, bool kFast>
+  template <int NC, int NT, bool kPartial, int K, int G, Mode kMode>
   static void conv_block(const ConvCtx& c, const std::uint8_t* const* rec, const RqV* rqv,
                          const __m256i* corr, const FuseCtx& f, int t0, __m256i m) {
     __m256i acc[NT][NC];
     dots<NC, NT, kPartial, K, G>(c, rec, corr, t0, m, acc);
     for (int tt = 0; tt < NT; ++tt)
-      finish<NC, kPartial, kFast>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
+      finish<NC, kPartial, kMode>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
   }
 
-  template <int NC, int K, int G, bool kFast>
+  template <int NC, int K, int G, Mode kMode>
   static void conv_group(const ConvCtx& c, const std::uint8_t* packed, std::size_t rb,
                          const FuseCtx& f) {
     const std::uint8_t* rec[NC];
@@ -290,96 +337,125 @@ struct Planes {
     __m256i corr[NC];
     for (int i = 0; i < NC; ++i) {
       rec[i] = packed + std::size_t(4 * c.og + i) * rb;
-      ChanRec r;  // the arena is only 4-byte aligned: copy, don't cast
-      std::memcpy(&r, rec[i], sizeof r);
+      const ChanRec r = planes_pack::read_rec(packed, rb, 4 * c.og + i);
       rqv[i] = broadcast(r.rq);
       corr[i] = _mm256_set1_epi32(r.corr);
     }
     const __m256i all = _mm256_set1_epi32(-1);
     int t = 0;
     for (; t + 2 * kLanes <= c.steps; t += 2 * kLanes)
-      conv_block<NC, 2, false, K, G, kFast>(c, rec, rqv, corr, f, t, all);
-    for (; t + kLanes <= c.steps; t += kLanes)
-      conv_block<NC, 1, false, K, G, kFast>(c, rec, rqv, corr, f, t, all);
-    if (t < c.steps)
-      conv_block<NC, 1, true, K, G, kFast>(c, rec, rqv, corr, f, t, lane_mask(c.steps - t));
+      conv_block<NC, 2, false, K, G, kMode>(c, rec, rqv, corr, f, t, all);
+    // The last 1..15 steps: masked blocks (one code copy for every tail, not two).
+    for (; t < c.steps; t += kLanes)
+      conv_block<NC, 1, true, K, G, kMode>(c, rec, rqv, corr, f, t, lane_mask(c.steps - t));
   }
 
   static void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
                    const std::uint32_t* in, int steps, int pad, std::uint32_t* out,
                    const planes::FusedAdd* fuse) {
-    ConvCtx c{};
-    c.in = in;
-    c.out = out;
-    c.steps = steps;
-    c.pad = pad;
-    c.stride = pad + steps;
-    c.kernel = p.kernel;
-    c.dilation = dilation;
-    c.groups = groups_of(p.in_ch);
+    ConvCtx c;  // its offset tables are filled up to the conv's kernel and groups below
+    planes_pack::set_geom(c, p, dilation, in, steps, pad, out);
     FuseCtx f;
-    std::int32_t out_zp = p.out_zp;
-    if (fuse != nullptr) {
-      const kernels::AddQ& q = fuse->q;
-      f.on = true;
-      f.other = fuse->other;
-      const Term ta = make_term(q.a_mult, q.a_shift, q.a_zp);
-      const Term tb = make_term(q.b_mult, q.b_shift, q.b_zp);
-      f.conv_term = fuse->conv_is_a ? ta : tb;
-      f.other_term = fuse->conv_is_a ? tb : ta;
-      f.out = broadcast(add_out_rq(q));
-      out_zp = q.out_zp;
-    }
+    const std::int32_t out_zp = planes_pack::set_fuse(
+        f, fuse, p.out_zp,
+        [](std::int32_t m, std::int32_t sh, std::int32_t zp) { return make_term(m, sh, zp); },
+        [](const Rq& r) { return broadcast(r); });
     const int out_groups = groups_of(p.out_ch);
     planes::fill_pad(out, out_groups, c.stride, pad, out_zp);
     for (int j = 0; j < c.kernel; ++j) c.tap_off[j] = pad - (c.kernel - 1 - j) * dilation;
-    for (int g = 0; g < c.groups; ++g) c.group_off[g] = g * c.stride;
-    // Unrolled and branch-free: kernel 3 over 3 or 4 input groups (the shipped model's 11 and
-    // 14 channels) and kernel 1 (projections), when every requantisation has the floor31 form
-    // (right shifts: all of the shipped model's); anything else runs the generic loops.
-    const bool fast = all_floor31(p, packed) && (!f.on || f.out.floor31);
-    if (fast && c.kernel == 3 && c.groups == 4)
-      conv_groups<3, 4, true>(c, p, packed, f);
-    else if (fast && c.kernel == 3 && c.groups == 3)
-      conv_groups<3, 3, true>(c, p, packed, f);
-    else if (fast && c.kernel == 1 && c.groups == 4)
-      conv_groups<1, 4, true>(c, p, packed, f);
+    if (!kVnni)
+      for (int j = 0; j < c.kernel; ++j)
+        for (int g = 0; g < c.groups; ++g) c.at_off[j * c.groups + g] = c.tap_off[j] + g * c.stride;
+    const Mode mode = choose_mode(p, packed, fuse, f);
+    // Unrolled: kernel 3 over 3 or 4 input groups (the shipped model's 11 and 14 channels) and
+    // kernel 1 over 3 or 4 (projections); anything else runs the generic loops.
+    if (c.kernel == 3 && c.groups == 4)
+      shaped<3, 4>(mode, c, p, packed, f);
+    else if (c.kernel == 3 && c.groups == 3)
+      shaped<3, 3>(mode, c, p, packed, f);
+    else if (c.kernel == 1 && c.groups == 4)
+      shaped<1, 4>(mode, c, p, packed, f);
+    else if (c.kernel == 1 && c.groups == 3)
+      shaped<1, 3>(mode, c, p, packed, f);
     else
-      conv_groups<0, 0, false>(c, p, packed, f);
+      shaped<0, 0>(mode, c, p, packed, f);
   }
 
-  static bool all_floor31(const kernels::ConvQ& p, const std::uint8_t* packed) {
-    const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-    for (int o = 0; o < p.out_ch; ++o) {
-      ChanRec r;
-      std::memcpy(&r, packed + std::size_t(o) * rb, sizeof r);
-      if (!floor31(r.rq)) return false;
+  template <int K, int G>
+  static void shaped(Mode mode, ConvCtx& c, const kernels::ConvQ& p, const std::uint8_t* packed,
+                     const FuseCtx& f) {
+    switch (mode) {
+      case kPlain:
+        return conv_groups<K, G, kPlain>(c, p, packed, f);
+      case kConvShift:
+        return conv_groups<K, G, kConvShift>(c, p, packed, f);
+      case kOtherShift:
+        return conv_groups<K, G, kOtherShift>(c, p, packed, f);
+      case kConvShiftS:  // chosen for kernel 1 only
+        if constexpr (K == 1) return conv_groups<K, G, kConvShiftS>(c, p, packed, f);
+        break;
+      case kFast:
+        return conv_groups<K, G, kFast>(c, p, packed, f);
+      default:
+        return conv_groups<0, 0, kGeneral>(c, p, packed, f);
     }
-    return true;
   }
 
-  template <int K, int G, bool kFast>
+  // A term (q - zp) << k: multiplier exactly 2^30 (srdhm(d << 20, 2^30) = d << 19, exact) and a
+  // right shift r <= 19 (d << 19 is a multiple of 2^r: the rounding divide is exact).
+  static bool shift_term(std::int32_t mult, std::int32_t shift) {
+    return mult == (1 << 30) && shift <= 0 && shift >= -19;
+  }
+
+  static Mode choose_mode(const kernels::ConvQ& p, const std::uint8_t* packed,
+                          const planes::FusedAdd* fuse, FuseCtx& f) {
+    const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
+    bool fast = true, lean = true, clamp_free = true;
+    for (int o = 0; o < p.out_ch; ++o) {
+      const ChanRec r = planes_pack::read_rec(packed, rb, o);
+      fast = fast && floor31(r.rq);
+      lean = lean && floor31(r.rq) && r.rq.k_neg == 0;
+      clamp_free = clamp_free && r.rq.lo == 0 && r.rq.hi == 255;
+    }
+    if (fuse == nullptr) return lean && clamp_free ? kPlain : fast ? kFast : kGeneral;
+    if (!fast || !f.out.floor31) return kGeneral;
+    const kernels::AddQ& q = fuse->q;
+    const Rq out = add_out_rq(q);
+    const bool conv_shift =
+        shift_term(fuse->conv_is_a ? q.a_mult : q.b_mult, fuse->conv_is_a ? q.a_shift : q.b_shift);
+    const bool other_shift =
+        shift_term(fuse->conv_is_a ? q.b_mult : q.a_mult, fuse->conv_is_a ? q.b_shift : q.a_shift);
+    if (out.k_neg != 0 || out.lo != 0 || out.hi != 255 || !(conv_shift || other_shift))
+      return kFast;
+    // The shift side's input, its zero point and shift; the full side's term.
+    const bool a_shift_side = fuse->conv_is_a == conv_shift;
+    const std::int32_t zp_u = (a_shift_side ? q.a_zp : q.b_zp) + 128;
+    const int k = 19 + (a_shift_side ? q.a_shift : q.b_shift);
+    const std::int32_t fm = a_shift_side ? q.b_mult : q.a_mult;
+    const std::int32_t fs = a_shift_side ? q.b_shift : q.a_shift;
+    const std::int32_t fz = a_shift_side ? q.b_zp : q.a_zp;
+    if (make_term_p(fm, fs, fz).sign != 0) return kFast;
+    // The signed variant: conv as the shift side, kernel 1 over 3 or 4 groups (projections).
+    if (!lean && (!conv_shift || p.kernel != 1 || groups_of(p.in_ch) < 3 || groups_of(p.in_ch) > 4))
+      return kFast;
+    Rq adj = out;  // s = s' - zp_u * 2^k: fold the constant into K (exact, 64-bit)
+    adj.k_pos -= (std::int64_t{zp_u} << k) * out.mult;
+    f.out = broadcast(adj);
+    f.full = make_term(fm, fs, fz);
+    f.k = _mm_cvtsi32_si128(k);
+    if (!lean) return kConvShiftS;
+    return conv_shift ? kConvShift : kOtherShift;
+  }
+
+  template <int K, int G, Mode kMode>
   static void conv_groups(ConvCtx& c, const kernels::ConvQ& p, const std::uint8_t* packed,
                           const FuseCtx& f) {
     const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-    const int out_groups = groups_of(p.out_ch);
-    for (int og = 0; og < out_groups; ++og) {
-      c.og = og;
-      switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
-        case 1:
-          conv_group<1, K, G, kFast>(c, packed, rb, f);
-          break;
-        case 2:
-          conv_group<2, K, G, kFast>(c, packed, rb, f);
-          break;
-        case 3:
-          conv_group<3, K, G, kFast>(c, packed, rb, f);
-          break;
-        default:
-          conv_group<4, K, G, kFast>(c, packed, rb, f);
-          break;
-      }
-    }
+    planes_pack::for_each_out_group(c, p.out_ch, [&]<int NC>() {
+      // Odd widths run the loops: smaller code, and rare (only a layer's last group).
+      constexpr bool kUnroll = NC % 2 == 0;
+      conv_group<NC, kUnroll ? K : 0, kUnroll ? G : 0, kMode>(c, packed, rb, f);
+    });
   }
 
   static void to_planes(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,
@@ -425,7 +501,7 @@ struct Planes {
   }
 
   static bool add_fusable(const kernels::AddQ& q) {
-    return term_ok(q.a_shift) && term_ok(q.b_shift) && add_out_rq(q).fast != 0;
+    return planes_pack::add_fusable(q);
   }
 };
 
