@@ -40,9 +40,12 @@ ca_sum=$(sha256sum <"$tmp/certs/ca.pem")
 pw=$(head -n 1 "$tmp/secrets/ingest.password")
 
 port=$(free_port)
+# The broker drops to the mosquitto user, which may not read the checkout (a clone under /root):
+# the ACL is copied next to the certificates, as the container mounts it.
+install -m 0644 "$root/deploy/mosquitto/acl" "$tmp/acl"
 sed -e "s|^listener 8883$|listener $port 127.0.0.1|" -e "s|/etc/mosquitto/certs|$tmp/certs|" \
     -e "s|^password_file .*|password_file $tmp/secrets/passwd|" \
-    -e "s|^acl_file .*|acl_file $root/deploy/mosquitto/acl|" \
+    -e "s|^acl_file .*|acl_file $tmp/acl|" \
     -e "s|^persistence true|persistence false|" -e "s|^persistence_location .*||" \
     "$root/deploy/mosquitto/mosquitto.conf" >"$tmp/mosquitto.conf"
 grep -q "^listener $port 127.0.0.1$" "$tmp/mosquitto.conf" || fail "the production config has no 'listener 8883' line to move"
