@@ -34,6 +34,14 @@ struct PlaneKernels {
                     std::uint32_t* out);
   void (*pool_sums)(const std::uint32_t* in, int steps, int pad, int ch, int window,
                     std::int32_t zp, std::int32_t* sums);
+  // The float epilogue (float_epilogue.hpp): proves, once after pack, the float
+  // form of the conv's requantisation and of `add` (nullptr: none), which conv() then runs fused
+  // into it, conv_is_a its side; nullptr: conv() runs the integer epilogue.
+  void (*prepare)(const kernels::ConvQ& p, std::uint8_t* packed, const kernels::AddQ* add,
+                  bool conv_is_a);
+  // True when conv() runs the float epilogue for these records and add (nullptr: never).
+  bool (*float_epilogue)(const kernels::ConvQ& p, const std::uint8_t* packed,
+                         const planes::FusedAdd* fuse);
 };
 
 // A 256-bit plane path (planes_avx2_impl.hpp): its plane records (appended to the path's

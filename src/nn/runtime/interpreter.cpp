@@ -151,9 +151,28 @@ Status Interpreter::init(const Model& model, std::span<std::uint8_t> arena,
   }
   planes_ = plane_mode(config, *table_) && simd_quantize_;  // plane mode stages via quantize
   fused_ = planes_ ? fused_mask(model, *table_) : 0;
+  prepare_planes(model);
   pad_ = planes_ ? plane_pad(model) : 0;
   if (config_.max_steps == 0) config_.max_steps = model.window();
   return Status::kOk;
+}
+
+// The 256-bit plane paths prove a float epilogue for each conv and the add fused into it
+// (kernel_table.hpp, PlaneKernels::prepare).
+void Interpreter::prepare_planes(const Model& m) {
+  const detail::PlaneKernels* pk = planes_ ? table_->planes : nullptr;
+  if (pk == nullptr || pk->prepare == nullptr) return;
+  for (std::size_t i = 0; i < m.num_ops(); ++i) {
+    if (m.op(i).type != f::OpType::kConv1d) continue;
+    const kernels::ConvQ p = detail::conv_params(m, m.op(i));
+    if (((fused_ >> i) & 1) == 0) {
+      pk->prepare(p, arena_ + packed_off_[i], nullptr, true);
+      continue;
+    }
+    const OpView add = m.op(i + 1);
+    const kernels::AddQ q = detail::add_params(m, add);
+    pk->prepare(p, arena_ + packed_off_[i], &q, add.in0 == i + 1);
+  }
 }
 
 Status Interpreter::run_window(std::span<const float> input, std::span<float> probs) {

@@ -147,11 +147,17 @@ TEST_P(PlanesPath, StagingAndPoolingMatchReference) {
   }
 }
 
+// How often the float epilogue (PlaneKernels::prepare, float_epilogue.hpp) ran, unfused and fused.
+struct FloatRuns {
+  int plain = 0, fused = 0;
+};
+
 // One conv (and, when its add is fusable, the same conv with a fused residual add) against
-// the reference kernels; true when the fused case ran.
+// the reference kernels, with the integer epilogue and, where the path has one, after
+// prepare() with the float epilogue; true when the fused case ran.
 bool check_conv(const detail::KernelTable* kt, std::mt19937& rng, int in_ch, int out_ch, int kernel,
                 int dil, const RandomConv& rc, const kernels::AddQ* add = nullptr,
-                int conv_side = -1) {
+                int conv_side = -1, FloatRuns* runs = nullptr) {
   const detail::PlaneKernels& pk = *kt->planes;
   const int steps = 1 + static_cast<int>(rng() % 200);
   const int pad = (kernel - 1) * dil + static_cast<int>(rng() % 3);
@@ -168,6 +174,14 @@ bool check_conv(const detail::KernelTable* kt, std::mt19937& rng, int in_ch, int
   Planes out(out_ch, steps, pad);
   pk.conv(rc.p, aligned, dil, in.words.data(), steps, pad, out.words.data(), nullptr);
   expect_rows(out, want, rc.p.out_zp, "conv");
+  if (pk.prepare != nullptr) {
+    EXPECT_FALSE(pk.float_epilogue(rc.p, aligned, nullptr)) << "float before prepare()";
+    pk.prepare(rc.p, aligned, nullptr, true);
+    Planes fl(out_ch, steps, pad);
+    pk.conv(rc.p, aligned, dil, in.words.data(), steps, pad, fl.words.data(), nullptr);
+    expect_rows(fl, want, rc.p.out_zp, "conv after prepare()");
+    if (runs != nullptr) runs->plain += pk.float_epilogue(rc.p, aligned, nullptr) ? 1 : 0;
+  }
 
   // The same conv with a residual add in its epilogue, the conv as input a or b.
   kernels::AddQ q = add != nullptr ? *add : random_add(rng);
@@ -196,6 +210,22 @@ bool check_conv(const detail::KernelTable* kt, std::mt19937& rng, int in_ch, int
   Planes fused(out_ch, steps, pad);
   pk.conv(rc.p, aligned, dil, in.words.data(), steps, pad, fused.words.data(), &fa);
   expect_rows(fused, sum, q.out_zp, "fused conv+add");
+  if (pk.prepare != nullptr) {
+    pk.prepare(rc.p, aligned, &q, conv_is_a);
+    Planes ff(out_ch, steps, pad);
+    pk.conv(rc.p, aligned, dil, in.words.data(), steps, pad, ff.words.data(), &fa);
+    expect_rows(ff, sum, q.out_zp, "fused conv+add after prepare()");
+    const bool on = pk.float_epilogue(rc.p, aligned, &fa);
+    if (runs != nullptr) runs->fused += on ? 1 : 0;
+    if (on) {  // prepared for this add and side only: another add runs the integer epilogue
+      detail::planes::FusedAdd other_add = fa;
+      other_add.q.out_zp = q.out_zp == 127 ? 126 : q.out_zp + 1;
+      EXPECT_FALSE(pk.float_epilogue(rc.p, aligned, &other_add));
+      other_add = fa;
+      other_add.conv_is_a = !conv_is_a;
+      EXPECT_FALSE(pk.float_epilogue(rc.p, aligned, &other_add));
+    }
+  }
   return true;
 }
 
@@ -218,15 +248,19 @@ TEST_P(PlanesPath, ConvAndFusedAddAreBitExact) {
 TEST_P(PlanesPath, UnrolledShapesAreBitExact) {
   std::mt19937 rng(11);
   int fused_cases = 0;
+  FloatRuns runs;
   for (int trial = 0; trial < 200; ++trial) {
     const bool k3 = trial % 4 != 0;
     const int kernel = k3 ? 3 : 1;
     const int in_ch = k3 ? 9 + static_cast<int>(rng() % 8) : 13 + static_cast<int>(rng() % 4);
     const int out_ch = 1 + static_cast<int>(rng() % 20), dil = 1 + static_cast<int>(rng() % 64);
     const RandomConv rc = random_conv(rng, in_ch, out_ch, kernel, true);
-    fused_cases += check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc) ? 1 : 0;
+    fused_cases += check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc, nullptr, -1, &runs) ? 1 : 0;
   }
   EXPECT_GT(fused_cases, 100);
+  // Random requantisation and zero points: the float epilogue is proven for some convs only
+  // (every channel must have its constants; unfused, only with the clamp [0, 255]).
+  EXPECT_GT(runs.plain + runs.fused, 8);
 }
 
 // The lean epilogues of the AVX2/AVX-VNNI plane kernels (planes_avx2_impl.hpp, Mode): TFLite-style
@@ -238,6 +272,7 @@ TEST_P(PlanesPath, UnrolledShapesAreBitExact) {
 TEST_P(PlanesPath, TfliteStyleLayersAreBitExact) {
   std::mt19937 rng(29);
   int fused_cases = 0;
+  FloatRuns runs;
   for (int trial = 0; trial < 240; ++trial) {
     const bool projection = trial % 6 == 5;  // kernel 1, no relu, the add's shift side
     const int kernel = trial % 3 == 0 || projection ? 1 : (trial % 7 == 0 ? 2 : 3);
@@ -264,9 +299,15 @@ TEST_P(PlanesPath, TfliteStyleLayersAreBitExact) {
     q.out_mult = (1 << 30) + static_cast<std::int32_t>(rng() % (1u << 30));
     q.out_shift = -17 - static_cast<std::int32_t>(rng() % 4);
     const int conv_side = projection ? (shift_is_a ? 0 : 1) : static_cast<int>(rng() % 2);
-    fused_cases += check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc, &q, conv_side) ? 1 : 0;
+    fused_cases +=
+        check_conv(kt_, rng, in_ch, out_ch, kernel, dil, rc, &q, conv_side, &runs) ? 1 : 0;
   }
   EXPECT_EQ(fused_cases, 240);
+  // The float epilogue carries most TFLite-style layers (the shipped model's: every kernel-3
+  // conv and all eight adds); the rest run the integer one.
+  ASSERT_NE(kt_->planes->prepare, nullptr);
+  EXPECT_GT(runs.plain, 60);
+  EXPECT_GT(runs.fused, 60);
 }
 
 // The streaming twin: KernelTable::conv_step_add == conv_step_ref then add_ref, conv as either

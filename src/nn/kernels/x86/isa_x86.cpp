@@ -12,13 +12,15 @@ namespace css::nn {
 namespace {
 
 bool cpu_has_avx512_vnni() {
-  static const bool kHas =
-      __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+  static const bool kHas = __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") &&
+                           __builtin_cpu_supports("avx512vl") &&
+                           __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("fma");
   return kHas;
 }
 bool cpu_has_avx2() {
-  static const bool kHas = __builtin_cpu_supports("avx2");
+  // The AVX2 code is compiled for "avx2,fma" (every AVX2 CPU has FMA3; checked anyway).
+  static const bool kHas = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return kHas;
 }
 // CPUID leaf 7 sub-leaf 1, EAX bit 4 (GCC 12 knows "avxvnni" for __builtin_cpu_supports,

@@ -342,8 +342,18 @@ void pool_sums(const std::uint32_t* in, int steps, int pad, int ch, int window, 
   S.kernels.pool_sums(in, steps, pad, ch, window, zp, sums);
 }
 template <const PlaneSet256& S>
-constexpr PlaneKernels kPlanesOf{add_fusable<S>, plane_conv<S>, planes::add, to_planes<S>,
-                                 pool_sums<S>};
+void prepare(const kernels::ConvQ& p, std::uint8_t* packed, const kernels::AddQ* add,
+             bool conv_is_a) {
+  S.kernels.prepare(p, packed + block_bytes(p.in_ch, p.out_ch, p.kernel), add, conv_is_a);
+}
+template <const PlaneSet256& S>
+bool float_epilogue(const kernels::ConvQ& p, const std::uint8_t* packed,
+                    const planes::FusedAdd* fuse) {
+  return S.kernels.float_epilogue(p, packed + block_bytes(p.in_ch, p.out_ch, p.kernel), fuse);
+}
+template <const PlaneSet256& S>
+constexpr PlaneKernels kPlanesOf{add_fusable<S>, plane_conv<S>, planes::add,      to_planes<S>,
+                                 pool_sums<S>,   prepare<S>,    float_epilogue<S>};
 
 }  // namespace
 

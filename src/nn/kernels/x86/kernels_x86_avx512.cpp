@@ -499,8 +499,17 @@ void plane_conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilatio
                fuse);
 }
 
-const PlaneKernels kPlanes{planes::add_fusable, plane_conv, planes::add, planes::to_planes,
-                           planes::pool_sums};
+void plane_prepare(const kernels::ConvQ& p, std::uint8_t* packed, const kernels::AddQ* add,
+                   bool conv_is_a) {
+  planes::prepare(p, packed + block_bytes(p.in_ch, p.out_ch, p.kernel), add, conv_is_a);
+}
+bool plane_float(const kernels::ConvQ& p, const std::uint8_t* packed,
+                 const planes::FusedAdd* fuse) {
+  return planes::float_epilogue(p, packed + block_bytes(p.in_ch, p.out_ch, p.kernel), fuse);
+}
+
+const PlaneKernels kPlanes{planes::add_fusable, plane_conv,    planes::add, planes::to_planes,
+                           planes::pool_sums,   plane_prepare, plane_float};
 
 }  // namespace
 

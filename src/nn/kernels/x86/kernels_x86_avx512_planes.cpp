@@ -3,14 +3,20 @@
 // channels is computed together so its four results pack into one plane word vector. The
 // residual add can run in the conv's epilogue (FusedAdd), bit-exact with add_ref applied to the
 // conv's int8 output.
+#include <climits>
+#include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 
 #include "css/nn/fixed_point.hpp"
+#include "css/nn/kernels.hpp"
 #include "kernels/x86/planes_pack.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
 #include "avx512_target_begin.hpp"  // last include: AVX-512 code from here on
+
+#include "kernels/x86/float_epilogue.hpp"  // inside the region: its proofs use vfmadd, vectorised
 
 namespace css::nn::detail::planes {
 namespace {
@@ -30,7 +36,20 @@ struct FuseCtx {
   Term conv_term, other_term;
   RqV out;
   const std::uint32_t* other = nullptr;
+  // The float epilogue (float_epilogue.hpp): the add's constants and the conv's clamp.
+  __m512 alpha, beta, gamma, lo, hi;
 };
+
+// Which epilogue a conv runs: the exact integer requantisation, or the float one proven at
+// prepare() time, unfused or fused with the conv as the add's input a or b.
+enum Epi { kInt, kFloat, kFloatA, kFloatB };
+
+std::size_t records_bytes(int in_ch, int out_ch, int kernel) {
+  return planes_pack::packed_bytes(in_ch, out_ch, kernel, false);
+}
+const std::uint8_t* tail_of(const kernels::ConvQ& p, const std::uint8_t* packed) {
+  return packed + records_bytes(p.in_ch, p.out_ch, p.kernel);
+}
 
 using ConvCtx = planes_pack::ConvGeom;
 
@@ -72,10 +91,24 @@ inline void dots(const ConvCtx& c, const std::uint32_t* const* w, const __m512i*
   }
 }
 
+// Channel i's float epilogue (sb: s then b per channel), an int32 in [0, 255].
+template <Epi kE>
+inline __m512i float_one(const __m512* sb, const FuseCtx& f, __m512i acc, __m512i other, int i) {
+  const __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), sb[2 * i], sb[2 * i + 1]);
+  const __m512 ff = _mm512_set1_ps(255.0f), zero = _mm512_setzero_ps();
+  if constexpr (kE == kFloat)  // lo = 0, hi = 255: trunc == floor after the clamp
+    return _mm512_cvttps_epi32(_mm512_min_ps(_mm512_max_ps(y, zero), ff));
+  const __m512 u = _mm512_min_ps(_mm512_max_ps(_mm512_floor_ps(y), f.lo), f.hi);
+  const __m512 v = _mm512_cvtepi32_ps(byte_lane(other, i));
+  const __m512 a = kE == kFloatA ? u : v, b = kE == kFloatA ? v : u;
+  const __m512 s = _mm512_fmadd_ps(a, f.alpha, _mm512_fmadd_ps(b, f.beta, f.gamma));
+  return _mm512_cvttps_epi32(_mm512_min_ps(_mm512_max_ps(s, zero), ff));
+}
+
 // Requantises (and, fused, adds) one time block of NC channels and stores its plane words.
-template <int NC, bool kPartial>
-inline void finish(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m512i* acc, int t0,
-                   __mmask16 m) {
+template <int NC, bool kPartial, Epi kE>
+inline void finish(const ConvCtx& c, const RqV* rqv, const __m512* sb, const FuseCtx& f,
+                   const __m512i* acc, int t0, __mmask16 m) {
   __m512i other = _mm512_setzero_si512();
   if (f.on) {
     const std::uint32_t* src = f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0;
@@ -83,6 +116,11 @@ inline void finish(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m
   }
   __m512i word = _mm512_setzero_si512();
   for (int i = 0; i < NC; ++i) {
+    if constexpr (kE != kInt) {
+      const __m512i u = float_one<kE>(sb, f, acc[i], other, i);
+      word = i == 0 ? u : _mm512_or_si512(word, _mm512_slli_epi32(u, 8 * i));
+      continue;
+    }
     __m512i u = requant(acc[i], rqv[i]);
     if (f.on) {
       const __m512i s =
@@ -98,46 +136,90 @@ inline void finish(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m
     _mm512_storeu_si512(dst, word);
 }
 
-template <int NC, int NT, bool kPartial>
+template <int NC, int NT, bool kPartial, Epi kE>
 inline void conv_block(const ConvCtx& c, const std::uint32_t* const* w, const RqV* rqv,
-                       const __m512i* corr, const FuseCtx& f, int t0, __mmask16 m) {
+                       const __m512* sb, const __m512i* corr, const FuseCtx& f, int t0,
+                       __mmask16 m) {
   __m512i acc[NT][NC];
   dots<NC, NT, kPartial>(c, w, corr, t0, m, acc);
-  for (int tt = 0; tt < NT; ++tt) finish<NC, kPartial>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
+  for (int tt = 0; tt < NT; ++tt)
+    finish<NC, kPartial, kE>(c, rqv, sb, f, acc[tt], t0 + kLanes * tt, m);
 }
 
-template <int NC>
-void conv_group(const ConvCtx& geom, const std::uint8_t* packed, std::size_t rb, const FuseCtx& f) {
+template <int NC, Epi kE>
+void conv_group(const ConvCtx& geom, const std::uint8_t* packed, std::size_t rb,
+                const std::uint8_t* tail, const FuseCtx& f) {
   const ConvCtx c = geom;  // a local copy: the uint32 output stores may alias its int fields
   const std::uint32_t* w[NC];
   RqV rqv[NC];
   __m512i corr[NC];
+  __m512 sb[2 * NC];
   for (int i = 0; i < NC; ++i) {
     const ChanRec rec = planes_pack::read_rec(packed, rb, 4 * c.og + i);
     rqv[i] = broadcast(rec.rq);
     corr[i] = _mm512_set1_epi32(rec.corr);
     w[i] = reinterpret_cast<const std::uint32_t*>(packed + std::size_t(4 * c.og + i) * rb +
                                                   sizeof(ChanRec));
+    const fepi::Affine a = kE == kInt ? fepi::Affine{} : fepi::read_affine(tail, 4 * c.og + i);
+    sb[2 * i] = _mm512_set1_ps(a.s);
+    sb[2 * i + 1] = _mm512_set1_ps(a.b);
   }
   int t = 0;
   for (; t + 2 * kLanes <= c.steps; t += 2 * kLanes)
-    conv_block<NC, 2, false>(c, w, rqv, corr, f, t, 0xFFFF);
+    conv_block<NC, 2, false, kE>(c, w, rqv, sb, corr, f, t, 0xFFFF);
   for (; t + kLanes <= c.steps; t += kLanes)
-    conv_block<NC, 1, false>(c, w, rqv, corr, f, t, 0xFFFF);
+    conv_block<NC, 1, false, kE>(c, w, rqv, sb, corr, f, t, 0xFFFF);
   if (t < c.steps)
-    conv_block<NC, 1, true>(c, w, rqv, corr, f, t,
-                            static_cast<__mmask16>((1u << (c.steps - t)) - 1));
+    conv_block<NC, 1, true, kE>(c, w, rqv, sb, corr, f, t,
+                                static_cast<__mmask16>((1u << (c.steps - t)) - 1));
+}
+
+template <Epi kE>
+void conv_groups(ConvCtx& c, const kernels::ConvQ& p, const std::uint8_t* packed,
+                 const FuseCtx& f) {
+  const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
+  const std::uint8_t* tail = tail_of(p, packed);
+  for (int og = 0; og < groups_of(p.out_ch); ++og) {
+    c.og = og;
+    switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
+      case 1:
+        conv_group<1, kE>(c, packed, rb, tail, f);
+        break;
+      case 2:
+        conv_group<2, kE>(c, packed, rb, tail, f);
+        break;
+      case 3:
+        conv_group<3, kE>(c, packed, rb, tail, f);
+        break;
+      default:
+        conv_group<4, kE>(c, packed, rb, tail, f);
+        break;
+    }
+  }
 }
 
 }  // namespace
 
+// The records, then the float epilogue's tail (float_epilogue.hpp).
 std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
-  return planes_pack::packed_bytes(in_ch, out_ch, kernel, false);
+  return records_bytes(in_ch, out_ch, kernel) + fepi::tail_bytes(out_ch);
 }
 
 void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
   planes_pack::pack_records(p, dst, rec_bytes(p.in_ch, p.kernel),
                             [](std::int8_t*, int, std::uint8_t*) { return 0; });
+  std::memset(dst + records_bytes(p.in_ch, p.out_ch, p.kernel), 0, fepi::tail_bytes(p.out_ch));
+}
+
+void prepare(const kernels::ConvQ& p, std::uint8_t* packed, const kernels::AddQ* add,
+             bool conv_is_a) {
+  fepi::prepare_tail(
+      p, [&](int o) { return planes_pack::acc_bound(p, o); }, add, conv_is_a,
+      packed + records_bytes(p.in_ch, p.out_ch, p.kernel));
+}
+
+bool float_epilogue(const kernels::ConvQ& p, const std::uint8_t* packed, const FusedAdd* fuse) {
+  return fepi::float_ok(tail_of(p, packed), fuse ? &fuse->q : nullptr, fuse && fuse->conv_is_a);
 }
 
 bool add_fusable(const kernels::AddQ& q) {
@@ -154,24 +236,18 @@ void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
       [](std::int32_t m, std::int32_t s, std::int32_t zp) { return make_term(m, s, zp); },
       [](const Rq& r) { return broadcast(r); });
   fill_pad(out, groups_of(p.out_ch), c.stride, pad, out_zp);
-  const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
-  for (int og = 0; og < groups_of(p.out_ch); ++og) {
-    c.og = og;
-    switch (p.out_ch - 4 * og < 4 ? p.out_ch - 4 * og : 4) {
-      case 1:
-        conv_group<1>(c, packed, rb, f);
-        break;
-      case 2:
-        conv_group<2>(c, packed, rb, f);
-        break;
-      case 3:
-        conv_group<3>(c, packed, rb, f);
-        break;
-      default:
-        conv_group<4>(c, packed, rb, f);
-        break;
-    }
-  }
+  if (!float_epilogue(p, packed, fuse)) return conv_groups<kInt>(c, p, packed, f);
+  if (fuse == nullptr) return conv_groups<kFloat>(c, p, packed, f);
+  const fepi::Head h = fepi::read_head(tail_of(p, packed));
+  f.alpha = _mm512_set1_ps(h.add.alpha);
+  f.beta = _mm512_set1_ps(h.add.beta);
+  f.gamma = _mm512_set1_ps(h.add.gamma);
+  f.lo = _mm512_set1_ps(h.lo);
+  f.hi = _mm512_set1_ps(h.hi);
+  if (fuse->conv_is_a)
+    conv_groups<kFloatA>(c, p, packed, f);
+  else
+    conv_groups<kFloatB>(c, p, packed, f);
 }
 
 void to_planes(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,

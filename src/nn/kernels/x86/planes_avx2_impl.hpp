@@ -19,6 +19,7 @@
 #include "css/nn/format.hpp"
 #include "css/nn/kernels.hpp"
 #include "kernels/x86/avx2_requant.hpp"
+#include "kernels/x86/float_epilogue.hpp"
 #include "kernels/x86/planes_pack.hpp"
 #include "kernels/x86/planes_x86.hpp"
 
@@ -60,8 +61,18 @@ struct Planes {
   static std::size_t rec_bytes(int in_ch, int kernel) {
     return planes_pack::rec_bytes(in_ch, kernel, !kVnni);
   }
-  static std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
+  static std::size_t records_bytes(int in_ch, int out_ch, int kernel) {
     return planes_pack::packed_bytes(in_ch, out_ch, kernel, !kVnni);
+  }
+  // After the records: the float epilogue's tail (float_epilogue.hpp).
+  static std::size_t packed_bytes(int in_ch, int out_ch, int kernel) {
+    return records_bytes(in_ch, out_ch, kernel) + fepi::tail_bytes(out_ch);
+  }
+  static std::uint8_t* tail(const kernels::ConvQ& p, std::uint8_t* packed) {
+    return packed + records_bytes(p.in_ch, p.out_ch, p.kernel);
+  }
+  static const std::uint8_t* tail(const kernels::ConvQ& p, const std::uint8_t* packed) {
+    return packed + records_bytes(p.in_ch, p.out_ch, p.kernel);
   }
 
   static void pack(const kernels::ConvQ& p, std::uint8_t* dst) {
@@ -69,6 +80,17 @@ struct Planes {
                               [](std::int8_t* w, int n, std::uint8_t* out) {
                                 return kVnni ? 0 : split_unsafe_pairs(w, n, out);
                               });
+    std::memset(tail(p, dst), 0, fepi::tail_bytes(p.out_ch));  // no float epilogue yet
+  }
+
+  // Proves the float epilogue of this conv and, when add is given, of the add fused into it
+  // (float_epilogue.hpp). The interpreter calls it once after pack (milliseconds for a model;
+  // the Streaming runtime, which never runs these kernels, does not); without it, or where no
+  // float form is exact, the integer epilogue runs.
+  static void prepare(const kernels::ConvQ& p, std::uint8_t* packed, const kernels::AddQ* add,
+                      bool conv_is_a) {
+    fepi::prepare_tail(
+        p, [&](int o) { return planes_pack::acc_bound(p, o); }, add, conv_is_a, tail(p, packed));
   }
 
   // Moves the second weight of each unsafe pair of the n dwords ([kernel][groups]) at w into an
@@ -103,6 +125,8 @@ struct Planes {
     // and the other one, evaluated without its sign step.
     Term full;
     __m128i k;
+    // The float modes: the add's (alpha, beta, gamma) and the conv's clamp.
+    __m256 alpha, beta, gamma, lo, hi;
   };
 
   // How a conv's epilogue runs, chosen once per conv (conv()):
@@ -116,13 +140,31 @@ struct Planes {
   //  kOtherShift the same with the other input's term the shift;
   //  kConvShiftS kConvShift with a sign step in the conv's own requantisation (a projection
   //             conv without relu, the add's larger-scale input), unrolled for kernel 1 only.
-  enum Mode { kGeneral, kFast, kPlain, kConvShift, kOtherShift, kConvShiftS };
+  //  kPlainF  float, unfused: trunc(fma(acc, s, b)) per channel, clamped by the packs;
+  //  kFloatA / kFloatB  float, fused, the conv the add's input a / b: u = clamp(floor(fma(acc,
+  //             s, b))), then the add as fma(a, alpha, fma(b, beta, gamma)), truncated.
+  // The float constants are proven at pack time (float_epilogue.hpp) on every input.
+  enum Mode {
+    kGeneral,
+    kFast,
+    kPlain,
+    kConvShift,
+    kOtherShift,
+    kConvShiftS,
+    kPlainF,
+    kFloatA,
+    kFloatB
+  };
+  static constexpr bool reads_other(Mode m) {
+    return m == kConvShift || m == kOtherShift || m == kConvShiftS || m == kFloatA || m == kFloatB;
+  }
 
   struct ConvCtx : planes_pack::ConvGeom {
     // Word offsets from in + t0: tap j's first input, and tap j of input group g's plane at
     // [j * groups + g] (the extras' addresses with one load, not a multiply per block).
     int tap_off[format::kMaxKernel];
     int at_off[format::kMaxKernel * format::kMaxChannels / 4];
+    const std::uint8_t* float_tail;  // the float modes' constants
   };
 
   // The AVX2 sequence ends in a plain vpaddd, which GCC reassociates across a whole unrolled
@@ -267,6 +309,18 @@ struct Planes {
     return floor31_nosign(s, f.out);
   }
 
+  // The float modes' channel I (sb: s then b per channel), unclamped for the packs.
+  template <int I, Mode kMode>
+  __attribute__((always_inline)) static __m256i float_one(const __m256* sb, const FuseCtx& f,
+                                                          __m256i acc, __m256i other) {
+    const __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc), sb[2 * I], sb[2 * I + 1]);
+    if constexpr (kMode == kPlainF) return _mm256_cvttps_epi32(y);
+    const __m256 u = _mm256_min_ps(_mm256_max_ps(_mm256_floor_ps(y), f.lo), f.hi);
+    const __m256 v = _mm256_cvtepi32_ps(byte_lane(other, I));
+    const __m256 a = kMode == kFloatA ? u : v, b = kMode == kFloatA ? v : u;
+    return _mm256_cvttps_epi32(_mm256_fmadd_ps(a, f.alpha, _mm256_fmadd_ps(b, f.beta, f.gamma)));
+  }
+
   // Four channels' int32 results (saturated to [0, 255] by the packs) -> plane words: byte c of
   // word t is channel c at step t. packs/packus leave each 128-bit lane as [c0 t0..3, c1 t0..3,
   // c2 t0..3, c3 t0..3]; one byte shuffle transposes it.
@@ -280,10 +334,10 @@ struct Planes {
 
   template <int NC, bool kPartial, Mode kMode>
   __attribute__((always_inline)) static __m256i block_word(const ConvCtx& c, const RqV* rqv,
-                                                           const FuseCtx& f, const __m256i* acc,
-                                                           int t0, __m256i m) {
+                                                           const __m256* sb, const FuseCtx& f,
+                                                           const __m256i* acc, int t0, __m256i m) {
     __m256i other = _mm256_setzero_si256();
-    if (kMode >= kConvShift || ((kMode == kGeneral || kMode == kFast) && f.on))
+    if (reads_other(kMode) || ((kMode == kGeneral || kMode == kFast) && f.on))
       other = load<kPartial>(f.other + std::ptrdiff_t(c.og) * c.stride + c.pad + t0, m);
     if constexpr (kMode == kGeneral || kMode == kFast) {
       constexpr bool kF = kMode == kFast;
@@ -295,6 +349,16 @@ struct Planes {
       if constexpr (NC > 3)
         word = _mm256_or_si256(word, finish_one<3, kF>(rqv[3], f, acc[3], other));
       return word;
+    } else if constexpr (kMode >= kPlainF) {
+      const __m256i z = _mm256_setzero_si256();
+      const __m256i r0 = float_one<0, kMode>(sb, f, acc[0], other);
+      const __m256i r1 =
+          NC > 1 ? float_one<(NC > 1 ? 1 : 0), kMode>(sb, f, acc[NC > 1 ? 1 : 0], other) : z;
+      const __m256i r2 =
+          NC > 2 ? float_one<(NC > 2 ? 2 : 0), kMode>(sb, f, acc[NC > 2 ? 2 : 0], other) : z;
+      const __m256i r3 =
+          NC > 3 ? float_one<(NC > 3 ? 3 : 0), kMode>(sb, f, acc[NC > 3 ? 3 : 0], other) : z;
+      return pack_words(r0, r1, r2, r3);
     } else {
       const __m256i z = _mm256_setzero_si256();
       const __m256i r0 = lean_one<0, kMode>(rqv[0], f, acc[0], other);
@@ -310,9 +374,9 @@ struct Planes {
 
   // Requantises (and, fused, adds) one time block of NC channels and stores its plane words.
   template <int NC, bool kPartial, Mode kMode>
-  static void finish(const ConvCtx& c, const RqV* rqv, const FuseCtx& f, const __m256i* acc, int t0,
-                     __m256i m) {
-    const __m256i word = block_word<NC, kPartial, kMode>(c, rqv, f, acc, t0, m);
+  static void finish(const ConvCtx& c, const RqV* rqv, const __m256* sb, const FuseCtx& f,
+                     const __m256i* acc, int t0, __m256i m) {
+    const __m256i word = block_word<NC, kPartial, kMode>(c, rqv, sb, f, acc, t0, m);
     std::uint32_t* dst = c.out + std::ptrdiff_t(c.og) * c.stride + c.pad + t0;
     if constexpr (kPartial)
       _mm256_maskstore_epi32(reinterpret_cast<int*>(dst), m, word);
@@ -322,11 +386,12 @@ struct Planes {
 
   template <int NC, int NT, bool kPartial, int K, int G, Mode kMode>
   static void conv_block(const ConvCtx& c, const std::uint8_t* const* rec, const RqV* rqv,
-                         const __m256i* corr, const FuseCtx& f, int t0, __m256i m) {
+                         const __m256* sb, const __m256i* corr, const FuseCtx& f, int t0,
+                         __m256i m) {
     __m256i acc[NT][NC];
     dots<NC, NT, kPartial, K, G>(c, rec, corr, t0, m, acc);
     for (int tt = 0; tt < NT; ++tt)
-      finish<NC, kPartial, kMode>(c, rqv, f, acc[tt], t0 + kLanes * tt, m);
+      finish<NC, kPartial, kMode>(c, rqv, sb, f, acc[tt], t0 + kLanes * tt, m);
   }
 
   template <int NC, int K, int G, Mode kMode>
@@ -335,19 +400,25 @@ struct Planes {
     const std::uint8_t* rec[NC];
     RqV rqv[NC];
     __m256i corr[NC];
+    __m256 sb[2 * NC];
     for (int i = 0; i < NC; ++i) {
       rec[i] = packed + std::size_t(4 * c.og + i) * rb;
       const ChanRec r = planes_pack::read_rec(packed, rb, 4 * c.og + i);
       rqv[i] = broadcast(r.rq);
       corr[i] = _mm256_set1_epi32(r.corr);
+      if constexpr (kMode >= kPlainF) {
+        const fepi::Affine a = fepi::read_affine(c.float_tail, 4 * c.og + i);
+        sb[2 * i] = _mm256_set1_ps(a.s);
+        sb[2 * i + 1] = _mm256_set1_ps(a.b);
+      }
     }
     const __m256i all = _mm256_set1_epi32(-1);
     int t = 0;
     for (; t + 2 * kLanes <= c.steps; t += 2 * kLanes)
-      conv_block<NC, 2, false, K, G, kMode>(c, rec, rqv, corr, f, t, all);
+      conv_block<NC, 2, false, K, G, kMode>(c, rec, rqv, sb, corr, f, t, all);
     // The last 1..15 steps: masked blocks (one code copy for every tail, not two).
     for (; t < c.steps; t += kLanes)
-      conv_block<NC, 1, true, K, G, kMode>(c, rec, rqv, corr, f, t, lane_mask(c.steps - t));
+      conv_block<NC, 1, true, K, G, kMode>(c, rec, rqv, sb, corr, f, t, lane_mask(c.steps - t));
   }
 
   static void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
@@ -355,6 +426,7 @@ struct Planes {
                    const planes::FusedAdd* fuse) {
     ConvCtx c;  // its offset tables are filled up to the conv's kernel and groups below
     planes_pack::set_geom(c, p, dilation, in, steps, pad, out);
+    c.float_tail = tail(p, packed);
     FuseCtx f;
     const std::int32_t out_zp = planes_pack::set_fuse(
         f, fuse, p.out_zp,
@@ -396,6 +468,12 @@ struct Planes {
         break;
       case kFast:
         return conv_groups<K, G, kFast>(c, p, packed, f);
+      case kPlainF:
+        return conv_groups<K, G, kPlainF>(c, p, packed, f);
+      case kFloatA:
+        return conv_groups<K, G, kFloatA>(c, p, packed, f);
+      case kFloatB:
+        return conv_groups<K, G, kFloatB>(c, p, packed, f);
       default:
         return conv_groups<0, 0, kGeneral>(c, p, packed, f);
     }
@@ -407,8 +485,24 @@ struct Planes {
     return mult == (1 << 30) && shift <= 0 && shift >= -19;
   }
 
+  // True when conv() runs a float mode with these records and this add (or none).
+  static bool float_epilogue(const kernels::ConvQ& p, const std::uint8_t* packed,
+                             const planes::FusedAdd* fuse) {
+    return fepi::float_ok(tail(p, packed), fuse ? &fuse->q : nullptr, fuse && fuse->conv_is_a);
+  }
+
   static Mode choose_mode(const kernels::ConvQ& p, const std::uint8_t* packed,
                           const planes::FusedAdd* fuse, FuseCtx& f) {
+    if (float_epilogue(p, packed, fuse)) {
+      if (fuse == nullptr) return kPlainF;
+      const fepi::Head h = fepi::read_head(tail(p, packed));
+      f.alpha = _mm256_set1_ps(h.add.alpha);
+      f.beta = _mm256_set1_ps(h.add.beta);
+      f.gamma = _mm256_set1_ps(h.add.gamma);
+      f.lo = _mm256_set1_ps(h.lo);
+      f.hi = _mm256_set1_ps(h.hi);
+      return fuse->conv_is_a ? kFloatA : kFloatB;
+    }
     const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
     bool fast = true, lean = true, clamp_free = true;
     for (int o = 0; o < p.out_ch; ++o) {

@@ -54,6 +54,15 @@ inline ChanRec read_rec(const std::uint8_t* packed, std::size_t rb, int o) {
   return r;
 }
 
+// max |acc| of output channel o: |bias_eff| + 128 * sum |w| (inputs q in [-128, 127]).
+inline std::int64_t acc_bound(const kernels::ConvQ& p, int o) {
+  const std::int8_t* src = p.weights + std::ptrdiff_t(o) * p.kernel * p.in_ch;
+  std::int64_t sum_abs = 0;
+  for (int j = 0; j < p.kernel * p.in_ch; ++j) sum_abs += src[j] < 0 ? -src[j] : src[j];
+  const std::int32_t bias = p.bias_eff[o];
+  return (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs;
+}
+
 // Writes every channel's record: weights as [kernel][groups] dwords (channel 4g + i in byte i),
 // the exact requantisation proven from |acc| <= |bias| + 128 * sum|w|, and the start value.
 // split(w, dwords, extras_out) may move weights out into Extras and returns how many (AVX2).
@@ -64,21 +73,19 @@ void pack_records(const kernels::ConvQ& p, std::uint8_t* dst, std::size_t rb, Sp
     std::uint8_t* at = dst + std::size_t(o) * rb;
     std::memset(at, 0, rb);
     const std::int8_t* src = p.weights + std::ptrdiff_t(o) * p.kernel * p.in_ch;
-    std::int64_t sum_w = 0, sum_abs = 0;
+    std::int64_t sum_w = 0;
     auto* w = reinterpret_cast<std::int8_t*>(at + sizeof(ChanRec));
     for (int j = 0; j < p.kernel; ++j)
       for (int c = 0; c < p.in_ch; ++c) {
         const std::int8_t v = src[j * p.in_ch + c];
         sum_w += v;
-        sum_abs += v < 0 ? -v : v;
         w[(j * groups + c / 4) * 4 + c % 4] = v;
       }
     ChanRec rec{};
     rec.n_extra = split(w, p.kernel * groups, at + sizeof(ChanRec) + 4 * p.kernel * groups);
     const std::int32_t bias = p.bias_eff[o];
-    const std::int64_t bound = (bias < 0 ? -std::int64_t{bias} : bias) + 128 * sum_abs;
-    rec.rq = rqx::make_rq(p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max, bound,
-                          p.act_min < p.out_zp);
+    rec.rq = rqx::make_rq(p.multiplier[o], p.shift[o], p.out_zp, p.act_min, p.act_max,
+                          acc_bound(p, o), p.act_min < p.out_zp);
     rec.corr = static_cast<std::int32_t>(bias - 128 * sum_w);
     std::memcpy(at, &rec, sizeof rec);
   }

@@ -38,6 +38,11 @@ void pack(const kernels::ConvQ& p, std::uint8_t* dst);
 bool add_fusable(const kernels::AddQ& q);
 void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
           const std::uint32_t* in, int steps, int pad, std::uint32_t* out, const FusedAdd* fuse);
+// The float epilogue (float_epilogue.hpp): prepare() proves it once after pack (add: the add
+// conv() will run fused, nullptr none); float_epilogue() says whether conv() runs it.
+void prepare(const kernels::ConvQ& p, std::uint8_t* packed, const kernels::AddQ* add,
+             bool conv_is_a);
+bool float_epilogue(const kernels::ConvQ& p, const std::uint8_t* packed, const FusedAdd* fuse);
 // The unfused add (add_ref per chunk) and the padding fill: plain C++ (planes_scalar.cpp),
 // shared by the AVX-512 and AVX2 plane paths.
 void add(const kernels::AddQ& q, const std::uint32_t* a, const std::uint32_t* b, int ch, int steps,

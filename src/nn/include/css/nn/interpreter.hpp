@@ -64,6 +64,7 @@ class Interpreter {
   Status run_int8(std::span<const float> input, std::uint32_t steps, std::span<float> probs);
   Status run_float(std::span<const float> input, std::uint32_t steps, std::span<float> probs);
   Status run_planes(std::span<const float> input, std::uint32_t steps, std::span<float> probs);
+  void prepare_planes(const Model& m);
   template <typename T>
   T* buffer(std::size_t id) const {
     return reinterpret_cast<T*>(arena_ + offset_[id]);
