@@ -8,12 +8,16 @@
 //   xnnpack_compare run IN.csm INPUT.npy LOGITS.npy     (INPUT float32 [N, window, C]; writes
 //                                                       the dequantised int8 logits [N, classes])
 //   xnnpack_compare bench IN.csm [--iters N] [--warmup N]  (1 thread; prints one JSON line)
+// CSS_NN_ISA=avx2 or avxvnni (the engine's cap, css/nn/isa.hpp) makes XNNPACK run the kernels it
+// runs on a CPU without AVX-512; other values leave it uncapped (the JSON's xnnpack_isa_cap).
 // Exit status 0 on success, 1 on error (message on stderr), 2 on bad usage.
+#include <cpuinfo.h>
 #include <xnnpack.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <iostream>
 #include <random>
@@ -43,6 +47,25 @@ bool xnn_ok(xnn_status s) {
 int fail(const std::string& msg) {
   std::cerr << "xnnpack_compare: " << msg << "\n";
   return 1;
+}
+
+// XNNPACK picks its microkernels once, in xnn_initialize, from cpuinfo's ISA flags (cpuinfo
+// detects once; later cpuinfo_initialize calls keep the flags). Clearing the AVX-512 ones first
+// gives the kernels of an AVX2-only CPU; this XNNPACK has no AVX-VNNI kernels, so the avxvnni
+// cap is the same. Returns the cap applied, nullptr for none.
+const char* cap_isa() {
+  const char* env = std::getenv("CSS_NN_ISA");
+  const std::string cap = env != nullptr ? env : "";
+  if ((cap != "avx2" && cap != "avxvnni") || !cpuinfo_initialize()) return nullptr;
+  auto& isa = cpuinfo_isa;
+  for (bool* flag :
+       {&isa.avx512f, &isa.avx512pf, &isa.avx512er, &isa.avx512cd, &isa.avx512dq, &isa.avx512bw,
+        &isa.avx512vl, &isa.avx512ifma, &isa.avx512vbmi, &isa.avx512vbmi2, &isa.avx512bitalg,
+        &isa.avx512vpopcntdq, &isa.avx512vnni, &isa.avx512bf16, &isa.avx512vp2intersect,
+        &isa.avx512_4vnniw, &isa.avx512_4fmaps}) {
+    *flag = false;
+  }
+  return cap == "avx2" ? "avx2" : "avxvnni";
 }
 
 // The model as one XNNPACK runtime over a [1, 1, window, C] input (H = 1: a causal dilated
@@ -231,7 +254,7 @@ int run(const css::nn::Model& m, XnnNet& net, const std::string& in_path,
   return 0;
 }
 
-int bench(const css::nn::Model& m, XnnNet& net, int iters, int warmup) {
+int bench(const css::nn::Model& m, XnnNet& net, int iters, int warmup, const char* cap) {
   std::mt19937 rng(7);
   std::normal_distribution<float> normal;
   std::vector<float> x(std::size_t{m.window()} * m.input_channels());
@@ -243,8 +266,9 @@ int bench(const css::nn::Model& m, XnnNet& net, int iters, int warmup) {
   if (!t) return fail("xnn_invoke_runtime failed");
   std::printf(
       "{\"xnnpack_int8_1t_us\":%.2f,\"xnnpack_int8_1t_p90_us\":%.2f,\"iters\":%d,"
-      "\"xnnpack_version\":\"%s\"}\n",
-      t->median_us, t->p90_us, iters, CSS_XNNPACK_VERSION);
+      "\"xnnpack_version\":\"%s\",\"xnnpack_isa_cap\":%s%s%s}\n",
+      t->median_us, t->p90_us, iters, CSS_XNNPACK_VERSION, cap ? "\"" : "", cap ? cap : "null",
+      cap ? "\"" : "");
   return 0;
 }
 
@@ -267,10 +291,11 @@ int main(int argc, char** argv) {
   css::compare::LoadedModel loaded;
   if (auto s = css::compare::load_model(args[1], loaded); !s) return fail(s.error().message);
   const css::nn::Model& model = loaded.model;
+  const char* cap = cap_isa();
   if (!xnn_ok(xnn_initialize(nullptr))) {
     return fail("xnn_initialize failed (this CPU lacks what XNNPACK needs)");
   }
   XnnNet net;
   if (auto e = net.build(model); !e.empty()) return fail(args[1] + ": " + e);
-  return is_run ? run(model, net, args[2], args[3]) : bench(model, net, iters, warmup);
+  return is_run ? run(model, net, args[2], args[3]) : bench(model, net, iters, warmup, cap);
 }
