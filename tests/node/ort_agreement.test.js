@@ -36,6 +36,9 @@ function parseArgs(argv) {
   }
   if (!o.csmTool || !o.work) throw new Error('--csm-tool and --work are required');
   o.backends = o.backends.split(',').filter((b) => b.length > 0);
+  for (const b of o.backends) {
+    if (!['ort', 'torch', 'xnnpack'].includes(b)) throw new Error(`unknown backend '${b}' (ort, torch, xnnpack)`);
+  }
   if (o.backends.includes('torch') && !o.torch) throw new Error('--backends torch needs --torch PATH');
   if (o.backends.includes('xnnpack') && !o.xnnpack) {
     throw new Error('--backends xnnpack needs --xnnpack PATH');
