@@ -14,10 +14,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "compare_io.hpp"
 #include "css/data/npy.hpp"
 #include "css/nn/interpreter.hpp"
 #include "css/nn/model.hpp"
@@ -31,24 +31,8 @@ int fail(const std::string& msg) {
   return 1;
 }
 
-struct LoadedModel {
-  std::vector<std::uint8_t> bytes;  // the Model views these: keep together
-  css::nn::Model model;
-};
-
-css::Status load(const std::string& path, LoadedModel& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return css::make_error(css::ErrorCode::kNotFound, "cannot open '" + path + "'");
-  out.bytes.assign(std::istreambuf_iterator<char>(f), {});
-  css::nn::ParseDetail detail;
-  const auto s = css::nn::Model::parse(out.bytes, out.model, &detail);
-  if (s != css::nn::Status::kOk) {
-    return css::make_error(css::ErrorCode::kParse,
-                           path + ": not a valid .csm (" + css::nn::status_name(s) + " at " +
-                               detail.field + ", op " + std::to_string(detail.op) + ")");
-  }
-  return css::Ok{};
-}
+using css::compare::load_model;
+using css::compare::LoadedModel;
 
 css::Status write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
@@ -67,7 +51,7 @@ int make_default(const std::string& out, bool large, std::uint64_t seed) {
 
 int to_onnx(const std::string& in, const std::string& out, bool qdq) {
   LoadedModel m;
-  if (auto r = load(in, m); !r) return fail(r.error().message);
+  if (auto r = load_model(in, m); !r) return fail(r.error().message);
   css::onnx::ExportOptions options;
   options.qdq = qdq;
   if (auto s = css::onnx::write_onnx(m.model, out, options); !s) return fail(s.error().message);
@@ -87,17 +71,11 @@ struct LogitsTap {
 int run_float(const std::string& in, const std::string& input, const std::string& probs_out,
               const std::string& logits_out, bool int8) {
   LoadedModel m;
-  if (auto r = load(in, m); !r) return fail(r.error().message);
+  if (auto r = load_model(in, m); !r) return fail(r.error().message);
   const auto& model = m.model;
-  auto arr = css::data::read_npy(input);
-  if (!arr) return fail(arr.error().message);
-  auto values = css::data::npy_values<float>(*arr);
-  if (!values) return fail(values.error().message);
+  auto windows = css::compare::read_windows(model, input);
+  if (!windows) return fail(windows.error().message);
   const std::size_t w = model.window(), c = model.input_channels(), k = model.num_classes();
-  if (arr->shape.size() != 3 || arr->shape[1] != w || arr->shape[2] != c) {
-    return fail(input + ": expected shape [N, " + std::to_string(w) + ", " + std::to_string(c) +
-                "]");
-  }
   const css::nn::RunConfig config{int8 ? css::nn::Precision::kInt8 : css::nn::Precision::kFloat,
                                   css::nn::KernelSet::kReference, 0};
   const std::size_t logits_t = model.op(model.num_ops() - 1).in0;
@@ -114,12 +92,13 @@ int run_float(const std::string& in, const std::string& input, const std::string
   LogitsTap tap{logits_t, &logits};
   interp.set_observer(&LogitsTap::observe, &tap);
 
-  const std::size_t n = arr->shape[0];
+  const std::size_t n = windows->count;
   std::vector<float> probs(n * k), all_logits(n * k);
   for (std::size_t i = 0; i < n; ++i) {
     logits.clear();
-    const auto s = interp.run_window(std::span<const float>(values->data() + i * w * c, w * c),
-                                     std::span<float>(probs.data() + i * k, k));
+    const auto s =
+        interp.run_window(std::span<const float>(windows->values.data() + i * w * c, w * c),
+                          std::span<float>(probs.data() + i * k, k));
     if (s != css::nn::Status::kOk) {
       return fail(input + ": row " + std::to_string(i) + ": " + css::nn::status_name(s));
     }
@@ -146,7 +125,7 @@ int run_float(const std::string& in, const std::string& input, const std::string
 
 int info(const std::string& in) {
   LoadedModel m;
-  if (auto r = load(in, m); !r) return fail(r.error().message);
+  if (auto r = load_model(in, m); !r) return fail(r.error().message);
   const auto& model = m.model;
   std::size_t params = 0;  // float weights + biases of conv and dense ops
   for (std::size_t i = 0; i < model.num_ops(); ++i) {

@@ -8,16 +8,12 @@
 #include <malloc.h>
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "compare_io.hpp"
 #include "css/data/npy.hpp"
 #include "css/nn/model.hpp"
 
@@ -104,12 +100,6 @@ int fail(const std::string& msg) {
   return 1;
 }
 
-bool read_file(const std::string& path, std::vector<std::uint8_t>& out) {
-  std::ifstream f(path, std::ios::binary);
-  out.assign(std::istreambuf_iterator<char>(f), {});
-  return f.good() || f.eof();
-}
-
 css::Status save(const std::string& path, const torch::Tensor& t) {
   const auto c = t.contiguous();
   std::vector<std::size_t> shape(c.sizes().begin(), c.sizes().end());
@@ -121,17 +111,10 @@ css::Status save(const std::string& path, const torch::Tensor& t) {
 
 int run(const css::nn::Model& m, const std::string& in_path, const std::string& probs_path,
         const std::string& logits_path) {
-  auto arr = css::data::read_npy(in_path);
-  if (!arr) return fail(arr.error().message);
-  auto values = css::data::npy_values<float>(*arr);
-  if (!values) return fail(values.error().message);
-  if (arr->shape.size() != 3 || arr->shape[1] != m.window() ||
-      arr->shape[2] != m.input_channels()) {
-    return fail(in_path + ": expected shape [N, " + std::to_string(m.window()) + ", " +
-                std::to_string(m.input_channels()) + "]");
-  }
-  const auto n = static_cast<std::int64_t>(arr->shape[0]);
-  const auto x = torch::from_blob(values->data(), {n, m.window(), m.input_channels()});
+  auto in = css::compare::read_windows(m, in_path);
+  if (!in) return fail(in.error().message);
+  const auto n = static_cast<std::int64_t>(in->count);
+  const auto x = torch::from_blob(in->values.data(), {n, m.window(), m.input_channels()});
   torch::InferenceMode guard;
   const Outputs out = TorchNet(m).forward(x);
   if (auto s = save(probs_path, out.probs); !s) return fail(s.error().message);
@@ -146,21 +129,12 @@ int bench(const css::nn::Model& m, int iters, int warmup) {
   torch::InferenceMode guard;
   const TorchNet net(m);
   const auto x = torch::randn({1, static_cast<std::int64_t>(m.window()), m.input_channels()});
-  for (int i = 0; i < warmup; ++i) net.forward(x);
-  std::vector<double> us(static_cast<std::size_t>(iters));
-  for (auto& sample : us) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const Outputs out = net.forward(x);
-    const auto t1 = std::chrono::steady_clock::now();
-    sample = std::chrono::duration<double, std::micro>(t1 - t0).count();
-    if (out.probs.numel() != m.num_classes()) return fail("unexpected output size");
-  }
-  std::sort(us.begin(), us.end());
-  const double median = us[us.size() / 2];
-  const double p90 = us[us.size() * 9 / 10];
+  const auto t = css::compare::time_calls(
+      iters, warmup, [&] { return net.forward(x).probs.numel() == m.num_classes(); });
+  if (!t) return fail("unexpected output size");
   std::printf(
       "{\"torch_1t_us\":%.2f,\"torch_1t_p90_us\":%.2f,\"iters\":%d,\"torch_version\":\"%s\"}\n",
-      median, p90, iters, TORCH_VERSION);
+      t->median_us, t->p90_us, iters, TORCH_VERSION);
   return 0;
 }
 
@@ -177,25 +151,18 @@ int main(int argc, char** argv) {
                  "       torch_compare bench IN.csm [--iters N] [--warmup N]\n";
     return 2;
   }
-  std::vector<std::uint8_t> bytes;
-  if (!read_file(args[1], bytes)) return fail("cannot read '" + args[1] + "'");
-  css::nn::Model model;
-  if (const auto s = css::nn::Model::parse(bytes, model); s != css::nn::Status::kOk) {
-    return fail(args[1] + ": not a valid .csm (" + css::nn::status_name(s) + ")");
-  }
+  css::compare::LoadedModel loaded;
+  if (auto s = css::compare::load_model(args[1], loaded); !s) return fail(s.error().message);
+  const css::nn::Model& model = loaded.model;
   if (!model.has_float_weights()) return fail(args[1] + ": has no float weights");
   if (args[0] == "run" && (args.size() == 4 || args.size() == 5)) {
     return run(model, args[2], args[3], args.size() == 5 ? args[4] : "");
   }
   if (args[0] == "bench") {
     int iters = 3000, warmup = 300;
-    for (std::size_t i = 2; i < args.size(); i += 2) {
-      const long v = i + 1 < args.size() ? std::strtol(args[i + 1].c_str(), nullptr, 10) : 0;
-      if ((args[i] != "--iters" && args[i] != "--warmup") || v < 1 || v > 10'000'000) {
-        std::cerr << "torch_compare: bench takes --iters N and --warmup N (N >= 1)\n";
-        return 2;
-      }
-      (args[i] == "--iters" ? iters : warmup) = static_cast<int>(v);
+    if (!css::compare::parse_bench_flags(args, iters, warmup)) {
+      std::cerr << "torch_compare: bench takes --iters N and --warmup N (N >= 1)\n";
+      return 2;
     }
     return bench(model, iters, warmup);
   }

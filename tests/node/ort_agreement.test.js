@@ -10,10 +10,12 @@
 // own scales) and run by ORT's int8 kernels must agree with the engine's int8 reference run
 // (csm_tool run-int8) within quantisation tolerance: max |Δlogits| <= 3 steps of the logits'
 // scale, mean <= 0.5 step, the same top class in >= 90 % of the windows.
+// The xnnpack backend (int8 only) holds XNNPACK's QS8/QC8 operators, the int8 peer of
+// bench/engine (bench/compare/xnnpack_compare run), to the same checks with max <= 2 steps.
 //
 // usage: node tests/node/ort_agreement.test.js --csm-tool PATH --work DIR
-//            [--backends ort,torch] [--torch PATH] [--python /usr/bin/python3] [--count 32]
-//            [--shipped models/default.csm]
+//            [--backends ort,torch,xnnpack] [--torch PATH] [--xnnpack PATH]
+//            [--python /usr/bin/python3] [--count 32] [--shipped models/default.csm]
 // Registered with ctest by tests/unit/onnx/CMakeLists.txt. Exit status non-zero on failure;
 // without onnxruntime-node it prints "SKIPPED: …" and exits 0, or fails when CI is set.
 'use strict';
@@ -34,7 +36,13 @@ function parseArgs(argv) {
   }
   if (!o.csmTool || !o.work) throw new Error('--csm-tool and --work are required');
   o.backends = o.backends.split(',').filter((b) => b.length > 0);
+  for (const b of o.backends) {
+    if (!['ort', 'torch', 'xnnpack'].includes(b)) throw new Error(`unknown backend '${b}' (ort, torch, xnnpack)`);
+  }
   if (o.backends.includes('torch') && !o.torch) throw new Error('--backends torch needs --torch PATH');
+  if (o.backends.includes('xnnpack') && !o.xnnpack) {
+    throw new Error('--backends xnnpack needs --xnnpack PATH');
+  }
   o.count = Number(o.count);
   o.tol = Number(o.tol);
   return o;
@@ -92,8 +100,10 @@ function maxAbsDiff(a, b) {
   return m;
 }
 
+const floatBackends = opts.backends.filter((b) => b === 'ort' || b === 'torch');
 for (const variant of [{ name: 'default', flags: [] }, { name: 'large', flags: ['--large'] }]) {
-  test(`${variant.name} model: engine float vs ${opts.backends.join(' + ')}`, () => {
+  if (floatBackends.length === 0) break;
+  test(`${variant.name} model: engine float vs ${floatBackends.join(' + ')}`, () => {
     const base = path.join(opts.work, variant.name);
     const csm = `${base}.csm`;
     const onnx = `${base}.onnx`;
@@ -115,7 +125,7 @@ for (const variant of [{ name: 'default', flags: [] }, { name: 'large', flags: [
     }
     assert.ok(spread > 1e-3, `logits barely depend on the input (spread ${spread})`);
 
-    for (const backend of opts.backends) {
+    for (const backend of floatBackends) {
       const probs = `${base}_${backend}_probs.npy`;
       const logits = `${base}_${backend}_logits.npy`;
       if (backend === 'ort') {
@@ -134,25 +144,46 @@ for (const variant of [{ name: 'default', flags: [] }, { name: 'large', flags: [
   });
 }
 
-// The engine's int8 run against ONNX Runtime's int8 kernels on the QDQ export of the same model.
-function int8Agreement(name, csm) {
+// int8 peers: `run` writes the peer's dequantised int8 logits for `${base}_in.npy` and returns
+// the file; `maxSteps` bounds its largest difference from the engine, in logits steps. Both
+// requantise in fp32 where the engine follows TFLite's integer reference; XNNPACK measured
+// <= 1 step on the three models below (x86-64), hence 2.
+const int8Peers = {
+  ort: {
+    maxSteps: 3,
+    run: (csm, base) => {  // ORT's int8 kernels on the QDQ export of the same model
+      const onnx = `${base}.onnx`;
+      run(opts.csmTool, ['to-onnx', csm, onnx, '--qdq']);
+      run(opts.python, ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', onnx]);
+      run(process.execPath, [path.join(__dirname, 'run_onnx.js'), onnx, `${base}_in.npy`,
+        `probs=${base}_ort_probs.npy`, `logits=${base}_ort_logits.npy`]);
+      return `${base}_ort_logits.npy`;
+    },
+  },
+  xnnpack: {
+    maxSteps: 2,
+    run: (csm, base) => {  // XNNPACK's QS8/QC8 operators on the model's own int8 tensors
+      run(opts.xnnpack, ['run', csm, `${base}_in.npy`, `${base}_xnnpack_logits.npy`]);
+      return `${base}_xnnpack_logits.npy`;
+    },
+  },
+};
+
+// The engine's int8 run (reference kernels) against an int8 peer on the same model.
+function int8Agreement(name, csm, backend) {
+  const peer = int8Peers[backend];
   const base = path.join(opts.work, `${name}_int8`);
-  const onnx = `${base}.onnx`;
-  run(opts.csmTool, ['to-onnx', csm, onnx, '--qdq']);
-  run(opts.python, ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', onnx]);
   const info = JSON.parse(run(opts.csmTool, ['info', csm]));
   writeInputs(info, `${base}_in.npy`, 4321);
   run(opts.csmTool, ['run-int8', csm, `${base}_in.npy`, `${base}_eng_probs.npy`, `${base}_eng_logits.npy`]);
-  run(process.execPath, [path.join(__dirname, 'run_onnx.js'), onnx, `${base}_in.npy`,
-    `probs=${base}_ort_probs.npy`, `logits=${base}_ort_logits.npy`]);
   const eng = readNpy(`${base}_eng_logits.npy`);
-  const ort = readNpy(`${base}_ort_logits.npy`);
-  assert.deepEqual(eng.shape, ort.shape, 'output shapes differ');
+  const other = readNpy(peer.run(csm, base));
+  assert.deepEqual(eng.shape, other.shape, 'output shapes differ');
   const k = info.classes;
   const step = info.logits_scale;
   let max = 0, sum = 0, spread = 0, same = 0;
   for (let i = 0; i < eng.data.length; ++i) {
-    const d = Math.abs(eng.data[i] - ort.data[i]);
+    const d = Math.abs(eng.data[i] - other.data[i]);
     max = Math.max(max, d);
     sum += d;
     spread = Math.max(spread, Math.abs(eng.data[i] - eng.data[i % k]));
@@ -162,26 +193,28 @@ function int8Agreement(name, csm) {
     for (let c = 1; c < k; ++c) if (a[r * k + c] > a[r * k + best]) best = c;
     return best;
   };
-  for (let r = 0; r < opts.count; ++r) same += argmax(eng.data, r) === argmax(ort.data, r) ? 1 : 0;
+  for (let r = 0; r < opts.count; ++r) same += argmax(eng.data, r) === argmax(other.data, r) ? 1 : 0;
   const mean = sum / eng.data.length;
-  console.log(`${name} int8: logits step ${step.toExponential(3)}, max |Δlogits| = ` +
+  console.log(`${name} int8 vs ${backend}: logits step ${step.toExponential(3)}, max |Δlogits| = ` +
               `${(max / step).toFixed(2)} steps, mean ${(mean / step).toFixed(3)} steps, ` +
               `same top class ${same}/${opts.count}`);
   assert.ok(spread > 2 * step, `int8 logits barely depend on the input (spread ${spread})`);
-  assert.ok(max <= 3 * step + 1e-6, `ORT int8 logits differ by ${max / step} steps > 3`);
-  assert.ok(mean <= 0.5 * step, `ORT int8 logits differ by ${mean / step} steps on average`);
+  assert.ok(max <= peer.maxSteps * step + 1e-6,
+    `${backend} int8 logits differ by ${max / step} steps > ${peer.maxSteps}`);
+  assert.ok(mean <= 0.5 * step, `${backend} int8 logits differ by ${mean / step} steps on average`);
   assert.ok(same >= 0.9 * opts.count, `top class differs in ${opts.count - same} windows`);
 }
 
-if (opts.backends.includes('ort')) {
+for (const backend of opts.backends.filter((b) => b in int8Peers)) {
+  const what = backend === 'ort' ? 'ORT int8 (QDQ)' : 'XNNPACK int8 (QS8/QC8)';
   for (const variant of [{ name: 'default', flags: [] }, { name: 'large', flags: ['--large'] }]) {
-    test(`${variant.name} model: engine int8 vs ORT int8 (QDQ)`, () => {
+    test(`${variant.name} model: engine int8 vs ${what}`, () => {
       const csm = path.join(opts.work, `${variant.name}_q.csm`);
       run(opts.csmTool, ['make-default', csm, ...variant.flags, '--seed', '7']);
-      int8Agreement(variant.name, csm);
+      int8Agreement(variant.name, csm, backend);
     });
   }
   if (opts.shipped) {
-    test('shipped model: engine int8 vs ORT int8 (QDQ)', () => int8Agreement('shipped', opts.shipped));
+    test(`shipped model: engine int8 vs ${what}`, () => int8Agreement('shipped', opts.shipped, backend));
   }
 }
