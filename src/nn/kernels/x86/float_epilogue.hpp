@@ -1,5 +1,6 @@
-// Private, any x86 target: the constants of the 256-bit plane kernels' float epilogue, each
-// proven at pack time to reproduce the exact integer requantisation on every input it can get.
+// Private, any x86 target: the constants of the plane kernels' float epilogue (AVX2, AVX-VNNI,
+// AVX-512), each proven at init (prepare_tail, after packing) to reproduce the exact integer
+// requantisation on every input it can get.
 //
 // Why it is exact. A requantisation (multiply_by_quantized_multiplier, zero point, clamp) is a
 // non-decreasing step function g(a) of its int32 input. For |a| < 2^24, float(a) is exact and

@@ -143,7 +143,7 @@ struct Planes {
   //  kPlainF  float, unfused: trunc(fma(acc, s, b)) per channel, clamped by the packs;
   //  kFloatA / kFloatB  float, fused, the conv the add's input a / b: u = clamp(floor(fma(acc,
   //             s, b))), then the add as fma(a, alpha, fma(b, beta, gamma)), truncated.
-  // The float constants are proven at pack time (float_epilogue.hpp) on every input.
+  // The float constants are proven by prepare() (float_epilogue.hpp) on every input.
   enum Mode {
     kGeneral,
     kFast,
