@@ -26,7 +26,7 @@ std::int32_t requant_u8(std::int32_t acc, std::int32_t m, std::int32_t s, std::i
 
 TEST(FloatEpilogue, ConvConstantsEqualTheRequantisationOnEveryAccumulator) {
   std::mt19937 rng(41);
-  int accepted = 0;
+  int accepted = 0, two_piece = 0;
   for (int trial = 0; trial < 60; ++trial) {
     const std::int8_t w = 1;
     const std::int32_t bias = 0;
@@ -44,8 +44,9 @@ TEST(FloatEpilogue, ConvConstantsEqualTheRequantisationOnEveryAccumulator) {
     fepi::Affine a;
     if (!fepi::conv_affine(p, 0, bound, a)) continue;
     ++accepted;
+    two_piece += a.b_neg != a.b ? 1 : 0;
     for (std::int64_t acc = -bound; acc <= bound; ++acc) {
-      const float f = std::floor(std::fma(static_cast<float>(acc), a.s, a.b));
+      const float f = std::floor(std::fma(static_cast<float>(acc), a.s, acc < 0 ? a.b_neg : a.b));
       const float lo = float(p.act_min + 128), hi = float(p.act_max + 128);
       const auto got = static_cast<std::int32_t>(f < lo ? lo : f > hi ? hi : f);
       const std::int32_t want =
@@ -53,7 +54,8 @@ TEST(FloatEpilogue, ConvConstantsEqualTheRequantisationOnEveryAccumulator) {
       ASSERT_EQ(got, want) << "trial " << trial << " acc " << acc;
     }
   }
-  EXPECT_GT(accepted, 30);  // TFLite-like scales: most channels have a float form
+  EXPECT_GT(accepted, 50);   // TFLite-like scales: (nearly) every channel has a float form,
+  EXPECT_GT(two_piece, 10);  // signed ones (no relu) with an offset of their own below zero
 }
 
 TEST(FloatEpilogue, RefusesAStepFunctionNoFmaCanFollow) {

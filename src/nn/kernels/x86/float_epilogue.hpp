@@ -31,8 +31,10 @@ namespace {
 constexpr std::int64_t kExactInt = std::int64_t{1} << 24;  // |a| below this: float(a) is exact
 constexpr double kMaxF = 1073741824.0;  // |fma| below 2^30: cvttps2dq never overflows
 
+// y = fma(a, s, a < 0 ? b_neg : b): two offsets where the requantisation rounds ties differently
+// on either side of zero (a signed output), b_neg == b where one line follows it everywhere.
 struct Affine {
-  float s = 0, b = 0;
+  float s = 0, b = 0, b_neg = 0;
 };
 
 inline std::int32_t h_of(std::int64_t a, float s, float b, std::int32_t lo, std::int32_t hi) {
@@ -48,7 +50,7 @@ inline float step_ulps(float v, int n) {
 
 // Tries (s, b) within s_ulps and b_ulps of (s_real, b_real), nearest first; ok(s, b) decides.
 template <class Ok>
-bool search(double s_real, double b_real, Ok ok, Affine& out, int s_ulps = 4, int b_ulps = 64) {
+bool search(double s_real, double b_real, Ok ok, Affine& out, int s_ulps, int b_ulps) {
   const float s0 = static_cast<float>(s_real), b0 = static_cast<float>(b_real);
   if (!(s0 > 0.0f) || !std::isfinite(s0) || !std::isfinite(b0)) return false;
   for (int i = 0; i <= 2 * s_ulps; ++i) {
@@ -56,7 +58,7 @@ bool search(double s_real, double b_real, Ok ok, Affine& out, int s_ulps = 4, in
     for (int j = 0; j <= 2 * b_ulps; ++j) {
       const float b = step_ulps(b0, (j + 1) / 2 * (j % 2 == 0 ? 1 : -1));
       if (ok(s, b)) {
-        out = {s, b};
+        out = {s, b, b};
         return true;
       }
     }
@@ -98,7 +100,7 @@ std::int64_t first_reaching(G g, std::int32_t n, std::int64_t a0, std::int64_t a
 // equals g on the whole range.
 template <class G>
 bool find_affine(G g, std::int64_t a0, std::int64_t a1, std::int32_t lo, std::int32_t hi,
-                 double s_real, double b_real, Affine& out) {
+                 double s_real, double b_real, Affine& out, int s_ulps = 4) {
   if (a0 > a1 || a0 <= -kExactInt || a1 >= kExactInt || lo > hi || hi - lo > 255) return false;
   std::int64_t cross[256];  // cross[n - lo - 1]: first a with g(a) >= n (a1 + 1: none)
   std::int64_t from = a0;   // g is non-decreasing: each crossing is at or after the last one
@@ -119,7 +121,7 @@ bool find_affine(G g, std::int64_t a0, std::int64_t a1, std::int32_t lo, std::in
         }
         return true;
       },
-      out);
+      out, s_ulps, 64);
 }
 
 // The requantisation's real form: mbqm(a, m, shift) + zp + 128 == floor(a * scale + offset) for
@@ -140,8 +142,17 @@ inline bool conv_affine(const kernels::ConvQ& p, int o, std::int64_t bound, Affi
         multiply_by_quantized_multiplier(static_cast<std::int32_t>(a), m, sh) + p.out_zp;
     return (v < p.act_min ? p.act_min : v > p.act_max ? p.act_max : v) + 128;
   };
-  return find_affine(g, -bound, bound, p.act_min + 128, p.act_max + 128, real_scale(m, sh),
-                     real_offset(sh, p.out_zp), out);
+  const std::int32_t lo = p.act_min + 128, hi = p.act_max + 128;
+  const double s = real_scale(m, sh), b = real_offset(sh, p.out_zp);
+  // One line, unless negative accumulators reach unclamped outputs (a signed conv): there the
+  // floor form's sign step moves the offset by 2^-r, so the two sides get their own (same s).
+  if ((bound < 1 || g(-1) == lo) && find_affine(g, -bound, bound, lo, hi, s, b, out)) return true;
+  Affine neg;
+  if (bound < 1 || !find_affine(g, 0, bound, lo, hi, s, b, out) ||
+      !find_affine(g, -bound, -1, lo, hi, out.s, b - (sh < 0 ? std::ldexp(1.0, sh) : 0.0), neg, 0))
+    return false;
+  out.b_neg = neg.b;
+  return true;
 }
 
 // A fused add, x its input a and y its input b (both uint8, q + 128): its output is a function of
@@ -232,9 +243,10 @@ inline bool prep_matches(const AddPrep& prep, const kernels::AddQ& q, bool conv_
 // The tail a plane path appends to a conv's packed records: a Head, then each output channel's
 // Affine. pack() zero-fills it (no float epilogue); prepare() proves what it can.
 struct Head {
-  std::int32_t conv_ok;  // 1: every channel's requantisation has its proven (s, b)
-  float lo, hi;          // the conv's clamp in the uint8 domain
-  AddPrep add;           // the fused add's (valid 0: none)
+  std::int32_t conv_ok;    // 1: every channel's requantisation has its proven Affine
+  std::int32_t two_piece;  // 1: some channel's b_neg != b (the kernels blend per lane)
+  float lo, hi;            // the conv's clamp in the uint8 domain
+  AddPrep add;             // the fused add's (valid 0: none)
 };
 
 inline std::size_t tail_bytes(int out_ch) {
@@ -264,6 +276,7 @@ void prepare_tail(const kernels::ConvQ& p, Bound bound, const kernels::AddQ* add
   for (int o = 0; o < p.out_ch && h.conv_ok == 1; ++o) {
     Affine a;
     h.conv_ok = conv_affine(p, o, bound(o), a) ? 1 : 0;
+    h.two_piece = h.two_piece == 1 || a.b_neg != a.b ? 1 : 0;
     std::memcpy(tail + sizeof h + sizeof a * std::size_t(o), &a, sizeof a);
   }
   if (h.conv_ok == 1 && add != nullptr) prepare_add(*add, conv_is_a, h.add);

@@ -42,7 +42,11 @@ struct FuseCtx {
 
 // Which epilogue a conv runs: the exact integer requantisation, or the float one proven at
 // prepare() time, unfused or fused with the conv as the add's input a or b.
-enum Epi { kInt, kFloat, kFloatA, kFloatB };
+// The *2 forms take two offsets (b_neg below zero: signed convs, float_epilogue.hpp).
+enum Epi { kInt, kFloat, kFloatA, kFloatB, kFloat2, kFloatA2, kFloatB2 };
+constexpr Epi one_piece(Epi e) {
+  return e == kFloat2 ? kFloat : e == kFloatA2 ? kFloatA : e == kFloatB2 ? kFloatB : e;
+}
 
 std::size_t records_bytes(int in_ch, int out_ch, int kernel) {
   return planes_pack::packed_bytes(in_ch, out_ch, kernel, false);
@@ -91,16 +95,20 @@ inline void dots(const ConvCtx& c, const std::uint32_t* const* w, const __m512i*
   }
 }
 
-// Channel i's float epilogue (sb: s then b per channel), an int32 in [0, 255].
+// Channel i's float epilogue (sb: s, b, b_neg per channel), an int32 in [0, 255].
 template <Epi kE>
 inline __m512i float_one(const __m512* sb, const FuseCtx& f, __m512i acc, __m512i other, int i) {
-  const __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), sb[2 * i], sb[2 * i + 1]);
+  __m512 off = sb[3 * i + 1];
+  if constexpr (kE != one_piece(kE))
+    off = _mm512_mask_blend_ps(_mm512_cmplt_epi32_mask(acc, _mm512_setzero_si512()), off,
+                               sb[3 * i + 2]);
+  const __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), sb[3 * i], off);
   const __m512 ff = _mm512_set1_ps(255.0f), zero = _mm512_setzero_ps();
-  if constexpr (kE == kFloat)  // lo = 0, hi = 255: trunc == floor after the clamp
+  if constexpr (one_piece(kE) == kFloat)  // lo = 0, hi = 255: trunc == floor after the clamp
     return _mm512_cvttps_epi32(_mm512_min_ps(_mm512_max_ps(y, zero), ff));
   const __m512 u = _mm512_min_ps(_mm512_max_ps(_mm512_floor_ps(y), f.lo), f.hi);
   const __m512 v = _mm512_cvtepi32_ps(byte_lane(other, i));
-  const __m512 a = kE == kFloatA ? u : v, b = kE == kFloatA ? v : u;
+  const __m512 a = one_piece(kE) == kFloatA ? u : v, b = one_piece(kE) == kFloatA ? v : u;
   const __m512 s = _mm512_fmadd_ps(a, f.alpha, _mm512_fmadd_ps(b, f.beta, f.gamma));
   return _mm512_cvttps_epi32(_mm512_min_ps(_mm512_max_ps(s, zero), ff));
 }
@@ -153,7 +161,7 @@ void conv_group(const ConvCtx& geom, const std::uint8_t* packed, std::size_t rb,
   const std::uint32_t* w[NC];
   RqV rqv[NC];
   __m512i corr[NC];
-  __m512 sb[2 * NC];
+  __m512 sb[3 * NC];
   for (int i = 0; i < NC; ++i) {
     const ChanRec rec = planes_pack::read_rec(packed, rb, 4 * c.og + i);
     rqv[i] = broadcast(rec.rq);
@@ -161,8 +169,9 @@ void conv_group(const ConvCtx& geom, const std::uint8_t* packed, std::size_t rb,
     w[i] = reinterpret_cast<const std::uint32_t*>(packed + std::size_t(4 * c.og + i) * rb +
                                                   sizeof(ChanRec));
     const fepi::Affine a = kE == kInt ? fepi::Affine{} : fepi::read_affine(tail, 4 * c.og + i);
-    sb[2 * i] = _mm512_set1_ps(a.s);
-    sb[2 * i + 1] = _mm512_set1_ps(a.b);
+    sb[3 * i] = _mm512_set1_ps(a.s);
+    sb[3 * i + 1] = _mm512_set1_ps(a.b);
+    sb[3 * i + 2] = _mm512_set1_ps(a.b_neg);
   }
   int t = 0;
   for (; t + 2 * kLanes <= c.steps; t += 2 * kLanes)
@@ -237,17 +246,19 @@ void conv(const kernels::ConvQ& p, const std::uint8_t* packed, int dilation,
       [](const Rq& r) { return broadcast(r); });
   fill_pad(out, groups_of(p.out_ch), c.stride, pad, out_zp);
   if (!float_epilogue(p, packed, fuse)) return conv_groups<kInt>(c, p, packed, f);
-  if (fuse == nullptr) return conv_groups<kFloat>(c, p, packed, f);
   const fepi::Head h = fepi::read_head(tail_of(p, packed));
+  const bool two = h.two_piece == 1;
+  if (fuse == nullptr)
+    return two ? conv_groups<kFloat2>(c, p, packed, f) : conv_groups<kFloat>(c, p, packed, f);
   f.alpha = _mm512_set1_ps(h.add.alpha);
   f.beta = _mm512_set1_ps(h.add.beta);
   f.gamma = _mm512_set1_ps(h.add.gamma);
   f.lo = _mm512_set1_ps(h.lo);
   f.hi = _mm512_set1_ps(h.hi);
   if (fuse->conv_is_a)
-    conv_groups<kFloatA>(c, p, packed, f);
+    two ? conv_groups<kFloatA2>(c, p, packed, f) : conv_groups<kFloatA>(c, p, packed, f);
   else
-    conv_groups<kFloatB>(c, p, packed, f);
+    two ? conv_groups<kFloatB2>(c, p, packed, f) : conv_groups<kFloatB>(c, p, packed, f);
 }
 
 void to_planes(const std::int8_t* in, int steps, int ch, int pad, std::int32_t zp,

@@ -141,6 +141,8 @@ struct Planes {
   //  kConvShiftS kConvShift with a sign step in the conv's own requantisation (a projection
   //             conv without relu, the add's larger-scale input), unrolled for kernel 1 only.
   //  kPlainF  float, unfused: trunc(fma(acc, s, b)) per channel, clamped by the packs;
+  //  kPlainF2, kFloatA2, kFloatB2: the same with two offsets (b_neg below zero: signed convs),
+  //             instantiated for kernel 1 (projections) and the generic loops only;
   //  kFloatA / kFloatB  float, fused, the conv the add's input a / b: u = clamp(floor(fma(acc,
   //             s, b))), then the add as fma(a, alpha, fma(b, beta, gamma)), truncated.
   // The float constants are proven by prepare() (float_epilogue.hpp) on every input.
@@ -153,10 +155,20 @@ struct Planes {
     kConvShiftS,
     kPlainF,
     kFloatA,
-    kFloatB
+    kFloatB,
+    kPlainF2,
+    kFloatA2,
+    kFloatB2
   };
+  static constexpr bool two_piece(Mode m) {
+    return m == kPlainF2 || m == kFloatA2 || m == kFloatB2;
+  }
+  static constexpr Mode one_piece(Mode m) {
+    return m == kPlainF2 ? kPlainF : m == kFloatA2 ? kFloatA : m == kFloatB2 ? kFloatB : m;
+  }
   static constexpr bool reads_other(Mode m) {
-    return m == kConvShift || m == kOtherShift || m == kConvShiftS || m == kFloatA || m == kFloatB;
+    return m == kConvShift || m == kOtherShift || m == kConvShiftS || one_piece(m) == kFloatA ||
+           one_piece(m) == kFloatB;
   }
 
   struct ConvCtx : planes_pack::ConvGeom {
@@ -313,11 +325,14 @@ struct Planes {
   template <int I, Mode kMode>
   __attribute__((always_inline)) static __m256i float_one(const __m256* sb, const FuseCtx& f,
                                                           __m256i acc, __m256i other) {
-    const __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc), sb[2 * I], sb[2 * I + 1]);
-    if constexpr (kMode == kPlainF) return _mm256_cvttps_epi32(y);
+    const __m256 x = _mm256_cvtepi32_ps(acc);
+    const __m256 off = two_piece(kMode) ? _mm256_blendv_ps(sb[3 * I + 1], sb[3 * I + 2], x)  // sign
+                                        : sb[3 * I + 1];
+    const __m256 y = _mm256_fmadd_ps(x, sb[3 * I], off);
+    if constexpr (one_piece(kMode) == kPlainF) return _mm256_cvttps_epi32(y);
     const __m256 u = _mm256_min_ps(_mm256_max_ps(_mm256_floor_ps(y), f.lo), f.hi);
     const __m256 v = _mm256_cvtepi32_ps(byte_lane(other, I));
-    const __m256 a = kMode == kFloatA ? u : v, b = kMode == kFloatA ? v : u;
+    const __m256 a = one_piece(kMode) == kFloatA ? u : v, b = one_piece(kMode) == kFloatA ? v : u;
     return _mm256_cvttps_epi32(_mm256_fmadd_ps(a, f.alpha, _mm256_fmadd_ps(b, f.beta, f.gamma)));
   }
 
@@ -400,7 +415,7 @@ struct Planes {
     const std::uint8_t* rec[NC];
     RqV rqv[NC];
     __m256i corr[NC];
-    __m256 sb[2 * NC];
+    __m256 sb[3 * NC];
     for (int i = 0; i < NC; ++i) {
       rec[i] = packed + std::size_t(4 * c.og + i) * rb;
       const ChanRec r = planes_pack::read_rec(packed, rb, 4 * c.og + i);
@@ -408,8 +423,9 @@ struct Planes {
       corr[i] = _mm256_set1_epi32(r.corr);
       if constexpr (kMode >= kPlainF) {
         const fepi::Affine a = fepi::read_affine(c.float_tail, 4 * c.og + i);
-        sb[2 * i] = _mm256_set1_ps(a.s);
-        sb[2 * i + 1] = _mm256_set1_ps(a.b);
+        sb[3 * i] = _mm256_set1_ps(a.s);
+        sb[3 * i + 1] = _mm256_set1_ps(a.b);
+        sb[3 * i + 2] = _mm256_set1_ps(a.b_neg);
       }
     }
     const __m256i all = _mm256_set1_epi32(-1);
@@ -474,6 +490,12 @@ struct Planes {
         return conv_groups<K, G, kFloatA>(c, p, packed, f);
       case kFloatB:
         return conv_groups<K, G, kFloatB>(c, p, packed, f);
+      case kPlainF2:  // signed convs: projections (kernel 1) unrolled, the rest generic
+        return conv_groups < K == 1 ? K : 0, K == 1 ? G : 0, kPlainF2 > (c, p, packed, f);
+      case kFloatA2:
+        return conv_groups < K == 1 ? K : 0, K == 1 ? G : 0, kFloatA2 > (c, p, packed, f);
+      case kFloatB2:
+        return conv_groups < K == 1 ? K : 0, K == 1 ? G : 0, kFloatB2 > (c, p, packed, f);
       default:
         return conv_groups<0, 0, kGeneral>(c, p, packed, f);
     }
@@ -494,14 +516,16 @@ struct Planes {
   static Mode choose_mode(const kernels::ConvQ& p, const std::uint8_t* packed,
                           const planes::FusedAdd* fuse, FuseCtx& f) {
     if (float_epilogue(p, packed, fuse)) {
-      if (fuse == nullptr) return kPlainF;
       const fepi::Head h = fepi::read_head(tail(p, packed));
+      const bool two = h.two_piece == 1;
+      if (fuse == nullptr) return two ? kPlainF2 : kPlainF;
       f.alpha = _mm256_set1_ps(h.add.alpha);
       f.beta = _mm256_set1_ps(h.add.beta);
       f.gamma = _mm256_set1_ps(h.add.gamma);
       f.lo = _mm256_set1_ps(h.lo);
       f.hi = _mm256_set1_ps(h.hi);
-      return fuse->conv_is_a ? kFloatA : kFloatB;
+      if (fuse->conv_is_a) return two ? kFloatA2 : kFloatA;
+      return two ? kFloatB2 : kFloatB;
     }
     const std::size_t rb = rec_bytes(p.in_ch, p.kernel);
     bool fast = true, lean = true, clamp_free = true;
