@@ -469,36 +469,41 @@ struct Planes {
       shaped<0, 0>(mode, c, p, packed, f);
   }
 
+  // The float modes (every layer of a TFLite-style model) run the unrolled shapes; the integer
+  // ones, left for layers whose float form could not be proven, the generic loops (smaller code,
+  // shorter builds), except the signed projection's kConvShiftS (kernel 1 only).
   template <int K, int G>
   static void shaped(Mode mode, ConvCtx& c, const kernels::ConvQ& p, const std::uint8_t* packed,
                      const FuseCtx& f) {
+    constexpr int K1 = K == 1 ? K : 0, G1 = K == 1 ? G : 0;  // two offsets: projections only
     switch (mode) {
-      case kPlain:
-        return conv_groups<K, G, kPlain>(c, p, packed, f);
-      case kConvShift:
-        return conv_groups<K, G, kConvShift>(c, p, packed, f);
-      case kOtherShift:
-        return conv_groups<K, G, kOtherShift>(c, p, packed, f);
-      case kConvShiftS:  // chosen for kernel 1 only
-        if constexpr (K == 1) return conv_groups<K, G, kConvShiftS>(c, p, packed, f);
-        break;
-      case kFast:
-        return conv_groups<K, G, kFast>(c, p, packed, f);
       case kPlainF:
         return conv_groups<K, G, kPlainF>(c, p, packed, f);
       case kFloatA:
         return conv_groups<K, G, kFloatA>(c, p, packed, f);
       case kFloatB:
         return conv_groups<K, G, kFloatB>(c, p, packed, f);
-      case kPlainF2:  // signed convs: projections (kernel 1) unrolled, the rest generic
-        return conv_groups < K == 1 ? K : 0, K == 1 ? G : 0, kPlainF2 > (c, p, packed, f);
+      case kPlainF2:
+        return conv_groups<K1, G1, kPlainF2>(c, p, packed, f);
       case kFloatA2:
-        return conv_groups < K == 1 ? K : 0, K == 1 ? G : 0, kFloatA2 > (c, p, packed, f);
+        return conv_groups<K1, G1, kFloatA2>(c, p, packed, f);
       case kFloatB2:
-        return conv_groups < K == 1 ? K : 0, K == 1 ? G : 0, kFloatB2 > (c, p, packed, f);
+        return conv_groups<K1, G1, kFloatB2>(c, p, packed, f);
+      case kConvShiftS:  // chosen for kernel 1 only
+        if constexpr (K == 1) return conv_groups<K, G, kConvShiftS>(c, p, packed, f);
+        break;
+      case kPlain:
+        return conv_groups<0, 0, kPlain>(c, p, packed, f);
+      case kConvShift:
+        return conv_groups<0, 0, kConvShift>(c, p, packed, f);
+      case kOtherShift:
+        return conv_groups<0, 0, kOtherShift>(c, p, packed, f);
+      case kFast:
+        return conv_groups<0, 0, kFast>(c, p, packed, f);
       default:
-        return conv_groups<0, 0, kGeneral>(c, p, packed, f);
+        break;
     }
+    return conv_groups<0, 0, kGeneral>(c, p, packed, f);
   }
 
   // A term (q - zp) << k: multiplier exactly 2^30 (srdhm(d << 20, 2^30) = d << 19, exact) and a
