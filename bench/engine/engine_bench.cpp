@@ -3,7 +3,8 @@
 // model 0 = the shipped models/default.csm (path in CSS_ENGINE_MODEL, else
 // $CSS_SOURCE_DIR/models/default.csm, else ./models/default.csm), 1 = the large (~23 k params)
 // random TCN and 2 = the engine's random DefaultModelOptions TCN; plus the core's peak int8
-// MAC rate per instruction sequence (peak_x86.cpp). Counters: macs = multiply-accumulates per
+// MAC rate per instruction sequence (peak_x86.cpp); and Interpreter::init per path on the
+// shipped model (BM_InitIsa). Counters: macs = multiply-accumulates per
 // call, MAC/s = macs per second.
 #include <benchmark/benchmark.h>
 
@@ -49,6 +50,13 @@ bool load(benchmark::State& state, int which, Model& m) {
   if (Model::parse(model_bytes(which), m) == Status::kOk) return true;
   const std::string why = which == 0 ? "cannot read or parse " + shipped_model_path() : "parse";
   state.SkipWithError(why.c_str());
+  return false;
+}
+
+// False (and the benchmark skipped, saying so) when this CPU lacks the forced path.
+bool path_available(benchmark::State& state, Isa isa) {
+  if (isa_available(isa)) return true;
+  state.SkipWithError("ISA path not available on this CPU");
   return false;
 }
 
@@ -105,14 +113,32 @@ void BM_Window(benchmark::State& state) {
 // 3 avx512vnni, 4 avxvnni).
 void BM_WindowIsa(benchmark::State& state) {
   const auto isa = static_cast<Isa>(state.range(1));
-  if (!isa_available(isa)) {
-    state.SkipWithError("ISA path not available on this CPU");
-    return;
-  }
+  if (!path_available(state, isa)) return;
   Model m;
   if (!load(state, static_cast<int>(state.range(0)), m)) return;
   const RunConfig cfg{Precision::kInt8, KernelSet::kOptimized, 0, isa};
   time_window(state, m, cfg, isa_name(isa));
+}
+
+// range(0): forced ISA path (as BM_WindowIsa). Interpreter::init on the shipped model: packing
+// and, on the plane paths, proving the float epilogue (src/nn/kernels/x86/float_epilogue.hpp).
+void BM_InitIsa(benchmark::State& state) {
+  const auto isa = static_cast<Isa>(state.range(0));
+  if (!path_available(state, isa)) return;
+  Model m;
+  if (!load(state, 0, m)) return;
+  const RunConfig cfg{Precision::kInt8, KernelSet::kOptimized, 0, isa};
+  std::vector<std::uint32_t> arena(Interpreter::required_arena_bytes(m, cfg) / 4 + 1);
+  for (auto _ : state) {
+    Interpreter in;
+    if (in.init(m, {reinterpret_cast<std::uint8_t*>(arena.data()), arena.size() * 4}, cfg) !=
+        Status::kOk) {
+      state.SkipWithError("init");
+      return;
+    }
+    benchmark::DoNotOptimize(arena.data());
+  }
+  state.SetLabel(isa_name(isa));
 }
 
 // Times push() of model m with kernels ks on path isa; one iteration = one pushed sample.
@@ -152,10 +178,7 @@ void BM_Streaming(benchmark::State& state) {
 // range(0): model; range(1): forced ISA path (as BM_WindowIsa).
 void BM_StreamingIsa(benchmark::State& state) {
   const auto isa = static_cast<Isa>(state.range(1));
-  if (!isa_available(isa)) {
-    state.SkipWithError("ISA path not available on this CPU");
-    return;
-  }
+  if (!path_available(state, isa)) return;
   Model m;
   if (!load(state, static_cast<int>(state.range(0)), m)) return;
   time_streaming(state, m, KernelSet::kOptimized, isa, isa_name(isa));
@@ -166,5 +189,6 @@ void BM_StreamingIsa(benchmark::State& state) {
 BENCHMARK(BM_Window)->ArgNames({"model", "mode"})->ArgsProduct({{0, 1, 2}, {0, 1, 2}});
 BENCHMARK(BM_Streaming)->ArgNames({"model", "mode"})->ArgsProduct({{0, 1, 2}, {1, 2}});
 BENCHMARK(BM_WindowIsa)->ArgNames({"model", "isa"})->ArgsProduct({{0, 1, 2}, {1, 2, 3, 4}});
+BENCHMARK(BM_InitIsa)->ArgName("isa")->DenseRange(1, 4)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StreamingIsa)->ArgNames({"model", "isa"})->ArgsProduct({{0, 1, 2}, {1, 2, 3, 4}});
 BENCHMARK_MAIN();
